@@ -1,0 +1,124 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
+import { sumToShape } from '../ops/reduce.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import type { Node } from './node.js';
+
+export interface BackwardOptions {
+  /** Keep the saved tensors so the graph can be walked again. Defaults to `createGraph`. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+}
+
+/** Nodes reachable from `root`, each after every node that consumes its output. */
+function topologicalOrder(root: Node): Node[] {
+  const order: Node[] = [];
+  const visited = new Set<Node>([root]);
+  const stack: Array<{ node: Node; next: number }> = [{ node: root, next: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    const inputs = frame.node.inputs;
+    if (frame.next < inputs.length) {
+      const child = inputs[frame.next++]?.gradFn;
+      if (child && !visited.has(child)) {
+        visited.add(child);
+        stack.push({ node: child, next: 0 });
+      }
+    } else {
+      order.push(frame.node);
+      stack.pop();
+    }
+  }
+  return order.reverse();
+}
+
+function runHooks(
+  hooks: readonly ((g: Tensor) => Tensor | void | undefined)[],
+  grad: Tensor,
+): Tensor {
+  let g = grad;
+  for (const hook of hooks) {
+    const replaced = hook(g);
+    if (replaced !== undefined) {
+      if (!sameShape(replaced.shape, g.shape)) {
+        throw new RangeError(
+          `hook returned a gradient of shape ${formatShape(replaced.shape)}, expected ${formatShape(g.shape)}`,
+        );
+      }
+      g = replaced;
+    }
+  }
+  return g;
+}
+
+/** Adds `grad` into `tensor.grad`: a copy the first time, in place afterwards (out of place when recording). */
+function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean): void {
+  const current = tensor.grad;
+  if (current === null) tensor._setGradUnchecked(createGraph ? grad : grad.detach().clone());
+  else if (createGraph) tensor._setGradUnchecked(current.add(grad));
+  else noGrad(() => current.add_(grad));
+}
+
+function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {
+  const prev = map.get(key);
+  map.set(key, prev === undefined ? grad : prev.add(grad));
+}
+
+/** Reverse-mode differentiation from `root`: one topological sort, one reverse loop. */
+export function runBackward(
+  root: Tensor,
+  gradient: Tensor | undefined,
+  options: BackwardOptions = {},
+): void {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  if (!root.requiresGrad) {
+    throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
+  }
+  let seed: Tensor;
+  if (gradient === undefined) {
+    if (root.numel() !== 1)
+      throw new Error('grad can be implicitly created only for scalar outputs');
+    seed = root.detach().onesLike();
+  } else {
+    if (!sameShape(gradient.shape, root.shape)) {
+      throw new RangeError(
+        `Mismatch in shape: grad_output[0] has a shape of ${formatShape(gradient.shape)} and ` +
+          `output[0] has a shape of ${formatShape(root.shape)}.`,
+      );
+    }
+    seed = gradient;
+  }
+
+  const pass = () => {
+    const leafGrads = new Map<Tensor, Tensor>();
+    const rootNode = root.gradFn;
+    if (rootNode === null) {
+      leafGrads.set(root, seed);
+    } else {
+      const pending = new Map<Node, Tensor>([[rootNode, seed]]);
+      for (const node of topologicalOrder(rootNode)) {
+        const incoming = pending.get(node);
+        pending.delete(node);
+        if (incoming === undefined) continue;
+        const grad = runHooks(node.hooks, incoming);
+        if (node.retained) accumulate(node.retained, grad, createGraph);
+        const inputGrads = node.apply(grad);
+        if (!retainGraph) node.release();
+        node.inputs.forEach((input, i) => {
+          const g = inputGrads[i];
+          if (!input || !g) return;
+          // Broadcasting is undone here, in one place, for every op.
+          const reduced = sumToShape(g, input.shape);
+          if (input.gradFn) addPending(pending, input.gradFn, reduced);
+          else addPending(leafGrads, input, reduced);
+        });
+      }
+    }
+    for (const [leaf, grad] of leafGrads)
+      accumulate(leaf, runHooks(leaf._hooks, grad), createGraph);
+  };
+  if (createGraph) enableGrad(pass);
+  else noGrad(pass);
+}

@@ -1,0 +1,102 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { isGradEnabled } from './grad-mode.js';
+
+/**
+ * Local derivative of one op: given the gradient of its output, the tensors it saved (null in
+ * slots it chose not to save) and which inputs need a gradient, return one gradient per input
+ * (or null). Backward functions take tensors only from `saved`, never from the closure, so that
+ * releasing the graph frees them.
+ */
+export type BackwardFn = (
+  grad: Tensor,
+  saved: ReadonlyArray<Tensor | null>,
+  needs: readonly boolean[],
+) => ReadonlyArray<Tensor | null>;
+
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+interface SavedTensor {
+  tensor: Tensor | null;
+  version: number;
+}
+
+const FREED_MESSAGE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after ' +
+  'they have already been freed). Saved intermediate values of the graph are freed when you call ' +
+  '.backward(). Specify retainGraph: true if you need to backward through the graph a second time ' +
+  'or if you need to access saved tensors after calling backward.';
+
+/** One recorded op in the graph: PyTorch's `grad_fn`. */
+export class Node {
+  /** Hooks registered on the op's output tensor; they may replace the incoming gradient. */
+  readonly hooks: GradHook[] = [];
+  /** The output tensor when it asked for `retainGrad()`. */
+  retained: Tensor | null = null;
+  private saved: SavedTensor[] | null;
+  private readonly savedCount: number;
+
+  constructor(
+    readonly name: string,
+    /** The op's inputs that require grad, null for the others; grads flow back along these. */
+    readonly inputs: ReadonlyArray<Tensor | null>,
+    saved: ReadonlyArray<Tensor | null>,
+    private readonly backwardFn: BackwardFn,
+  ) {
+    this.saved = saved.map((tensor) => ({ tensor, version: tensor ? tensor._storage.version : 0 }));
+    this.savedCount = saved.length;
+  }
+
+  /** Runs the local derivative after checking that no saved tensor was freed or modified. */
+  apply(grad: Tensor): ReadonlyArray<Tensor | null> {
+    if (this.saved === null) {
+      if (this.savedCount > 0) throw new Error(FREED_MESSAGE);
+      return this.backwardFn(grad, [], this.needs());
+    }
+    const tensors = this.saved.map(({ tensor, version }) => {
+      if (tensor && tensor._storage.version !== version) {
+        const producer = tensor.gradFn ? `, which is output 0 of ${tensor.gradFn.name},` : '';
+        throw new Error(
+          'one of the variables needed for gradient computation has been modified by an inplace ' +
+            `operation: [Tensor ${formatShape(tensor.shape)}]${producer} is at version ` +
+            `${tensor._storage.version}; expected version ${version} instead.`,
+        );
+      }
+      return tensor;
+    });
+    return this.backwardFn(grad, tensors, this.needs());
+  }
+
+  private needs(): boolean[] {
+    return this.inputs.map((t) => t !== null);
+  }
+
+  /** Frees the saved tensors (what `retainGraph: false` does after a backward pass). */
+  release(): void {
+    this.saved = null;
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}
+
+/**
+ * Records `output` as produced by an op when grad mode is on and any input requires grad.
+ * `save` lists the tensors the backward function needs (captured with their version).
+ */
+export function record(
+  output: Tensor,
+  name: string,
+  inputs: ReadonlyArray<Tensor>,
+  backward: BackwardFn,
+  save: ReadonlyArray<Tensor | null> = [],
+): Tensor {
+  if (!isGradEnabled()) return output;
+  let any = false;
+  for (const t of inputs) if (t.requiresGrad) any = true;
+  if (!any) return output;
+  const edges = inputs.map((t) => (t.requiresGrad ? t : null));
+  output._setHistory(new Node(name, edges, save, backward));
+  return output;
+}

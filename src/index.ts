@@ -1,0 +1,41 @@
+/**
+ * torchlet: tensors, reverse-mode autograd, nn layers, optimizers and gradient clipping with
+ * PyTorch's semantics. `import * as torch from 'torchlet'` and port line by line.
+ */
+export { Tensor, isTensor } from './tensor/tensor.js';
+export type { TensorLike, NestedArray, DimArg } from './tensor/tensor.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  empty,
+  full,
+  zerosLike,
+  onesLike,
+  fullLike,
+  arange,
+  linspace,
+  eye,
+} from './tensor/creation.js';
+export type { TensorOptions, TensorData, CreationOptions } from './tensor/creation.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export { Node } from './autograd/node.js';
+export type { BackwardOptions } from './autograd/engine.js';
+export type { GradHook } from './autograd/node.js';
+export { Generator, manualSeed, initialSeed, defaultGenerator } from './random/generator.js';
+export { rand, randn, randint, randperm, randLike, randnLike } from './random/sampling.js';
+export type { RandomOptions } from './random/sampling.js';
+export * from './ops/functional.js';
+export {
+  clipGradNorm_,
+  clipGradNorm,
+  clipGradValue_,
+  getTotalNorm,
+  clipGradsWithNorm_,
+  parametersToVector,
+  vectorToParameters,
+} from './utils/index.js';
+export type { ClipGradNormOptions, TensorOrTensors } from './utils/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';

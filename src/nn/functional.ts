@@ -1,0 +1,154 @@
+/** `torch.nn.functional`: layers and losses as functions, each with its derivative. */
+import { record } from '../autograd/node.js';
+import { Tensor, describe } from '../tensor/tensor.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
+import { gemm } from '../tensor/kernels/matmul.js';
+import { relu, sigmoid, tanh, sub, abs, mul } from '../ops/elementwise.js';
+import { mean, sum } from '../ops/reduce.js';
+import { matmul } from '../ops/linalg.js';
+
+export { relu, sigmoid, tanh };
+
+function checkTensor(x: unknown, op: string, what = 'input'): asserts x is Tensor {
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${op}: expected ${what} to be a Tensor, got ${describe(x)}`);
+}
+
+/**
+ * y = x Wᵀ + b. 2-D inputs run as one fused kernel: W is read transposed in place, the bias
+ * is added in the same pass, and backward computes only the gradients that are needed.
+ */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor(input, 'linear');
+  checkTensor(weight, 'linear', 'weight');
+  if (bias !== null) checkTensor(bias, 'linear', 'bias');
+  if (weight.dim() !== 2)
+    throw new RangeError(`linear: weight must be 2-D, got shape ${formatShape(weight.shape)}`);
+  const [out, inF] = weight.shape;
+  if (input.dim() === 0 || input.shape[input.dim() - 1] !== inF) {
+    throw new RangeError(
+      `linear: input shape ${formatShape(input.shape)} and weight shape ${formatShape(weight.shape)} cannot be multiplied ` +
+        `(expected last input dim ${inF})`,
+    );
+  }
+  if (bias !== null && !(bias.dim() === 1 && bias.shape[0] === out) && !(bias.dim() === 0)) {
+    throw new RangeError(
+      `linear: bias shape ${formatShape(bias.shape)} does not match out_features ${out}`,
+    );
+  }
+  if (input.dim() !== 2) {
+    const y = matmul(input, weight.t());
+    return bias === null ? y : y.add(bias);
+  }
+  const batch = input.shape[0];
+  const data = new Float32Array(batch * out);
+  gemm(
+    {
+      buffer: input.buffer,
+      offset: input.offset,
+      rowStride: input.strides[0],
+      colStride: input.strides[1],
+    },
+    {
+      buffer: weight.buffer,
+      offset: weight.offset,
+      rowStride: weight.strides[1],
+      colStride: weight.strides[0],
+    },
+    batch,
+    inF,
+    out,
+    data,
+  );
+  if (bias !== null) {
+    const b = bias._contiguousData();
+    for (let i = 0; i < batch; i++) {
+      const base = i * out;
+      for (let j = 0; j < out; j++) data[base + j] += b.length === 1 ? b[0] : b[j];
+    }
+  }
+  const inputs = bias === null ? [input, weight] : [input, weight, bias];
+  return record(
+    Tensor._fromData(data, [batch, out]),
+    bias === null ? 'MmBackward0' : 'AddmmBackward0',
+    inputs,
+    (g, [sw, sx], needs) => [
+      needs[0] ? g.mm(sw!) : null,
+      needs[1] ? g.t().mm(sx!) : null,
+      needs[2] ? sum(g, 0) : null,
+    ],
+    [input.requiresGrad ? weight : null, weight.requiresGrad ? input : null],
+  );
+}
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkReduction(reduction: unknown): Reduction {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new RangeError(
+      `${String(reduction)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`,
+    );
+  }
+  return reduction;
+}
+
+function warnShapeMismatch(input: Tensor, target: Tensor): void {
+  if (!sameShape(input.shape, target.shape)) {
+    console.warn(
+      `Using a target size (${formatShape(target.shape)}) that is different to the input size ` +
+        `(${formatShape(input.shape)}). This will likely lead to incorrect results due to broadcasting. ` +
+        'Please ensure they have the same size.',
+    );
+  }
+}
+
+/**
+ * Mean squared error. Gradient as PyTorch's mse_loss_backward: α·(x − y)·g with α = 2/N for
+ * 'mean' and 2 otherwise, rounded to float32 step by step.
+ */
+export function mseLoss(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction } = {},
+): Tensor {
+  checkTensor(input, 'mse_loss');
+  checkTensor(target, 'mse_loss', 'target');
+  const reduction = checkReduction(options.reduction ?? 'mean');
+  warnShapeMismatch(input, target);
+  const diff = sub(input.detach(), target.detach());
+  const sq = diff._contiguousData().map((d) => d * d);
+  const n = sq.length;
+  let out: Tensor;
+  if (reduction === 'none') out = Tensor._fromData(sq, diff.shape);
+  else {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += sq[i];
+    out = Tensor._fromData(Float32Array.of(reduction === 'mean' ? s / n : s), []);
+  }
+  const alpha = Math.fround(reduction === 'mean' ? 2 / n : 2);
+  const shape = diff.shape;
+  return record(
+    out,
+    'MseLossBackward0',
+    [input, target],
+    (g, [d], [ni, nt]) => {
+      const gi = mul(mul(d!, alpha), reduction === 'none' ? g : g.expand(shape));
+      return [ni ? gi : null, nt ? gi.neg() : null];
+    },
+    [diff],
+  );
+}
+
+/** Mean absolute error, composed from differentiable ops. */
+export function l1Loss(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction } = {},
+): Tensor {
+  checkTensor(input, 'l1_loss');
+  checkTensor(target, 'l1_loss', 'target');
+  const reduction = checkReduction(options.reduction ?? 'mean');
+  warnShapeMismatch(input, target);
+  const loss = abs(sub(input, target));
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
+}

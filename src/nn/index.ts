@@ -1,0 +1,8 @@
+/** `torch.nn`. */
+export { Module } from './module.js';
+export type { StateDict, LoadResult } from './module.js';
+export { Parameter } from './parameter.js';
+export { Linear, ReLU, Tanh, Sigmoid, Identity, Sequential, MSELoss, L1Loss } from './layers.js';
+export * as init from './init.js';
+export * as functional from './functional.js';
+export * as utils from '../utils/index.js';

@@ -1,0 +1,16 @@
+import { Tensor, describe } from '../tensor/tensor.js';
+
+/** A tensor that a Module registers as a learnable parameter. Shares memory with the tensor it wraps. */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor))
+      throw new TypeError(`Parameter: expected a Tensor, got ${describe(data)}`);
+    super(data._storage, data.shape, data.strides, data.offset);
+    this._base = data._base;
+    this.requiresGrad_(requiresGrad);
+  }
+
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * Elementwise ops. Each op's forward kernel and its derivative (as in PyTorch's derivatives.yaml)
+ * sit together; gradients of broadcast operands are reduced to their shapes by the engine.
+ */
+import { record } from '../autograd/node.js';
+import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
+import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
+import { broadcastStrides, gather } from '../tensor/kernels/strided.js';
+import {
+  addKernel,
+  divKernel,
+  mapBinary,
+  mapUnary,
+  mulKernel,
+  subKernel,
+  type BinaryFn,
+  type BinaryKernel,
+  type UnaryFn,
+} from '../tensor/kernels/elementwise.js';
+
+/** A 0-d tensor holding `value` (PyTorch's wrapped Python scalar). */
+export function scalar(value: number): Tensor {
+  return Tensor._fromData(Float32Array.of(value), []);
+}
+
+export function operand(x: TensorLike, op: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') return scalar(x);
+  throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
+}
+
+function binaryForward(a: Tensor, b: Tensor, kernel: BinaryKernel, op: string): Tensor {
+  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
+  return Tensor._fromData(mapBinary(a, b, shape, kernel), shape);
+}
+
+function unaryForward(x: Tensor, fn: UnaryFn): Tensor {
+  return Tensor._fromData(mapUnary(x._contiguousData(), fn), x.shape);
+}
+
+const plain = (fn: BinaryFn): BinaryKernel => ({ fn });
+
+/** A fresh row-major copy of `t` broadcast to `shape`. */
+function broadcastData(t: Tensor, shape: Shape): Float32Array {
+  const strides = broadcastStrides(t.shape, t.strides, shape);
+  let n = 1;
+  for (const d of shape) n *= d;
+  return gather({ buffer: t.buffer, shape, strides, offset: t.offset }, new Float32Array(n));
+}
+
+// ---- Binary arithmetic -----------------------------------------------------------------------
+
+export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
+  const alpha = options?.alpha ?? 1;
+  if (alpha !== 1) return add(a, mul(b, alpha));
+  const x = operand(a, 'add');
+  const y = operand(b, 'add');
+  return record(binaryForward(x, y, addKernel, 'add'), 'AddBackward0', [x, y], (g) => [g, g]);
+}
+
+export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
+  const alpha = options?.alpha ?? 1;
+  if (alpha !== 1) return sub(a, mul(b, alpha));
+  const x = operand(a, 'sub');
+  const y = operand(b, 'sub');
+  return record(binaryForward(x, y, subKernel, 'sub'), 'SubBackward0', [x, y], (g) => [g, neg(g)]);
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const x = operand(a, 'mul');
+  const y = operand(b, 'mul');
+  // Save only what the other side's gradient needs, as PyTorch does.
+  return record(
+    binaryForward(x, y, mulKernel, 'mul'),
+    'MulBackward0',
+    [x, y],
+    (g, [sy, sx], [nx, ny]) => [nx ? mul(g, sy!) : null, ny ? mul(g, sx!) : null],
+    [x.requiresGrad ? y : null, y.requiresGrad ? x : null],
+  );
+}
+
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const x = operand(a, 'div');
+  const y = operand(b, 'div');
+  return record(
+    binaryForward(x, y, divKernel, 'div'),
+    'DivBackward0',
+    [x, y],
+    (g, [sx, sy], [nx, ny]) => [
+      nx ? div(g, sy!) : null,
+      // d(x/y)/dy = -g * ((x / y) / y)
+      ny ? neg(mul(g, div(div(sx!, sy!), sy!))) : null,
+    ],
+    [y.requiresGrad ? x : null, y],
+  );
+}
+
+const powFn: BinaryFn = (a, b) => Math.pow(a, b);
+
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') {
+    const x = operand(a, 'pow');
+    const e = b;
+    const out = unaryForward(x, (v) => Math.pow(v, e));
+    // pow_backward: zero gradient for a zero exponent, else e * x^(e-1).
+    return record(
+      out,
+      'PowBackward0',
+      [x],
+      (g, [sx]) => [e === 0 ? mul(g, 0) : mul(g, mul(pow(sx!, e - 1), e))],
+      [x],
+    );
+  }
+  const x = operand(a, 'pow');
+  const y = operand(b, 'pow');
+  const out = binaryForward(x, y, plain(powFn), 'pow');
+  const name = typeof a === 'number' ? 'PowBackward2' : 'PowBackward1';
+  return record(
+    out,
+    name,
+    [x, y],
+    (g, [sx, sy, so], [nx, ny]) => [
+      // d/dx: y * x^(y-1), masked to 0 where y == 0.
+      nx ? where(eq(sy!, 0), 0, mul(g, mul(sy!, pow(sx!, sub(sy!, 1))))) : null,
+      // d/dy: x^y * log(x), masked to 0 where x == 0 and y >= 0.
+      ny ? where(mul(eq(sx!, 0), ge(sy!, 0)), 0, mul(g, mul(so!, log(sx!)))) : null,
+    ],
+    [x, y, y.requiresGrad ? out : null],
+  );
+}
+
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum(
+    a,
+    b,
+    'maximum',
+    'MaximumBackward0',
+    (p, q) => (p !== p || q !== q ? NaN : p > q ? p : q),
+    gt,
+  );
+}
+
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum(
+    a,
+    b,
+    'minimum',
+    'MinimumBackward0',
+    (p, q) => (p !== p || q !== q ? NaN : p < q ? p : q),
+    lt,
+  );
+}
+
+/** maximum/minimum: the winner takes the gradient; ties split it in half (PyTorch's rule). */
+function extremum(
+  a: TensorLike,
+  b: TensorLike,
+  op: string,
+  name: string,
+  fn: BinaryFn,
+  wins: (p: Tensor, q: Tensor) => Tensor,
+): Tensor {
+  const x = operand(a, op);
+  const y = operand(b, op);
+  return record(
+    binaryForward(x, y, plain(fn), op),
+    name,
+    [x, y],
+    (g, [sx, sy]) => {
+      const px = sx as Tensor;
+      const py = sy as Tensor;
+      const tie = mul(eq(px, py), 0.5);
+      return [mul(g, add(wins(px, py), tie)), mul(g, add(wins(py, px), tie))];
+    },
+    [x, y],
+  );
+}
+
+/** `cond ? a : b` elementwise; `cond` is read as nonzero = true. */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const c = operand(cond, 'where');
+  const x = operand(a, 'where');
+  const y = operand(b, 'where');
+  const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, 'where'), y.shape, 'where');
+  const cd = broadcastData(c, shape);
+  const xd = broadcastData(x, shape);
+  const yd = broadcastData(y, shape);
+  for (let i = 0; i < xd.length; i++) if (cd[i] === 0) xd[i] = yd[i];
+  const mask = Tensor._fromData(cd, shape);
+  return record(
+    Tensor._fromData(xd, shape),
+    'WhereBackward0',
+    [x, y],
+    (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
+    [mask],
+  );
+}
+
+// ---- Comparisons (0/1 float results, never differentiable) ----------------------------------
+
+function compare(a: TensorLike, b: TensorLike, op: string, fn: BinaryFn): Tensor {
+  return binaryForward(operand(a, op), operand(b, op), plain(fn), op);
+}
+export const eq = (a: TensorLike, b: TensorLike): Tensor =>
+  compare(a, b, 'eq', (p, q) => (p === q ? 1 : 0));
+export const ne = (a: TensorLike, b: TensorLike): Tensor =>
+  compare(a, b, 'ne', (p, q) => (p !== q ? 1 : 0));
+export const lt = (a: TensorLike, b: TensorLike): Tensor =>
+  compare(a, b, 'lt', (p, q) => (p < q ? 1 : 0));
+export const le = (a: TensorLike, b: TensorLike): Tensor =>
+  compare(a, b, 'le', (p, q) => (p <= q ? 1 : 0));
+export const gt = (a: TensorLike, b: TensorLike): Tensor =>
+  compare(a, b, 'gt', (p, q) => (p > q ? 1 : 0));
+export const ge = (a: TensorLike, b: TensorLike): Tensor =>
+  compare(a, b, 'ge', (p, q) => (p >= q ? 1 : 0));
+export const isnan = (x: Tensor): Tensor => unaryForward(x, (v) => (v !== v ? 1 : 0));
+export const isinf = (x: Tensor): Tensor =>
+  unaryForward(x, (v) => (v === Infinity || v === -Infinity ? 1 : 0));
+export const isfinite = (x: Tensor): Tensor => unaryForward(x, (v) => (Number.isFinite(v) ? 1 : 0));
+
+// ---- Unary math ------------------------------------------------------------------------------
+
+/** A unary op; its derivative gets the saved input or output (or the gradient when nothing is saved). */
+function unary(
+  x: Tensor,
+  fn: UnaryFn,
+  name: string,
+  derivative: (g: Tensor, saved: Tensor) => Tensor,
+  saves: 'input' | 'output' | 'none',
+): Tensor {
+  const out = unaryForward(x, fn);
+  const save = saves === 'input' ? [x] : saves === 'output' ? [out] : [];
+  return record(out, name, [x], (g, [s]) => [derivative(g, s ?? g)], save);
+}
+
+const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN);
+
+export const neg = (x: Tensor): Tensor =>
+  unary(
+    x,
+    (v) => -v,
+    'NegBackward0',
+    (g) => neg(g),
+    'none',
+  );
+export const abs = (x: Tensor): Tensor =>
+  unary(x, Math.abs, 'AbsBackward0', (g, i) => mul(g, sign(i)), 'input');
+export const sign = (x: Tensor): Tensor => unary(x, sgn, 'SignBackward0', (g) => mul(g, 0), 'none');
+export const exp = (x: Tensor): Tensor =>
+  unary(x, Math.exp, 'ExpBackward0', (g, o) => mul(g, o), 'output');
+export const expm1 = (x: Tensor): Tensor =>
+  unary(x, Math.expm1, 'Expm1Backward0', (g, o) => mul(g, add(o, 1)), 'output');
+export const log = (x: Tensor): Tensor =>
+  unary(x, Math.log, 'LogBackward0', (g, i) => div(g, i), 'input');
+export const log1p = (x: Tensor): Tensor =>
+  unary(x, Math.log1p, 'Log1PBackward0', (g, i) => div(g, add(i, 1)), 'input');
+export const sqrt = (x: Tensor): Tensor =>
+  unary(x, Math.sqrt, 'SqrtBackward0', (g, o) => div(g, mul(o, 2)), 'output');
+export const rsqrt = (x: Tensor): Tensor =>
+  unary(
+    x,
+    (v) => 1 / Math.sqrt(v),
+    'RsqrtBackward0',
+    (g, o) => mul(mul(g, pow(o, 3)), -0.5),
+    'output',
+  );
+export const reciprocal = (x: Tensor): Tensor =>
+  unary(
+    x,
+    (v) => 1 / v,
+    'ReciprocalBackward0',
+    (g, o) => neg(mul(g, mul(o, o))),
+    'output',
+  );
+export const sin = (x: Tensor): Tensor =>
+  unary(x, Math.sin, 'SinBackward0', (g, i) => mul(g, cos(i)), 'input');
+export const cos = (x: Tensor): Tensor =>
+  unary(x, Math.cos, 'CosBackward0', (g, i) => neg(mul(g, sin(i))), 'input');
+export const tanh = (x: Tensor): Tensor =>
+  unary(x, Math.tanh, 'TanhBackward0', (g, o) => mul(g, sub(1, mul(o, o))), 'output');
+export const sigmoid = (x: Tensor): Tensor =>
+  unary(
+    x,
+    (v) => 1 / (1 + Math.exp(-v)),
+    'SigmoidBackward0',
+    (g, o) => mul(g, mul(sub(1, o), o)),
+    'output',
+  );
+export const relu = (x: Tensor): Tensor =>
+  unary(
+    x,
+    (v) => (v > 0 ? v : v === v ? 0 : NaN),
+    'ReluBackward0',
+    (g, o) => mul(g, gt(o, 0)),
+    'output',
+  );
+
+/** Clamps into `[min, max]`; NaN stays NaN; with `min > max` every element becomes `max` (PyTorch). */
+export function clamp(x: Tensor, min: number | null, max: number | null): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`clamp: expected a Tensor, got ${describe(x)}`);
+  if (min === null && max === null)
+    throw new TypeError("clamp: at least one of 'min' or 'max' must not be null");
+  for (const [label, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== null && typeof v !== 'number')
+      throw new TypeError(`clamp: ${label} must be a number, got ${describe(v)}`);
+  }
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  return unary(
+    x,
+    (v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)),
+    'ClampBackward1',
+    // Gradient passes where min <= x <= max (inclusive), as clamp_backward does.
+    (g, i) => mul(g, mul(ge(i, lo), le(i, hi))),
+    'input',
+  );
+}

@@ -1,0 +1,228 @@
+/**
+ * In-place ops (trailing `_`). Every write bumps the storage's version counter, so a backward
+ * pass that saved the old values fails loudly instead of using modified data. Arguments are
+ * validated and results computed before anything is written: a failing call changes nothing.
+ */
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { record } from '../autograd/node.js';
+import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
+import { Storage } from '../tensor/storage.js';
+import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
+import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import * as E from './elementwise.js';
+
+const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
+
+/** Copies `values` (row-major, self's shape) into self's memory and bumps the version. */
+function writeInto(self: Tensor, values: Float32Array): void {
+  if (isContiguousLayout(self.shape, self.strides)) self.buffer.set(values, self.offset);
+  else scatter(values, self);
+  self._storage.version++;
+}
+
+function checkResultShape(self: Tensor, result: Tensor, op: string): void {
+  if (!sameShape(self.shape, result.shape)) {
+    throw new RangeError(
+      `${op}: output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(result.shape)}`,
+    );
+  }
+}
+
+/**
+ * Runs `compute(self)` and stores the result in self. When autograd must record the op, the
+ * graph is rebased: self takes the new node, fed by a copy of its previous value.
+ */
+function applyInPlace<T extends Tensor>(
+  self: T,
+  op: string,
+  others: Tensor[],
+  compute: (x: Tensor) => Tensor,
+): T {
+  if (!(self instanceof Tensor))
+    throw new TypeError(`${op}: expected a Tensor, got ${describe(self)}`);
+  const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
+  if (!recording) {
+    const result = noGrad(() => compute(self));
+    checkResultShape(self, result, op);
+    writeInto(self, result._contiguousData());
+    return self;
+  }
+  if (self.isLeaf && self.requiresGrad) throw new Error(LEAF_MESSAGE);
+  if (self._base !== null) {
+    throw new Error(
+      `${op}: in-place operations on a view of a tensor are not supported while autograd records them ` +
+        `(view of shape ${formatShape(self.shape)}); use the out-of-place op instead`,
+    );
+  }
+  const previous = new Tensor(
+    new Storage(gather(self, new Float32Array(self.numel()))),
+    self.shape,
+  );
+  if (self.gradFn) previous._setHistory(self.gradFn);
+  const result = compute(previous);
+  checkResultShape(self, result, op);
+  writeInto(self, result._contiguousData());
+  if (result.gradFn) self._setHistory(result.gradFn);
+  return self;
+}
+
+function tensorOperand(x: TensorLike, op: string): Tensor {
+  return E.operand(x, op);
+}
+
+/** Fast path for the optimizer and clipping loops: contiguous self, scalar or same-shape operand, no graph. */
+function fastBinary(
+  self: Tensor,
+  other: Tensor,
+  scalarLoop: (d: Float32Array, s: number) => void,
+  vectorLoop: (d: Float32Array, o: Float32Array) => void,
+): boolean {
+  if (isGradEnabled() && (self.requiresGrad || other.requiresGrad)) return false;
+  if (!isContiguousLayout(self.shape, self.strides)) return false;
+  const d = self.buffer.subarray(self.offset, self.offset + self.numel());
+  if (other.numel() === 1 && other.dim() <= self.dim()) {
+    scalarLoop(d, other.buffer[other.offset]);
+  } else if (sameShape(self.shape, other.shape) && isContiguousLayout(other.shape, other.strides)) {
+    vectorLoop(d, other.buffer.subarray(other.offset, other.offset + other.numel()));
+  } else {
+    return false;
+  }
+  self._storage.version++;
+  return true;
+}
+
+export function add_<T extends Tensor>(
+  self: T,
+  other: TensorLike,
+  options?: { alpha?: number },
+): T {
+  const o = tensorOperand(other, 'add_');
+  const alpha = options?.alpha ?? 1;
+  if (typeof alpha !== 'number')
+    throw new TypeError(`add_: alpha must be a number, got ${describe(alpha)}`);
+  if (
+    !(self.isLeaf && self.requiresGrad && isGradEnabled()) &&
+    fastBinary(
+      self,
+      o,
+      (d, s) => {
+        const a = Math.fround(alpha);
+        for (let i = 0; i < d.length; i++) d[i] += a * s;
+      },
+      (d, v) => {
+        const a = Math.fround(alpha);
+        for (let i = 0; i < d.length; i++) d[i] += a * v[i];
+      },
+    )
+  ) {
+    return self;
+  }
+  return applyInPlace(self, 'add_', [o], (x) => E.add(x, o, { alpha }));
+}
+
+export function sub_<T extends Tensor>(
+  self: T,
+  other: TensorLike,
+  options?: { alpha?: number },
+): T {
+  return add_(self, other, { alpha: -(options?.alpha ?? 1) });
+}
+
+export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
+  const o = tensorOperand(other, 'mul_');
+  if (
+    !(self.isLeaf && self.requiresGrad && isGradEnabled()) &&
+    fastBinary(
+      self,
+      o,
+      (d, s) => {
+        for (let i = 0; i < d.length; i++) d[i] *= s;
+      },
+      (d, v) => {
+        for (let i = 0; i < d.length; i++) d[i] *= v[i];
+      },
+    )
+  ) {
+    return self;
+  }
+  return applyInPlace(self, 'mul_', [o], (x) => E.mul(x, o));
+}
+
+export function div_<T extends Tensor>(self: T, other: TensorLike): T {
+  const o = tensorOperand(other, 'div_');
+  return applyInPlace(self, 'div_', [o], (x) => E.div(x, o));
+}
+
+export function pow_<T extends Tensor>(self: T, exponent: TensorLike): T {
+  const o = typeof exponent === 'number' ? exponent : tensorOperand(exponent, 'pow_');
+  return applyInPlace(self, 'pow_', typeof o === 'number' ? [] : [o], (x) => E.pow(x, o));
+}
+
+export const neg_ = <T extends Tensor>(self: T): T => applyInPlace(self, 'neg_', [], E.neg);
+export const abs_ = <T extends Tensor>(self: T): T => applyInPlace(self, 'abs_', [], E.abs);
+export const exp_ = <T extends Tensor>(self: T): T => applyInPlace(self, 'exp_', [], E.exp);
+export const sqrt_ = <T extends Tensor>(self: T): T => applyInPlace(self, 'sqrt_', [], E.sqrt);
+export const relu_ = <T extends Tensor>(self: T): T => applyInPlace(self, 'relu_', [], E.relu);
+
+export function clamp_<T extends Tensor>(self: T, min: number | null, max: number | null): T {
+  if (min === null && max === null)
+    throw new TypeError("clamp_: at least one of 'min' or 'max' must not be null");
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (typeof lo !== 'number' || typeof hi !== 'number') {
+    throw new TypeError(
+      `clamp_: min and max must be numbers, got ${describe(min)} and ${describe(max)}`,
+    );
+  }
+  if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
+    const d = self.buffer.subarray(self.offset, self.offset + self.numel());
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      // NaN stays NaN; with min > max everything becomes max, as in PyTorch.
+      if (v === v) d[i] = Math.min(Math.max(v, lo), hi);
+    }
+    self._storage.version++;
+    return self;
+  }
+  return applyInPlace(self, 'clamp_', [], (x) => E.clamp(x, min, max));
+}
+
+/** Copies `src` (broadcast to self's shape) into self. */
+export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
+  const s = tensorOperand(src, 'copy_');
+  if (!(self instanceof Tensor))
+    throw new TypeError(`copy_: expected a Tensor, got ${describe(self)}`);
+  const shape = broadcastShapes(self.shape, s.shape, 'copy_');
+  if (!sameShape(shape, self.shape)) {
+    throw new RangeError(
+      `copy_: source of shape ${formatShape(s.shape)} cannot be broadcast to ${formatShape(self.shape)}`,
+    );
+  }
+  const target = self.shape;
+  return applyInPlace(self, 'copy_', [s], (x) =>
+    record(
+      Tensor._fromData(gather(s.expand(target), new Float32Array(x.numel())), target),
+      'CopyBackwards',
+      [x, s],
+      (g, _saved, [nx, ns]) => [nx ? E.mul(g, 0) : null, ns ? g : null],
+    ),
+  );
+}
+
+export function fill_<T extends Tensor>(self: T, value: number): T {
+  if (typeof value !== 'number')
+    throw new TypeError(`fill_: value must be a number, got ${describe(value)}`);
+  if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
+    self.buffer.fill(value, self.offset, self.offset + self.numel());
+    self._storage.version++;
+    return self;
+  }
+  return applyInPlace(self, 'fill_', [], (x) =>
+    record(
+      Tensor._fromData(new Float32Array(x.numel()).fill(value), x.shape),
+      'FillBackward0',
+      [x],
+      (g) => [E.mul(g, 0)],
+    ),
+  );
+}

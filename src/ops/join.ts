@@ -1,0 +1,68 @@
+/** Joining tensors: `cat` and `stack`, each with its backward (slices of the gradient). */
+import { record } from '../autograd/node.js';
+import { Tensor, describe } from '../tensor/tensor.js';
+import { formatShape, normalizeDim } from '../tensor/shape.js';
+import { scatter } from '../tensor/kernels/strided.js';
+import { narrow, unsqueeze } from './views.js';
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new RangeError('cat(): expected a non-empty list of Tensors');
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor))
+      throw new TypeError(`cat(): expected a list of Tensors, got ${describe(t)} at position ${i}`);
+  });
+  const first = tensors[0];
+  if (first.dim() === 0)
+    throw new RangeError('cat(): zero-dimensional tensor (at position 0) cannot be concatenated');
+  const d = normalizeDim(dim, first.dim(), 'cat');
+  tensors.forEach((t, i) => {
+    const ok =
+      t.dim() === first.dim() &&
+      t.shape.every((s: number, k: number) => k === d || s === first.shape[k]);
+    if (!ok) {
+      throw new RangeError(
+        `cat(): sizes of tensors must match except in dimension ${d}: tensor 0 has shape ` +
+          `${formatShape(first.shape)}, tensor ${i} has shape ${formatShape(t.shape)}`,
+      );
+    }
+  });
+  const sizes = tensors.map((t) => t.shape[d]);
+  const shape = [...first.shape];
+  shape[d] = sizes.reduce((a, b) => a + b, 0);
+  const out = Tensor._fromData(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  let start = 0;
+  tensors.forEach((t, i) => {
+    scatter(t._contiguousData(), narrow(out.detach(), d, start, sizes[i]));
+    start += sizes[i];
+  });
+  return record(out, 'CatBackward0', tensors, (g) => {
+    let s = 0;
+    return sizes.map((len) => {
+      const piece = narrow(g, d, s, len);
+      s += len;
+      return piece;
+    });
+  });
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new RangeError('stack expects a non-empty list of Tensors');
+  const first = tensors[0];
+  if (!(first instanceof Tensor))
+    throw new TypeError(`stack: expected Tensors, got ${describe(first)}`);
+  const d = normalizeDim(dim, first.dim() + 1, 'stack');
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor) || formatShape(t.shape) !== formatShape(first.shape)) {
+      throw new RangeError(
+        `stack expects each tensor to be equal size, but got ${formatShape(first.shape)} at entry 0 and ` +
+          `${t instanceof Tensor ? formatShape(t.shape) : describe(t)} at entry ${i}`,
+      );
+    }
+  });
+  return cat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
+}

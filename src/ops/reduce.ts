@@ -1,0 +1,407 @@
+/** Reductions, each with its derivative beside it. */
+import { record } from '../autograd/node.js';
+import { Tensor, describe, type DimArg } from '../tensor/tensor.js';
+import {
+  formatShape,
+  normalizeDim,
+  normalizeDims,
+  numelOf,
+  sameShape,
+  type Shape,
+} from '../tensor/shape.js';
+import {
+  argRow,
+  maxRow,
+  minRow,
+  normRow,
+  prodRow,
+  reduceRows,
+  rowLayout,
+  sumLeading,
+  sumRow,
+  varianceRows,
+  type RowReducer,
+} from '../tensor/kernels/reduce.js';
+import { isContiguousLayout } from '../tensor/kernels/strided.js';
+import { abs, div, eq, exp, mul, pow, sign, sub, where } from './elementwise.js';
+
+/** `max(dim)` / `min(dim)` result: destructure as `{ values, indices }` or `[values, indices]`. */
+export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+
+function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
+function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!dims.includes(i)) out.push(d);
+    else if (keepdim) out.push(1);
+  });
+  return out;
+}
+
+function checkTensor(x: unknown, op: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+}
+
+function reduceForward(x: Tensor, dims: number[], keepdim: boolean, reducer: RowReducer): Tensor {
+  const values = reduceRows(rowLayout(x, dims), reducer);
+  return Tensor._fromData(values, reducedShape(x.shape, dims, keepdim));
+}
+
+/** Brings a reduced gradient back to the input's shape (a broadcast view, no copy). */
+function expandBack(
+  g: Tensor,
+  inputShape: Shape,
+  dims: readonly number[],
+  keepdim: boolean,
+): Tensor {
+  let t = g;
+  if (!keepdim) for (const d of dims) t = t.unsqueeze(d);
+  return t.expand(inputShape);
+}
+
+/** Rejects reductions with no identity over empty tensors, as PyTorch does. */
+function checkNonEmpty(x: Tensor, dims: readonly number[], op: string): void {
+  if (dims.some((d) => x.shape[d] === 0) || (dims.length === 0 && x.numel() === 0)) {
+    throw new RangeError(
+      `${op}(): Expected reduction dim to be specified for input.numel() == 0 ` +
+        `(input shape ${formatShape(x.shape)}); the operation has no identity`,
+    );
+  }
+}
+
+export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  checkTensor(x, 'sum');
+  const dims = normalizeDims(dim, x.dim(), 'sum');
+  const shape = x.shape;
+  let out: Tensor;
+  const lead = dims.length > 0 && dims.every((d, i) => d === i) && dims.length < x.dim();
+  if (lead && isContiguousLayout(x.shape, x.strides)) {
+    // Reducing leading dims of contiguous memory (bias gradients): column sums, no transpose copy.
+    const rows = numelOf(dims.map((d) => shape[d]));
+    const data = x.buffer.subarray(x.offset, x.offset + x.numel());
+    out = Tensor._fromData(
+      sumLeading(data, rows, x.numel() / Math.max(rows, 1)),
+      reducedShape(shape, dims, keepdim),
+    );
+  } else {
+    out = reduceForward(x, dims, keepdim, sumRow);
+  }
+  const name = dim === undefined ? 'SumBackward0' : 'SumBackward1';
+  return record(out, name, [x], (g) => [expandBack(g, shape, dims, keepdim)]);
+}
+
+export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+  checkTensor(x, 'mean');
+  const dims = normalizeDims(dim, x.dim(), 'mean');
+  const n = numelOf(dims.map((d) => x.shape[d]));
+  const shape = x.shape;
+  const out = reduceForward(x, dims, keepdim, (d, s, len) => sumRow(d, s, len) / n);
+  const name = dim === undefined ? 'MeanBackward0' : 'MeanBackward1';
+  return record(out, name, [x], (g) => [div(expandBack(g, shape, dims, keepdim), n)]);
+}
+
+export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkTensor(x, 'prod');
+  const dims = normalizeDims(dim, x.dim(), 'prod');
+  const shape = x.shape;
+  const out = reduceForward(x, dims, keepdim, prodRow);
+  const name = dim === undefined ? 'ProdBackward0' : 'ProdBackward1';
+  return record(
+    out,
+    name,
+    [x],
+    // d prod / d x_i = product of the other elements (exact even when x contains zeros).
+    (g, [sx]) => [mul(expandBack(g, shape, dims, keepdim), productOfOthers(sx!, dims))],
+    [x],
+  );
+}
+
+function productOfOthers(x: Tensor, dims: number[]): Tensor {
+  const layout = rowLayout(x, dims);
+  const { data, outer, inner, perm } = layout;
+  const out = new Float32Array(data.length);
+  for (let o = 0; o < outer; o++) {
+    const s = o * inner;
+    let prefix = 1;
+    for (let i = 0; i < inner; i++) {
+      out[s + i] = prefix;
+      prefix *= data[s + i];
+    }
+    let suffix = 1;
+    for (let i = inner - 1; i >= 0; i--) {
+      out[s + i] *= suffix;
+      suffix *= data[s + i];
+    }
+  }
+  const permuted = Tensor._fromData(
+    out,
+    perm.map((d) => x.shape[d]),
+  );
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return permuted.permute(inverse);
+}
+
+/** Full max/min: the gradient is shared evenly among tied extremes (PyTorch's evenly_distribute_backward). */
+function extremeAll(x: Tensor, largest: boolean): Tensor {
+  const op = largest ? 'max' : 'min';
+  checkTensor(x, op);
+  checkNonEmpty(x, [], op);
+  const dims = normalizeDims(undefined, x.dim(), op);
+  const out = reduceForward(x, dims, false, largest ? maxRow : minRow);
+  return record(
+    out,
+    largest ? 'MaxBackward1' : 'MinBackward1',
+    [x],
+    (g, [sx, so]) => {
+      const mask = eq(sx!, so!);
+      return [mul(div(mask, sum(mask)), g)];
+    },
+    [x, out],
+  );
+}
+
+export const maxAll = (x: Tensor): Tensor => extremeAll(x, true);
+export const minAll = (x: Tensor): Tensor => extremeAll(x, false);
+
+/** max/min over one dim: values and the index of the first extreme; the gradient goes to that index. */
+function extremeDim(x: Tensor, dim: number, keepdim: boolean, largest: boolean): ValuesIndices {
+  const op = largest ? 'max' : 'min';
+  checkTensor(x, op);
+  const d = normalizeDim(dim, x.dim(), op);
+  const dims = x.dim() === 0 ? [] : [d];
+  checkNonEmpty(x, dims, op);
+  const layout = rowLayout(x, dims);
+  const values = new Float32Array(layout.outer);
+  const indices = new Float32Array(layout.outer);
+  for (let o = 0; o < layout.outer; o++) {
+    const k = argRow(layout.data, o * layout.inner, layout.inner, largest);
+    indices[o] = k;
+    values[o] = layout.data[o * layout.inner + k];
+  }
+  const outShape = reducedShape(x.shape, dims, keepdim);
+  const shape = x.shape;
+  const idx = Tensor._fromData(indices, outShape);
+  const vals = record(
+    Tensor._fromData(values, outShape),
+    largest ? 'MaxBackward0' : 'MinBackward0',
+    [x],
+    (g, [si]) => [mul(oneHot(si!, shape, dims, keepdim), expandBack(g, shape, dims, keepdim))],
+    [idx],
+  );
+  return valuesIndices(vals, idx);
+}
+
+/** 1 where the position along `dims[0]` equals `indices`, else 0, in `shape`. */
+function oneHot(indices: Tensor, shape: Shape, dims: readonly number[], keepdim: boolean): Tensor {
+  if (dims.length === 0) return Tensor._fromData(new Float32Array(numelOf(shape)).fill(1), shape);
+  const d = dims[0];
+  const positions = new Float32Array(shape[d]).map((_, i) => i);
+  const posShape = shape.map((s, i) => (i === d ? s : 1));
+  const pos = Tensor._fromData(positions, posShape);
+  return eq(pos, expandBack(indices, shape, dims, keepdim));
+}
+
+export const maxDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =>
+  extremeDim(x, dim, keepdim, true);
+export const minDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =>
+  extremeDim(x, dim, keepdim, false);
+
+/** amax/amin: like max/min over dims, the gradient shared evenly among ties. */
+function extremeDims(
+  x: Tensor,
+  dim: DimArg | undefined,
+  keepdim: boolean,
+  largest: boolean,
+): Tensor {
+  const op = largest ? 'amax' : 'amin';
+  checkTensor(x, op);
+  const dims = normalizeDims(dim, x.dim(), op);
+  checkNonEmpty(x, dims, op);
+  const shape = x.shape;
+  const out = reduceForward(x, dims, keepdim, largest ? maxRow : minRow);
+  return record(
+    out,
+    largest ? 'AmaxBackward0' : 'AminBackward0',
+    [x],
+    (g, [sx, so]) => {
+      const mask = eq(sx!, expandBack(so!, shape, dims, keepdim));
+      const count = sum(mask, dims, true);
+      return [mul(div(mask, count), expandBack(g, shape, dims, keepdim))];
+    },
+    [x, out],
+  );
+}
+
+export const amax = (x: Tensor, dim?: DimArg, keepdim = false): Tensor =>
+  extremeDims(x, dim, keepdim, true);
+export const amin = (x: Tensor, dim?: DimArg, keepdim = false): Tensor =>
+  extremeDims(x, dim, keepdim, false);
+
+function argExtreme(
+  x: Tensor,
+  dim: number | undefined,
+  keepdim: boolean,
+  largest: boolean,
+): Tensor {
+  const op = largest ? 'argmax' : 'argmin';
+  checkTensor(x, op);
+  if (dim === undefined) {
+    checkNonEmpty(x, [], op);
+    const flat = x._contiguousData();
+    return Tensor._fromData(
+      Float32Array.of(argRow(flat, 0, flat.length, largest)),
+      keepdim ? x.shape.map(() => 1) : [],
+    );
+  }
+  return extremeDim(x.detach(), dim, keepdim, largest).indices;
+}
+
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor =>
+  argExtreme(x, dim, keepdim, true);
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor =>
+  argExtreme(x, dim, keepdim, false);
+
+export interface VarOptions {
+  /** Bessel's correction: 1 (default) for the unbiased estimate, 0 for the population variance. */
+  correction?: number;
+  /** `unbiased: false` is `correction: 0` (PyTorch's older spelling). */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+function varianceLike(
+  x: Tensor,
+  dim: DimArg | undefined,
+  options: VarOptions,
+  isStd: boolean,
+): Tensor {
+  const op = isStd ? 'std' : 'var';
+  checkTensor(x, op);
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const keepdim = options.keepdim ?? false;
+  const dims = normalizeDims(dim, x.dim(), op);
+  const n = numelOf(dims.map((d) => x.shape[d]));
+  const shape = x.shape;
+  const out = Tensor._fromData(
+    varianceRows(rowLayout(x, dims), correction, isStd),
+    reducedShape(shape, dims, keepdim),
+  );
+  const denom = Math.max(0, n - correction);
+  return record(
+    out,
+    isStd ? 'StdBackward0' : 'VarBackward0',
+    [x],
+    (g, [sx, so]) => {
+      const centred = sub(sx!, mean(sx!, dims, true));
+      const gExp = expandBack(g, shape, dims, keepdim);
+      if (!isStd) return [mul(mul(gExp, centred), 2 / denom)];
+      // d std = (x - mean) / (std * (n - correction)), 0 where std == 0.
+      const stdExp = expandBack(so!, shape, dims, keepdim);
+      return [where(eq(stdExp, 0), 0, div(mul(gExp, centred), mul(stdExp, denom)))];
+    },
+    [x, isStd ? out : null],
+  );
+}
+
+export const variance = (x: Tensor, dim?: DimArg, options: VarOptions = {}): Tensor =>
+  varianceLike(x, dim, options, false);
+export const std = (x: Tensor, dim?: DimArg, options: VarOptions = {}): Tensor =>
+  varianceLike(x, dim, options, true);
+
+/** `torch.linalg.vector_norm(x, p, dim, keepdim)`. */
+export function norm(x: Tensor, p: number = 2, dim?: DimArg, keepdim = false): Tensor {
+  checkTensor(x, 'norm');
+  if (typeof p !== 'number' || Number.isNaN(p)) {
+    throw new TypeError(
+      `norm: the order p must be a number (Infinity allowed), got ${describe(p)}`,
+    );
+  }
+  const dims = normalizeDims(dim, x.dim(), 'norm');
+  const reducesEmpty = dims.some((d) => x.shape[d] === 0) || x.numel() === 0;
+  if (reducesEmpty && (p < 0 || p === Infinity)) {
+    throw new RangeError(
+      `linalg.vector_norm cannot compute the ${formatOrder(p)} norm on an empty tensor because ` +
+        'the operation does not have an identity',
+    );
+  }
+  const shape = x.shape;
+  const out = reduceForward(x, dims, keepdim, normRow(p));
+  return record(
+    out,
+    'LinalgVectorNormBackward0',
+    [x],
+    (g, [sx, so]) => [
+      normBackward(
+        expandBack(g, shape, dims, keepdim),
+        sx!,
+        expandBack(so!, shape, dims, keepdim),
+        p,
+        dims,
+      ),
+    ],
+    [x, out],
+  );
+}
+
+/** Python's float repr of a norm order, as PyTorch's messages print it. */
+export function formatOrder(p: number): string {
+  if (p === Infinity) return 'inf';
+  if (p === -Infinity) return '-inf';
+  return Number.isInteger(p) ? p.toFixed(1) : String(p);
+}
+
+/** norm_backward from PyTorch's FunctionsManual, every order. */
+function normBackward(g: Tensor, x: Tensor, nrm: Tensor, p: number, dims: number[]): Tensor {
+  if (p === 0) return mul(g, 0);
+  if (p === 1) return mul(g, sign(x));
+  if (p === 2) return where(eq(nrm, 0), 0, div(mul(g, x), nrm));
+  if (p === Infinity || p === -Infinity) {
+    // Shared evenly among the elements that attain the norm.
+    const mask = eq(abs(x), nrm);
+    return mul(mul(sign(x), div(mask, sum(mask, dims, true))), g);
+  }
+  // sign(x) |x|^(p-1) * g / norm^(p-1); zero where x == 0 or norm == 0.
+  const scaled = where(eq(x, 0), 0, mul(sign(x), pow(abs(x), p - 1)));
+  const scale = where(eq(nrm, 0), 0, div(g, pow(nrm, p - 1)));
+  return mul(scaled, scale);
+}
+
+export function logsumexp(x: Tensor, dim: DimArg, keepdim = false): Tensor {
+  checkTensor(x, 'logsumexp');
+  const dims = normalizeDims(dim, x.dim(), 'logsumexp');
+  const shape = x.shape;
+  const out = reduceForward(x, dims, keepdim, (d, s, n) => {
+    const m = maxRow(d, s, n);
+    if (!Number.isFinite(m)) return m === -Infinity ? -Infinity : m;
+    let acc = 0;
+    for (let i = s; i < s + n; i++) acc += Math.exp(d[i] - m);
+    return m + Math.log(acc);
+  });
+  return record(
+    out,
+    'LogsumexpBackward0',
+    [x],
+    (g, [sx, so]) => [
+      mul(
+        expandBack(g, shape, dims, keepdim),
+        exp(sub(sx!, expandBack(so!, shape, dims, keepdim))),
+      ),
+    ],
+    [x, out],
+  );
+}
+
+/** Sums a broadcast gradient back down to `shape`: the one place broadcasting is undone. */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.dim() - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.dim(); i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  const reduced = dims.length > 0 ? sum(g, dims, true) : g;
+  return reduced.reshape([...shape]);
+}

@@ -1,0 +1,313 @@
+/** View ops: new shapes and strides over the same storage, each with its backward. */
+import { record } from '../autograd/node.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { Tensor, describe } from '../tensor/tensor.js';
+import {
+  contiguousStrides,
+  formatShape,
+  inferShape,
+  normalizeDim,
+  normalizeDims,
+  numelOf,
+  shapeFromArgs,
+  type Shape,
+} from '../tensor/shape.js';
+import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+
+function checkTensor(x: unknown, op: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+}
+
+/** A tensor on `x`'s storage with another shape, strides and offset. */
+function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.offset): Tensor {
+  const v = new Tensor(x._storage, shape, strides, offset);
+  v._base = x._base ?? x;
+  return v;
+}
+
+/**
+ * Strides for viewing memory laid out as (`shape`, `strides`) with `newShape`, or null when the
+ * memory is not evenly spaced enough (PyTorch's computeStride).
+ */
+function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape): number[] | null {
+  if (numelOf(shape) === 0) return contiguousStrides(newShape);
+  const out = new Array<number>(newShape.length);
+  let viewD = newShape.length - 1;
+  let chunkBase = strides[strides.length - 1] ?? 1;
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    tensorNumel *= shape[d];
+    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBase = strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD !== -1) return null;
+  return out;
+}
+
+export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
+  checkTensor(x, 'view');
+  const shape = inferShape(shapeFromArgsAllowingInfer(args, 'view'), x.numel(), 'view');
+  const strides = shape.length === 0 && x.dim() === 0 ? [] : viewStrides(x.shape, x.strides, shape);
+  if (strides === null) {
+    throw new Error(
+      `view size is not compatible with input tensor's size and stride (at least one dimension spans ` +
+        `across two contiguous subspaces): tensor ${formatShape(x.shape)} with strides ` +
+        `${formatShape(x.strides)} cannot be viewed as ${formatShape(shape)}. Use .reshape(...) instead.`,
+    );
+  }
+  const inputShape = x.shape;
+  return record(viewOf(x, shape, strides), 'ViewBackward0', [x], (g) => [reshape(g, [inputShape])]);
+}
+
+/** A view when the memory allows it, otherwise a copy, as PyTorch's reshape. */
+export function reshape(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
+  checkTensor(x, 'reshape');
+  const shape = inferShape(shapeFromArgsAllowingInfer(args, 'reshape'), x.numel(), 'reshape');
+  if (viewStrides(x.shape, x.strides, shape) !== null || x.dim() === 0) return view(x, [shape]);
+  return view(clone(x), [shape]);
+}
+
+/** Like shapeFromArgs, but allows one -1 entry. */
+function shapeFromArgsAllowingInfer(
+  args: ReadonlyArray<number | readonly number[]>,
+  op: string,
+): number[] {
+  const list =
+    args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
+  return shapeFromArgs([list.map((d) => (d === -1 ? 0 : d))], op).map((d, i) =>
+    list[i] === -1 ? -1 : d,
+  );
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  checkTensor(x, 'transpose');
+  if (x.dim() === 0) {
+    normalizeDim(dim0, 0, 'transpose');
+    normalizeDim(dim1, 0, 'transpose');
+    return record(viewOf(x, [], []), 'TransposeBackward0', [x], (g) => [g]);
+  }
+  const a = normalizeDim(dim0, x.dim(), 'transpose');
+  const b = normalizeDim(dim1, x.dim(), 'transpose');
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  return record(viewOf(x, shape, strides), 'TransposeBackward0', [x], (g) => [transpose(g, a, b)]);
+}
+
+export function t(x: Tensor): Tensor {
+  checkTensor(x, 't');
+  if (x.dim() > 2)
+    throw new RangeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  const shape = [...x.shape].reverse();
+  const strides = [...x.strides].reverse();
+  return record(viewOf(x, shape, strides), 'TBackward0', [x], (g) => [t(g)]);
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor(x, 'permute');
+  if (dims.length !== x.dim()) {
+    throw new RangeError(
+      `permute: number of dims ${dims.length} (${formatShape(dims)}) does not match the tensor's ${x.dim()} dims`,
+    );
+  }
+  const norm = dims.map((d) => normalizeDim(d, x.dim(), 'permute'));
+  if (new Set(norm).size !== norm.length)
+    throw new RangeError(`permute: repeated dim in ${formatShape(dims)}`);
+  const shape = norm.map((d) => x.shape[d]);
+  const strides = norm.map((d) => x.strides[d]);
+  const inverse = norm.map((_, i) => norm.indexOf(i));
+  return record(viewOf(x, shape, strides), 'PermuteBackward0', [x], (g) => [permute(g, inverse)]);
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor(x, 'unsqueeze');
+  const d = normalizeDim(dim, x.dim() + 1, 'unsqueeze');
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  const stride = d < x.dim() ? x.shape[d] * x.strides[d] : 1;
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, stride);
+  return record(viewOf(x, shape, strides), 'UnsqueezeBackward0', [x], (g) => [squeeze(g, d)]);
+}
+
+export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  checkTensor(x, 'squeeze');
+  const dims =
+    dim === undefined ? x.shape.map((_, i) => i) : normalizeDims(dim, x.dim(), 'squeeze');
+  const drop = new Set(dims.filter((d) => x.shape[d] === 1));
+  const shape = x.shape.filter((_, i) => !drop.has(i));
+  const strides = x.strides.filter((_, i) => !drop.has(i));
+  const inputShape = x.shape;
+  const name = dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1';
+  return record(viewOf(x, shape, strides), name, [x], (g) => [reshape(g, [inputShape])]);
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor(x, 'flatten');
+  if (x.dim() === 0) return reshape(x, [[1]]);
+  const s = normalizeDim(startDim, x.dim(), 'flatten');
+  const e = normalizeDim(endDim, x.dim(), 'flatten');
+  if (s > e)
+    throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
+  if (s === e) return x;
+  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, [shape]);
+}
+
+export function expand(x: Tensor, sizes: readonly number[]): Tensor {
+  checkTensor(x, 'expand');
+  if (sizes.length < x.dim()) {
+    throw new RangeError(
+      `expand: the number of sizes provided (${sizes.length}) must be greater or equal to the number of ` +
+        `dimensions in the tensor (${x.dim()})`,
+    );
+  }
+  const lead = sizes.length - x.dim();
+  const shape: number[] = [];
+  const strides: number[] = [];
+  sizes.forEach((size, i) => {
+    const j = i - lead;
+    const own = j >= 0 ? x.shape[j] : 1;
+    const target = size === -1 ? own : size;
+    if (j < 0 && size === -1)
+      throw new RangeError(`expand: -1 is not allowed in a leading, non-existing dimension`);
+    if (!Number.isInteger(target) || target < 0)
+      throw new RangeError(`expand: invalid size ${size}`);
+    if (own !== target && own !== 1) {
+      throw new RangeError(
+        `expand: the expanded size of the tensor (${target}) must match the existing size (${own}) at ` +
+          `non-singleton dimension ${i}. Target sizes: ${formatShape(sizes)}. Tensor sizes: ${formatShape(x.shape)}`,
+      );
+    }
+    shape.push(target);
+    strides.push(j >= 0 && own === target ? x.strides[j] : 0);
+  });
+  // The engine sums the gradient back to the input's shape.
+  return record(viewOf(x, shape, strides), 'ExpandBackward0', [x], (g) => [g]);
+}
+
+/** Zeros of `shape` with `g` written into the window that `window` selects: backward of slicing ops. */
+function embed(g: Tensor, shape: Shape, window: (z: Tensor) => Tensor): Tensor {
+  const z = Tensor._fromData(new Float32Array(numelOf(shape)), shape);
+  noGrad(() => scatter(g._contiguousData(), window(z)));
+  return z;
+}
+
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkTensor(x, 'select');
+  if (x.dim() === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
+  const d = normalizeDim(dim, x.dim(), 'select');
+  const size = x.shape[d];
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    throw new RangeError(
+      `select(): index ${index} out of range for tensor of size ${formatShape(x.shape)} at dimension ${d}`,
+    );
+  }
+  const i = index < 0 ? index + size : index;
+  const shape = x.shape.filter((_, k) => k !== d);
+  const strides = x.strides.filter((_, k) => k !== d);
+  const inputShape = x.shape;
+  return record(
+    viewOf(x, shape, strides, x.offset + i * x.strides[d]),
+    'SelectBackward0',
+    [x],
+    (g) => [embed(g, inputShape, (z) => select(z, d, i))],
+  );
+}
+
+/** Python slicing `x[start:end:step]` along `dim`, with Python's clamping of out-of-range bounds. */
+export function slice(
+  x: Tensor,
+  dim: number,
+  start: number | null,
+  end: number | null,
+  step = 1,
+): Tensor {
+  checkTensor(x, 'slice');
+  const d = normalizeDim(dim, x.dim(), 'slice');
+  if (!Number.isInteger(step) || step <= 0)
+    throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  const size = x.shape[d];
+  const clampIndex = (v: number | null, dflt: number) => {
+    if (v === null) return dflt;
+    const w = v < 0 ? v + size : v;
+    return Math.min(Math.max(w, 0), size);
+  };
+  const s = clampIndex(start, 0);
+  const e = Math.max(clampIndex(end, size), s);
+  const len = Math.ceil((e - s) / step);
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  shape[d] = len;
+  strides[d] = x.strides[d] * step;
+  const inputShape = x.shape;
+  return record(
+    viewOf(x, shape, strides, x.offset + s * x.strides[d]),
+    'SliceBackward0',
+    [x],
+    (g) => [embed(g, inputShape, (z) => slice(z, d, s, e, step))],
+  );
+}
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor(x, 'narrow');
+  const d = normalizeDim(dim, x.dim(), 'narrow');
+  const size = x.shape[d];
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(length) || length < 0 || s < 0 || s + length > size) {
+    throw new RangeError(
+      `narrow: start (${start}) + length (${length}) exceeds dimension size (${size}) of tensor ${formatShape(x.shape)}`,
+    );
+  }
+  return slice(x, d, s, s + length);
+}
+
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  checkTensor(x, 'unbind');
+  const d = normalizeDim(dim, x.dim(), 'unbind');
+  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+}
+
+export function split(x: Tensor, splitSize: number, dim = 0): Tensor[] {
+  checkTensor(x, 'split');
+  if (!Number.isInteger(splitSize) || splitSize <= 0)
+    throw new RangeError(`split: split size must be positive, got ${splitSize}`);
+  const d = normalizeDim(dim, x.dim(), 'split');
+  const out: Tensor[] = [];
+  for (let s = 0; s < x.shape[d]; s += splitSize)
+    out.push(slice(x, d, s, Math.min(s + splitSize, x.shape[d])));
+  return out;
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor(x, 'chunk');
+  if (!Number.isInteger(chunks) || chunks <= 0)
+    throw new RangeError(`chunk: number of chunks must be positive, got ${chunks}`);
+  const d = normalizeDim(dim, x.dim(), 'chunk');
+  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+}
+
+/** The same tensor when already contiguous, otherwise a contiguous copy. */
+export function contiguous(x: Tensor): Tensor {
+  checkTensor(x, 'contiguous');
+  return isContiguousLayout(x.shape, x.strides) ? x : clone(x);
+}
+
+export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone');
+  const out = Tensor._fromData(gather(x, new Float32Array(x.numel())), x.shape);
+  return record(out, 'CloneBackward0', [x], (g) => [g]);
+}

@@ -1,0 +1,210 @@
+/** Tensor creation: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye` and the `*Like` forms. */
+import { Tensor, describe, type NestedArray } from './tensor.js';
+import { formatShape, numelOf, checkShape } from './shape.js';
+import { creationArgs, type CreationOptions, type SizeArgs } from './creation-args.js';
+
+export type { CreationOptions, SizeArgs };
+
+export interface TensorOptions extends CreationOptions {
+  /** With Float32Array data: the shape to give it (default 1-D). */
+  shape?: readonly number[];
+}
+
+/** Anything `tensor()` accepts: a number, nested arrays of numbers, a Float32Array or a Tensor. */
+export type TensorData = number | boolean | ReadonlyArray<unknown> | Float32Array | Tensor;
+
+function withGrad(t: Tensor, options: CreationOptions | undefined): Tensor {
+  if (options?.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/** Shape of nested arrays, checking that every level is rectangular. */
+function inferNestedShape(data: ReadonlyArray<unknown>): number[] {
+  const shape: number[] = [];
+  let level: unknown = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0];
+  }
+  return shape;
+}
+
+function flattenNested(data: ReadonlyArray<unknown>, shape: readonly number[]): Float32Array {
+  const out = new Float32Array(numelOf(shape));
+  let k = 0;
+  const walk = (node: unknown, dim: number, path: number[]) => {
+    if (dim === shape.length) {
+      if (typeof node === 'number') out[k++] = node;
+      else if (typeof node === 'boolean') out[k++] = node ? 1 : 0;
+      else {
+        throw new TypeError(
+          `tensor: expected a number at index [${path.join(', ')}], got ${Array.isArray(node) ? 'an array' : describe(node)}`,
+        );
+      }
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[dim]) {
+      const got = Array.isArray(node) ? node.length : describe(node);
+      throw new RangeError(
+        `tensor: expected sequence of length ${shape[dim]} at dim ${dim} (got ${got})`,
+      );
+    }
+    node.forEach((child, i) => walk(child, dim + 1, [...path, i]));
+  };
+  walk(data, 0, []);
+  return out;
+}
+
+/**
+ * A new tensor from data, always copying it (as `torch.tensor`): a number gives a 0-d tensor,
+ * nested arrays give their shape, a Float32Array is 1-D unless `shape` is given.
+ */
+export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+  let t: Tensor;
+  if (data instanceof Tensor) {
+    t = Tensor._fromData(data.toFloat32Array(), data.shape);
+  } else if (typeof data === 'number' || typeof data === 'boolean') {
+    t = Tensor._fromData(Float32Array.of(Number(data)), []);
+  } else if (data instanceof Float32Array || ArrayBuffer.isView(data)) {
+    const values = Float32Array.from(data as ArrayLike<number>);
+    const shape = options.shape ? checkShape(options.shape, 'tensor') : [values.length];
+    if (numelOf(shape) !== values.length) {
+      throw new RangeError(
+        `tensor: shape ${formatShape(shape)} is invalid for data of ${values.length} elements`,
+      );
+    }
+    t = Tensor._fromData(values, shape);
+  } else if (Array.isArray(data)) {
+    const shape = inferNestedShape(data);
+    t = Tensor._fromData(flattenNested(data, shape), shape);
+    if (options.shape) t = reshapeCopy(t, options.shape);
+  } else {
+    throw new TypeError(
+      `tensor: expected a number, nested arrays of numbers or a Float32Array, got ${describe(data)}`,
+    );
+  }
+  if (options.shape && !(data instanceof Float32Array) && !Array.isArray(data))
+    t = reshapeCopy(t, options.shape);
+  return withGrad(t, options);
+}
+
+function reshapeCopy(t: Tensor, shape: readonly number[]): Tensor {
+  const s = checkShape(shape, 'tensor');
+  if (numelOf(s) !== t.numel()) {
+    throw new RangeError(
+      `tensor: shape ${formatShape(s)} is invalid for data of ${t.numel()} elements`,
+    );
+  }
+  return Tensor._fromData(t.toFloat32Array(), s);
+}
+
+function filled(args: SizeArgs<CreationOptions>, value: number, op: string): Tensor {
+  const { shape, options } = creationArgs(args, op);
+  const data = new Float32Array(numelOf(shape));
+  if (value !== 0) data.fill(value);
+  return withGrad(Tensor._fromData(data, shape), options);
+}
+
+export function zeros(...args: SizeArgs<CreationOptions>): Tensor {
+  return filled(args, 0, 'zeros');
+}
+
+export function ones(...args: SizeArgs<CreationOptions>): Tensor {
+  return filled(args, 1, 'ones');
+}
+
+/** Uninitialised memory in PyTorch; zeros here (there is no cheaper allocation in JS). */
+export function empty(...args: SizeArgs<CreationOptions>): Tensor {
+  return filled(args, 0, 'empty');
+}
+
+export function full(
+  size: readonly number[],
+  value: number,
+  options: CreationOptions = {},
+): Tensor {
+  if (typeof value !== 'number')
+    throw new TypeError(`full: fill value must be a number, got ${describe(value)}`);
+  return filled([size, options], value, 'full');
+}
+
+function checkLike(t: Tensor, op: string): void {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(t)}`);
+}
+
+export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
+  checkLike(t, 'zerosLike');
+  return filled([t.shape, options], 0, 'zerosLike');
+}
+
+export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
+  checkLike(t, 'onesLike');
+  return filled([t.shape, options], 1, 'onesLike');
+}
+
+export function fullLike(t: Tensor, value: number, options: CreationOptions = {}): Tensor {
+  checkLike(t, 'fullLike');
+  return full(t.shape, value, options);
+}
+
+/** `arange(end)` or `arange(start, end, step = 1)`; values are `start + i * step` computed in double. */
+export function arange(
+  startOrEnd: number,
+  end?: number,
+  step = 1,
+  options: CreationOptions = {},
+): Tensor {
+  const start = end === undefined ? 0 : startOrEnd;
+  const stop = end === undefined ? startOrEnd : end;
+  for (const [name, v] of [
+    ['start', start],
+    ['end', stop],
+    ['step', step],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new RangeError(`arange: ${name} must be a finite number, got ${v}`);
+  }
+  if (step === 0) throw new RangeError('arange: step must be nonzero');
+  if ((step > 0 && stop < start) || (step < 0 && stop > start)) {
+    throw new RangeError(
+      `arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${stop}, step=${step})`,
+    );
+  }
+  const n = Math.ceil((stop - start) / step);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return withGrad(Tensor._fromData(data, [n]), options);
+}
+
+/** `steps` evenly spaced values from `start` to `end`, filled symmetrically from both ends like PyTorch. */
+export function linspace(
+  start: number,
+  end: number,
+  steps: number,
+  options: CreationOptions = {},
+): Tensor {
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+  const data = new Float32Array(steps);
+  if (steps === 1) data[0] = start;
+  else if (steps > 1) {
+    const f = Math.fround;
+    const s0 = f(start);
+    const s1 = f(end);
+    const step = f(f(s1 - s0) / (steps - 1));
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++)
+      data[i] = i < half ? s0 + step * i : s1 - step * (steps - i - 1);
+  }
+  return withGrad(Tensor._fromData(data, [steps]), options);
+}
+
+export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
+  checkShape([n, m], 'eye');
+  const data = new Float32Array(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return withGrad(Tensor._fromData(data, [n, m]), options);
+}
+
+export type { NestedArray };

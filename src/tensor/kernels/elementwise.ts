@@ -1,0 +1,148 @@
+/** Pure elementwise kernels with contiguous fast paths and a general broadcasting walker. */
+
+import { numelOf, type Shape } from '../shape.js';
+import { broadcastStrides, isContiguousLayout, type View } from './strided.js';
+
+export type UnaryFn = (x: number) => number;
+export type BinaryFn = (a: number, b: number) => number;
+
+/** A binary op: the scalar rule plus optional tight loops for the common layouts. */
+export interface BinaryKernel {
+  readonly fn: BinaryFn;
+  /** Both operands contiguous with the same shape. */
+  readonly same?: (a: Float32Array, b: Float32Array, out: Float32Array) => void;
+  /** Left operand contiguous, right operand a single value. */
+  readonly right?: (a: Float32Array, s: number, out: Float32Array) => void;
+}
+
+/** Contiguous data of a view, without copying when it already is contiguous. */
+export function contiguousData(v: View): Float32Array | null {
+  if (!isContiguousLayout(v.shape, v.strides)) return null;
+  return v.buffer.subarray(v.offset, v.offset + numelOf(v.shape));
+}
+
+export function mapUnary(
+  x: Float32Array,
+  fn: UnaryFn,
+  out = new Float32Array(x.length),
+): Float32Array {
+  for (let i = 0; i < x.length; i++) out[i] = fn(x[i]);
+  return out;
+}
+
+/**
+ * Walks two strided operands over `shape` row by row (innermost dim), handing each row's
+ * offsets and strides to `body`.
+ */
+function forEachRow2(
+  shape: Shape,
+  sa: readonly number[],
+  oa: number,
+  sb: readonly number[],
+  ob: number,
+  body: (
+    offA: number,
+    offB: number,
+    start: number,
+    len: number,
+    strideA: number,
+    strideB: number,
+  ) => void,
+): void {
+  const nd = shape.length;
+  if (nd === 0) {
+    body(oa, ob, 0, 1, 0, 0);
+    return;
+  }
+  for (const d of shape) if (d === 0) return;
+  const len = shape[nd - 1];
+  const counter = new Array<number>(nd - 1).fill(0);
+  let offA = oa;
+  let offB = ob;
+  let start = 0;
+  for (;;) {
+    body(offA, offB, start, len, sa[nd - 1], sb[nd - 1]);
+    start += len;
+    let d = nd - 2;
+    while (d >= 0) {
+      counter[d]++;
+      offA += sa[d];
+      offB += sb[d];
+      if (counter[d] < shape[d]) break;
+      offA -= sa[d] * shape[d];
+      offB -= sb[d] * shape[d];
+      counter[d] = 0;
+      d--;
+    }
+    if (d < 0) return;
+  }
+}
+
+/** `out[i] = kernel(a[i], b[i])` with `a` and `b` broadcast to `outShape`. */
+export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKernel): Float32Array {
+  const n = numelOf(outShape);
+  const out = new Float32Array(n);
+  const ca = contiguousData(a);
+  const cb = contiguousData(b);
+  const fn = kernel.fn;
+  if (ca && cb && ca.length === n && cb.length === n) {
+    if (kernel.same) kernel.same(ca, cb, out);
+    else for (let i = 0; i < n; i++) out[i] = fn(ca[i], cb[i]);
+    return out;
+  }
+  if (ca && ca.length === n && numelOf(b.shape) === 1) {
+    const s = b.buffer[b.offset];
+    if (kernel.right) kernel.right(ca, s, out);
+    else for (let i = 0; i < n; i++) out[i] = fn(ca[i], s);
+    return out;
+  }
+  const sa = broadcastStrides(a.shape, a.strides, outShape);
+  const sb = broadcastStrides(b.shape, b.strides, outShape);
+  const da = a.buffer;
+  const db = b.buffer;
+  forEachRow2(outShape, sa, a.offset, sb, b.offset, (offA, offB, start, len, strideA, strideB) => {
+    for (let j = 0; j < len; j++)
+      out[start + j] = fn(da[offA + j * strideA], db[offB + j * strideB]);
+  });
+  return out;
+}
+
+export const addKernel: BinaryKernel = {
+  fn: (a, b) => a + b,
+  same: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+  },
+  right: (a, s, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] + s;
+  },
+};
+
+export const subKernel: BinaryKernel = {
+  fn: (a, b) => a - b,
+  same: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
+  },
+  right: (a, s, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] - s;
+  },
+};
+
+export const mulKernel: BinaryKernel = {
+  fn: (a, b) => a * b,
+  same: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
+  },
+  right: (a, s, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] * s;
+  },
+};
+
+export const divKernel: BinaryKernel = {
+  fn: (a, b) => a / b,
+  same: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] / b[i];
+  },
+  right: (a, s, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] / s;
+  },
+};

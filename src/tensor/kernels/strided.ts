@@ -1,0 +1,90 @@
+/** Pure kernels that walk strided memory. No tensors, no autograd: arrays, shapes and strides in. */
+
+import type { Shape } from '../shape.js';
+
+/** A strided window on a Float32Array: what every kernel reads. */
+export interface View {
+  readonly buffer: Float32Array;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export function isContiguousLayout(shape: Shape, strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+/**
+ * Calls `body(offset, start, length, stride)` for each innermost row of a strided view, where the
+ * row's elements sit at `offset + j * stride`; `start` is the row's position in row-major order.
+ * The per-row callback keeps inner loops tight inside the caller.
+ */
+export function forEachRow(
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+  body: (offset: number, start: number, length: number, stride: number) => void,
+): void {
+  const nd = shape.length;
+  if (nd === 0) {
+    body(offset, 0, 1, 1);
+    return;
+  }
+  for (const d of shape) if (d === 0) return;
+  const len = shape[nd - 1];
+  const stride = strides[nd - 1];
+  const counter = new Array<number>(nd - 1).fill(0);
+  let off = offset;
+  let start = 0;
+  for (;;) {
+    body(off, start, len, stride);
+    start += len;
+    let d = nd - 2;
+    while (d >= 0) {
+      counter[d]++;
+      off += strides[d];
+      if (counter[d] < shape[d]) break;
+      off -= strides[d] * shape[d];
+      counter[d] = 0;
+      d--;
+    }
+    if (d < 0) return;
+  }
+}
+
+/** Copies a strided view into `out` (row-major). */
+export function gather(view: View, out: Float32Array): Float32Array {
+  const src = view.buffer;
+  forEachRow(view.shape, view.strides, view.offset, (off, start, len, stride) => {
+    if (stride === 1) out.set(src.subarray(off, off + len), start);
+    else for (let j = 0; j < len; j++) out[start + j] = src[off + j * stride];
+  });
+  return out;
+}
+
+/** Writes row-major `values` into a strided view (in place). */
+export function scatter(values: Float32Array, view: View): void {
+  const dst = view.buffer;
+  forEachRow(view.shape, view.strides, view.offset, (off, start, len, stride) => {
+    if (stride === 1) dst.set(values.subarray(start, start + len), off);
+    else for (let j = 0; j < len; j++) dst[off + j * stride] = values[start + j];
+  });
+}
+
+/** Strides of `shape` read as broadcast to `outShape`: 0 on broadcast dims. */
+export function broadcastStrides(
+  shape: Shape,
+  strides: readonly number[],
+  outShape: Shape,
+): number[] {
+  const lead = outShape.length - shape.length;
+  return outShape.map((_, i) => {
+    if (i < lead) return 0;
+    return shape[i - lead] === 1 ? 0 : strides[i - lead];
+  });
+}

@@ -1,0 +1,38 @@
+/** `parameters_to_vector` / `vector_to_parameters`. */
+import { Tensor, describe } from '../tensor/tensor.js';
+import { cat } from '../ops/join.js';
+import { tensorList, type TensorOrTensors } from './params.js';
+
+/** One differentiable 1-D tensor holding every parameter, flattened, in order. */
+export function parametersToVector(parameters: TensorOrTensors): Tensor {
+  const list = tensorList(parameters, 'parametersToVector');
+  if (list.length === 0)
+    throw new RangeError('parametersToVector: expected a non-empty list of Tensors');
+  return cat(list.map((p) => p.view(-1)));
+}
+
+/**
+ * Points each parameter's `data` at consecutive slices of `vec` (sharing its memory, no autograd),
+ * as PyTorch does. A longer `vec` is accepted; a shorter one is an error before anything changes.
+ */
+export function vectorToParameters(vec: Tensor, parameters: TensorOrTensors): void {
+  if (!(vec instanceof Tensor))
+    throw new TypeError(`expected torch.Tensor, but got: ${describe(vec)}`);
+  if (vec.dim() !== 1)
+    throw new RangeError(
+      `vectorToParameters: expected a 1-D vector, got shape [${vec.shape.join(', ')}]`,
+    );
+  const list = tensorList(parameters, 'vectorToParameters');
+  const needed = list.reduce((n, p) => n + p.numel(), 0);
+  if (vec.numel() < needed) {
+    throw new RangeError(
+      `vectorToParameters: vector has ${vec.numel()} elements but the parameters need ${needed}`,
+    );
+  }
+  let ptr = 0;
+  for (const p of list) {
+    const n = p.numel();
+    p.data = vec.detach().narrow(0, ptr, n).view(p.shape);
+    ptr += n;
+  }
+}
