@@ -333,14 +333,17 @@ export function norm(x: Tensor, p: number = 2, dim?: DimArg, keepdim = false): T
     out,
     'LinalgVectorNormBackward0',
     [x],
+    // The 0-"norm" counts nonzeros: PyTorch gives no gradient at all (grad stays null).
     (g, [sx, so]) => [
-      normBackward(
-        expandBack(g, shape, dims, keepdim),
-        sx!,
-        expandBack(so!, shape, dims, keepdim),
-        p,
-        dims,
-      ),
+      p === 0
+        ? null
+        : normBackward(
+            expandBack(g, shape, dims, keepdim),
+            sx!,
+            expandBack(so!, shape, dims, keepdim),
+            p,
+            dims,
+          ),
     ],
     [x, out],
   );
@@ -355,7 +358,6 @@ export function formatOrder(p: number): string {
 
 /** norm_backward from PyTorch's FunctionsManual, every order. */
 function normBackward(g: Tensor, x: Tensor, nrm: Tensor, p: number, dims: number[]): Tensor {
-  if (p === 0) return mul(g, 0);
   if (p === 1) return mul(g, sign(x));
   if (p === 2) return where(eq(nrm, 0), 0, div(mul(g, x), nrm));
   if (p === Infinity || p === -Infinity) {

@@ -31,7 +31,8 @@ function uniformValues(n: number, from: number, to: number, gen: Generator): Flo
   const lo = f(from);
   const span = f(f(to) - lo);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(f(gen.nextFloat() * span) + lo);
+  // x * span is exact in double; adding lo then rounds once, as the fused multiply-add PyTorch compiles to.
+  for (let i = 0; i < n; i++) out[i] = gen.nextFloat() * span + lo;
   return out;
 }
 
