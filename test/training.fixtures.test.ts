@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
-import { expectClose, expectExact, fromJson, loadFixture, type JsonTensor } from './helpers.js';
+import { expectClose, expectExact, loadFixture, type JsonTensor } from './helpers.js';
 
 interface Trajectory {
   config: {
