@@ -351,10 +351,26 @@ def run_error(name, op, input_specs, kwargs):
     raise AssertionError(f'PyTorch did not raise for {name}')
 
 
+CREATION = [
+    ('arange(5)', lambda: torch.arange(5.)),
+    ('arange(1, 2.5, 0.3)', lambda: torch.arange(1, 2.5, 0.3)),
+    ('arange(10, 0, -3)', lambda: torch.arange(10., 0, -3)),
+    ('arange(0, 1, 0.1)', lambda: torch.arange(0, 1, 0.1)),
+    ('linspace(0, 1, 7)', lambda: torch.linspace(0, 1, 7)),
+    ('linspace(-3, 5, 10)', lambda: torch.linspace(-3, 5, 10)),
+    ('linspace(2, 2, 1)', lambda: torch.linspace(2, 2, 1)),
+    ('linspace(0.1, 1e3, 33)', lambda: torch.linspace(0.1, 1e3, 33)),
+    ('eye(3)', lambda: torch.eye(3)),
+    ('eye(2, 4)', lambda: torch.eye(2, 4)),
+    ('full([2, 3], 1.5)', lambda: torch.full([2, 3], 1.5)),
+]
+
+
 def ops_fixtures():
     cases = [run_case(*c) for c in CASES]
     errors = [run_error(*c) for c in ERROR_CASES]
-    write('ops.json', {'cases': cases, 'errors': errors})
+    creation = [{'name': name, 'output': tensor_json(fn())} for name, fn in CREATION]
+    write('ops.json', {'cases': cases, 'errors': errors, 'creation': creation})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 interface SavedTensor {
   tensor: Tensor | null;
   version: number;
+  /** The op that produced the saved tensor, for the error message (PyTorch names it at save time). */
+  producer: string | null;
 }
 
 const FREED_MESSAGE =
@@ -42,8 +44,13 @@ export class Node {
     readonly inputs: ReadonlyArray<Tensor | null>,
     saved: ReadonlyArray<Tensor | null>,
     private readonly backwardFn: BackwardFn,
+    output: Tensor | null = null,
   ) {
-    this.saved = saved.map((tensor) => ({ tensor, version: tensor ? tensor._storage.version : 0 }));
+    this.saved = saved.map((tensor) => ({
+      tensor,
+      version: tensor ? tensor._storage.version : 0,
+      producer: tensor === output ? name : (tensor?.gradFn?.name ?? null),
+    }));
     this.savedCount = saved.length;
   }
 
@@ -53,9 +60,9 @@ export class Node {
       if (this.savedCount > 0) throw new Error(FREED_MESSAGE);
       return this.backwardFn(grad, [], this.needs());
     }
-    const tensors = this.saved.map(({ tensor, version }) => {
+    const tensors = this.saved.map(({ tensor, version, producer: op }) => {
       if (tensor && tensor._storage.version !== version) {
-        const producer = tensor.gradFn ? `, which is output 0 of ${tensor.gradFn.name},` : '';
+        const producer = op ? `, which is output 0 of ${op},` : '';
         throw new Error(
           'one of the variables needed for gradient computation has been modified by an inplace ' +
             `operation: [Tensor ${formatShape(tensor.shape)}]${producer} is at version ` +
@@ -97,6 +104,6 @@ export function record(
   for (const t of inputs) if (t.requiresGrad) any = true;
   if (!any) return output;
   const edges = inputs.map((t) => (t.requiresGrad ? t : null));
-  output._setHistory(new Node(name, edges, save, backward));
+  output._setHistory(new Node(name, edges, save, backward, output));
   return output;
 }

@@ -177,25 +177,38 @@ export function arange(
   return withGrad(Tensor._fromData(data, [n]), options);
 }
 
-/** `steps` evenly spaced values from `start` to `end`, filled symmetrically from both ends like PyTorch. */
+/**
+ * `steps` evenly spaced values from `start` to `end`, in float32 exactly as PyTorch's CPU kernel:
+ * the first half counts up from `start`, the second half down from `end`; runs of 16 are filled as
+ * two 8-lane vectors (`base + j * step` from a fused base), the rest element by element (fused).
+ */
 export function linspace(
   start: number,
   end: number,
   steps: number,
   options: CreationOptions = {},
 ): Tensor {
-  if (!Number.isInteger(steps) || steps < 0)
+  if (!Number.isInteger(steps) || steps < 0) {
     throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
+  }
+  const f = Math.fround;
   const data = new Float32Array(steps);
   if (steps === 1) data[0] = start;
   else if (steps > 1) {
-    const f = Math.fround;
     const s0 = f(start);
     const s1 = f(end);
     const step = f(f(s1 - s0) / (steps - 1));
     const half = Math.floor(steps / 2);
-    for (let i = 0; i < steps; i++)
-      data[i] = i < half ? s0 + step * i : s1 - step * (steps - i - 1);
+    // step * idx is exact in double, so one rounding at the end is a fused multiply-add.
+    const at = (idx: number) => (idx < half ? step * idx + s0 : -step * (steps - idx - 1) + s1);
+    let idx = 0;
+    for (; idx + 16 <= steps; idx += 16) {
+      for (const v of [idx, idx + 8]) {
+        const base = f(at(v));
+        for (let j = 0; j < 8; j++) data[v + j] = base + f(j * step);
+      }
+    }
+    for (; idx < steps; idx++) data[idx] = at(idx);
   }
   return withGrad(Tensor._fromData(data, [steps]), options);
 }

@@ -1,0 +1,172 @@
+/** nn.Module, Parameter, layers and losses. */
+import { describe, expect, it } from 'vitest';
+import * as torch from '../src/index.js';
+import { nn, Tensor } from '../src/index.js';
+
+class TwoLayer extends nn.Module {
+  fc1 = new nn.Linear(3, 4);
+  act = new nn.Tanh();
+  fc2 = new nn.Linear(4, 2);
+  scale = new nn.Parameter(torch.ones(1));
+  forward(x: Tensor): Tensor {
+    return this.fc2.forward(this.act.forward(this.fc1.forward(x))).mul(this.scale);
+  }
+}
+
+describe('nn.Module', () => {
+  it('registers assigned parameters and submodules in order, like PyTorch (own parameters first)', () => {
+    const m = new TwoLayer();
+    expect(m.namedParameters().map(([n]) => n)).toEqual([
+      'scale',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+    ]);
+    expect(m.parameters()).toHaveLength(5);
+    expect(m.children()).toHaveLength(3);
+    expect(m.modules()).toHaveLength(4);
+    expect(m.forward(torch.randn(5, 3)).shape).toEqual([5, 2]);
+    expect(m.call(torch.randn(1, 3)).shape).toEqual([1, 2]);
+  });
+
+  it('refuses a plain Tensor where a Parameter is registered', () => {
+    const m = new nn.Linear(2, 2);
+    expect(() => {
+      (m as unknown as { weight: Tensor }).weight = torch.ones(2, 2);
+    }).toThrow(/cannot assign a plain Tensor as parameter 'weight'/);
+  });
+
+  it('zeroGrad sets grads to null by default (PyTorch 2.x), or zeroes them', () => {
+    const m = new nn.Linear(2, 1);
+    m.forward(torch.ones(1, 2)).sum().backward();
+    m.zeroGrad({ setToNone: false });
+    expect(m.weight.grad!.tolist()).toEqual([[0, 0]]);
+    m.zeroGrad();
+    expect(m.weight.grad).toBeNull();
+  });
+
+  it('train() and eval() set the flag on every submodule', () => {
+    const m = new TwoLayer();
+    m.eval();
+    expect(m.modules().every((x) => !x.training)).toBe(true);
+    m.train();
+    expect(m.fc1.training).toBe(true);
+  });
+
+  it('stateDict shares memory; loadStateDict copies values and reports problems together', () => {
+    const a = new TwoLayer();
+    const b = new TwoLayer();
+    const sd = a.stateDict();
+    expect(Object.keys(sd)).toEqual(['scale', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect(sd['fc1.weight'].requiresGrad).toBe(false);
+    b.loadStateDict(sd);
+    expect(b.fc1.weight.tolist()).toEqual(a.fc1.weight.tolist());
+    expect(b.fc1.weight.buffer).not.toBe(a.fc1.weight.buffer);
+    const bad = { ...sd, 'fc1.weight': torch.zeros(2, 2), extra: torch.zeros(1) } as Record<
+      string,
+      Tensor
+    >;
+    delete bad.scale;
+    const before = b.fc1.bias!.tolist();
+    expect(() => b.loadStateDict(bad)).toThrow(
+      /Error\(s\) in loading state_dict for TwoLayer:\n\tMissing key\(s\) in state_dict: "scale"\.\n\tUnexpected key\(s\) in state_dict: "extra"\.\n\tsize mismatch for fc1\.weight: copying a param with shape \[2, 2\] from checkpoint, the shape in current model is \[4, 3\]\./,
+    );
+    expect(b.fc1.bias!.tolist()).toEqual(before);
+    const { fc1: _drop, ...rest } = { fc1: 0, ...sd };
+    void _drop;
+    const partial = Object.fromEntries(
+      Object.entries(rest).filter(([k]) => k !== 'scale'),
+    ) as Record<string, Tensor>;
+    expect(b.loadStateDict(partial, { strict: false })).toEqual({
+      missingKeys: ['scale'],
+      unexpectedKeys: [],
+    });
+  });
+
+  it('Sequential runs, indexes and prints its modules', () => {
+    const s = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Sigmoid());
+    expect(s.length).toBe(3);
+    expect(s.get(-1)).toBeInstanceOf(nn.Sigmoid);
+    expect([...s]).toHaveLength(3);
+    expect(s.forward(torch.ones(4, 2)).shape).toEqual([4, 3]);
+    expect(() => s.get(3)).toThrow(/out of range/);
+    expect(() => new nn.Sequential(3 as unknown as nn.Module)).toThrow(/not a Module/);
+  });
+
+  it('Linear validates input shapes and supports bias: false and any leading dims', () => {
+    const l = new nn.Linear(3, 2, { bias: false });
+    expect(l.bias).toBeNull();
+    expect(l.parameters()).toHaveLength(1);
+    expect(l.forward(torch.ones(5, 4, 3)).shape).toEqual([5, 4, 2]);
+    expect(() => l.forward(torch.ones(2, 4))).toThrow(
+      /input shape \[2, 4\] and weight shape \[2, 3\] cannot be multiplied/,
+    );
+    expect(() => new nn.Linear(-1, 2)).toThrow(/in_features/);
+  });
+});
+
+describe('losses', () => {
+  it('MSELoss reductions match PyTorch (x = [1, 2, 3], y = [1.5, 2, 0])', () => {
+    const cases: Array<['mean' | 'sum' | 'none', number | number[], number[]]> = [
+      ['mean', 3.0833333, [-0.33333334, 0, 2]],
+      ['sum', 9.25, [-1, 0, 6]],
+      ['none', [0.25, 0, 9], [-1, 0, 6]],
+    ];
+    for (const [reduction, loss, grad] of cases) {
+      const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+      const out = new nn.MSELoss({ reduction }).forward(x, torch.tensor([1.5, 2, 0]));
+      if (typeof loss === 'number') expect(out.item()).toBeCloseTo(loss, 6);
+      else expect(out.tolist()).toEqual(loss);
+      out.sum().backward();
+      (x.grad!.tolist() as number[]).forEach((g, i) => expect(g).toBeCloseTo(grad[i], 6));
+    }
+  });
+
+  it('rejects unknown reductions and warns on broadcasting shape mismatches', () => {
+    expect(() => new nn.MSELoss({ reduction: 'avg' as 'mean' })).toThrow(
+      'avg is not a valid value for reduction',
+    );
+    const warnings: string[] = [];
+    const orig = console.warn;
+    console.warn = (m: string) => warnings.push(m);
+    try {
+      const out = new nn.MSELoss({ reduction: 'none' }).forward(torch.ones(3, 1), torch.zeros(3));
+      expect(out.shape).toEqual([3, 3]);
+    } finally {
+      console.warn = orig;
+    }
+    expect(warnings[0]).toMatch(
+      /Using a target size \(\[3\]\) that is different to the input size \(\[3, 1\]\)/,
+    );
+  });
+
+  it('MSELoss of empty tensors: mean is NaN, sum is 0', () => {
+    expect(Number.isNaN(new nn.MSELoss().forward(torch.zeros(0), torch.zeros(0)).item())).toBe(
+      true,
+    );
+    expect(
+      new nn.MSELoss({ reduction: 'sum' }).forward(torch.zeros(0), torch.zeros(0)).item(),
+    ).toBe(0);
+  });
+
+  it('L1Loss', () => {
+    const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+    const out = new nn.L1Loss().forward(x, torch.tensor([1.5, 2, 0]));
+    expect(out.item()).toBeCloseTo(3.5 / 3, 6);
+  });
+});
+
+describe('nn.init', () => {
+  it('matches the PyTorch formulas and rejects 1-D fan computation', () => {
+    expect(nn.init.calculateGain('relu')).toBe(Math.SQRT2);
+    expect(nn.init.calculateGain('tanh')).toBeCloseTo(5 / 3);
+    expect(nn.init.calculateFanInAndFanOut(torch.zeros(4, 3, 2))).toEqual([6, 8]);
+    expect(() => nn.init.calculateFanInAndFanOut(torch.zeros(3))).toThrow(
+      /fewer than 2 dimensions/,
+    );
+    const w = torch.zeros(100, 50);
+    nn.init.kaimingUniform_(w, { a: Math.sqrt(5) });
+    expect(w.abs().max().item()).toBeLessThanOrEqual(1 / Math.sqrt(50));
+  });
+});
