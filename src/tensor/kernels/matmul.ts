@@ -1,6 +1,8 @@
+import { gemmSimd } from './gemm-simd.js';
+
 /**
  * Pure matrix-multiply kernels on strided 2-D operands. Transposed operands (as in `Linear`'s
- * backward) are read in place, never materialised. Products accumulate in float64.
+ * backward) are read in place, never materialised.
  */
 
 /** A 2-D strided matrix: element (r, c) is `buffer[offset + r * rowStride + c * colStride]`. */
@@ -28,6 +30,13 @@ function layoutOf(a: Mat, rows: number, cols: number): { mat: Mat; transposed: b
 }
 
 /** out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]. */
+/** Below this many multiply-adds the packing overhead outweighs SIMD; the JS kernels run. */
+const SIMD_MIN_WORK = 4096;
+
+/**
+ * out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]: WebAssembly SIMD for all but tiny
+ * products (float32 accumulation, as BLAS), the JavaScript kernels otherwise (float64 accumulation).
+ */
 export function gemm(
   a: Mat,
   b: Mat,
@@ -42,6 +51,20 @@ export function gemm(
     out.fill(0, outOffset, outOffset + m * n);
     return;
   }
+  if (m * n * k >= SIMD_MIN_WORK && gemmSimd(a, b, m, k, n, out, outOffset)) return;
+  gemmJs(a, b, m, k, n, out, outOffset);
+}
+
+/** The JavaScript kernels: used for small products and where WebAssembly SIMD is unavailable. */
+export function gemmJs(
+  a: Mat,
+  b: Mat,
+  m: number,
+  k: number,
+  n: number,
+  out: Float32Array,
+  outOffset = 0,
+): void {
   const A = layoutOf(a, m, k);
   const B = layoutOf(b, k, n);
   if (!A.transposed && !B.transposed) gemmNN(A.mat, B.mat, m, k, n, out, outOffset);

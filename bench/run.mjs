@@ -1,0 +1,256 @@
+// npm run bench: torchlet side by side with its peers in one run. Prints a table of median times
+// with each cell's ratio to the fastest peer of its row, checks the performance targets, and
+// writes bench/results.json. Peers: a plain-JS baseline, TensorFlow.js (cpu and wasm backends,
+// installed into bench/ on first use) and, when a python3 on the PATH can import torch, PyTorch.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS, matmulSize, time, timing } from './workloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = (...a) => console.error(...a);
+
+function ensurePeersInstalled() {
+  if (existsSync(join(here, 'node_modules', '@tensorflow', 'tfjs-backend-wasm'))) return true;
+  log('Installing benchmark peers into bench/ (TensorFlow.js 4.22) ...');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: here,
+    stdio: 'inherit',
+  });
+  return r.status === 0;
+}
+
+/** Every python3 on the PATH, in order; the first that can import torch runs the PyTorch peer. */
+function findTorchPython() {
+  const seen = new Set();
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const exe = join(dir, 'python3');
+    if (!dir || seen.has(exe) || !existsSync(exe)) continue;
+    seen.add(exe);
+    const r = spawnSync(exe, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (r.status === 0) return exe;
+  }
+  return null;
+}
+
+function runPyTorch() {
+  const python = findTorchPython();
+  if (!python) {
+    log('PyTorch: no python3 on the PATH can import torch; skipped.');
+    return null;
+  }
+  log(`PyTorch: running with ${python} ...`);
+  try {
+    const out = execFileSync(python, [join(here, 'pytorch_bench.py')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out);
+  } catch (e) {
+    log(`PyTorch: failed (${e.message.split('\n')[0]}); skipped.`);
+    return null;
+  }
+}
+
+function runMemory() {
+  log('Memory: 10 000 MLP training steps in a child process ...');
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'memory.mjs')], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    log(`Memory: failed: ${r.stderr}`);
+    return null;
+  }
+  return JSON.parse(r.stdout);
+}
+
+async function loadPeers() {
+  const peers = [];
+  peers.push(await import('./torchlet.mjs'));
+  peers.push(await import('./plain.mjs'));
+  if (ensurePeersInstalled()) {
+    try {
+      const { makePeer } = await import('./tfjs.mjs');
+      for (const backend of ['wasm', 'cpu']) {
+        const peer = makePeer(backend);
+        try {
+          await peer.activate();
+          peers.push(peer);
+        } catch (e) {
+          log(`tfjs-${backend}: cannot start (${e.message}); skipped.`);
+        }
+      }
+    } catch (e) {
+      log(`TensorFlow.js: cannot load (${e.message}); skipped.`);
+    }
+  }
+  return peers;
+}
+
+const fmt = (ms) =>
+  ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  const pytorch = quick ? null : runPyTorch();
+  const peers = await loadPeers();
+  const names = [...peers.map((p) => p.name), ...(pytorch ? ['PyTorch'] : [])];
+  const results = {};
+  for (const workload of WORKLOADS) {
+    if (only && !workload.includes(only)) continue;
+    results[workload] = {};
+    for (const peer of peers) {
+      await peer.activate?.();
+      const prepared = peer.prepare(workload);
+      if (!prepared) continue;
+      const opts = timing(workload);
+      results[workload][peer.name] = time(
+        prepared.fn,
+        quick ? { warmup: 1, runs: Math.min(5, opts.runs) } : opts,
+      );
+      peer.release?.();
+      log(`${workload.padEnd(34)} ${peer.name.padEnd(10)} ${fmt(results[workload][peer.name])} ms`);
+    }
+    if (pytorch && pytorch[workload] !== undefined) results[workload].PyTorch = pytorch[workload];
+  }
+  const memory = quick || only ? null : runMemory();
+
+  // Table: median ms, and each cell's ratio to the fastest peer of its row.
+  const header = ['workload', ...names];
+  const rows = Object.entries(results).map(([w, r]) => {
+    const fastest = Math.min(...Object.values(r));
+    return [
+      w,
+      ...names.map((n) =>
+        r[n] === undefined ? '—' : `${fmt(r[n])} ms (${(r[n] / fastest).toFixed(2)}×)`,
+      ),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(
+    '\nMedian time per call; in parentheses, the ratio to the fastest peer of the row (1.00× = fastest).\n',
+  );
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  rows.forEach((r) => console.log(line(r)));
+
+  const gflops = {};
+  for (const [w, r] of Object.entries(results)) {
+    const n = matmulSize(w);
+    if (n === null) continue;
+    gflops[w] = Object.fromEntries(
+      Object.entries(r).map(([p, ms]) => [p, (2 * n ** 3) / (ms * 1e6)]),
+    );
+  }
+  if (Object.keys(gflops).length) {
+    console.log('\nmatmul GFLOP/s:');
+    for (const [w, g] of Object.entries(gflops)) {
+      console.log(
+        `  ${w.padEnd(14)} ${Object.entries(g)
+          .map(([p, v]) => `${p} ${v.toFixed(2)}`)
+          .join(', ')}`,
+      );
+    }
+  }
+  if (memory) {
+    const { after100: a, after10000: b } = memory;
+    console.log(
+      `\nMemory after 100 / 10 000 MLP steps: RSS ${a.rssMB.toFixed(1)} / ${b.rssMB.toFixed(1)} MB, ` +
+        `heap used ${a.heapUsedMB.toFixed(1)} / ${b.heapUsedMB.toFixed(1)} MB`,
+    );
+  }
+
+  const targets = evaluateTargets(results, memory);
+  console.log('\nTargets:');
+  for (const t of targets)
+    console.log(`  ${t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS'} ${t.name}: ${t.detail}`);
+
+  const out = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    pytorch: pytorch ? { version: pytorch._version, threads: pytorch._threads } : null,
+    unit: 'ms (median)',
+    results,
+    gflops,
+    memory,
+    targets,
+  };
+  if (!quick && !only)
+    writeFileSync(join(here, 'results.json'), JSON.stringify(out, null, 2) + '\n');
+}
+
+function evaluateTargets(results, memory) {
+  const get = (w, p) => results[w]?.[p];
+  const check = (name, needs, ok, detail) => ({
+    name,
+    met: needs.every((v) => v !== undefined) ? ok() : null,
+    detail: needs.every((v) => v !== undefined) ? detail() : 'a peer is missing in this run',
+  });
+  const targets = [];
+  for (const w of ['clipGradNorm_ (norm 2)', 'clipGradValue_']) {
+    const t = get(w, 'torchlet');
+    const wasm = get(w, 'tfjs-wasm');
+    const pt = get(w, 'PyTorch');
+    targets.push(
+      check(
+        `${w} faster than tfjs-wasm`,
+        [t, wasm],
+        () => t < wasm,
+        () => `${fmt(t)} vs ${fmt(wasm)} ms`,
+      ),
+      check(
+        `${w} within 3× of PyTorch`,
+        [t, pt],
+        () => t <= 3 * pt,
+        () => `${(t / pt).toFixed(2)}× PyTorch`,
+      ),
+    );
+  }
+  const m = 'matmul 256²';
+  targets.push(
+    check(
+      `${m} faster than plain JS`,
+      [get(m, 'torchlet'), get(m, 'plain JS')],
+      () => get(m, 'torchlet') < get(m, 'plain JS'),
+      () => `${fmt(get(m, 'torchlet'))} vs ${fmt(get(m, 'plain JS'))} ms`,
+    ),
+    check(
+      `${m} ≥ 4× faster than tfjs-cpu`,
+      [get(m, 'torchlet'), get(m, 'tfjs-cpu')],
+      () => get(m, 'tfjs-cpu') / get(m, 'torchlet') >= 4,
+      () => `${(get(m, 'tfjs-cpu') / get(m, 'torchlet')).toFixed(1)}×`,
+    ),
+  );
+  const s = 'MLP training step';
+  targets.push(
+    check(
+      `${s} faster than tfjs-cpu`,
+      [get(s, 'torchlet'), get(s, 'tfjs-cpu')],
+      () => get(s, 'torchlet') < get(s, 'tfjs-cpu'),
+      () => `${fmt(get(s, 'torchlet'))} vs ${fmt(get(s, 'tfjs-cpu'))} ms`,
+    ),
+  );
+  targets.push(
+    check(
+      'memory flat over 10 000 MLP steps (heap growth < 2 MB)',
+      [memory ?? undefined],
+      () => memory.after10000.heapUsedMB - memory.after100.heapUsedMB < 2,
+      () =>
+        `heap ${(memory.after10000.heapUsedMB - memory.after100.heapUsedMB).toFixed(2)} MB, RSS ${(memory.after10000.rssMB - memory.after100.rssMB).toFixed(1)} MB`,
+    ),
+  );
+  return targets;
+}
+
+// Guard against a stale build: the benchmark measures dist/, which npm run bench rebuilds first.
+const dist = join(here, '..', 'dist', 'index.js');
+if (!existsSync(dist)) {
+  log('dist/ is missing: run `npm run build` (npm run bench does it for you).');
+  process.exit(1);
+}
+
+await main();

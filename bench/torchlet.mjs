@@ -1,0 +1,74 @@
+// torchlet on the shared workloads, from the built package (dist/).
+import * as torch from '../dist/index.js';
+import { BIG_LINEAR, CLIP_SHAPES, MLP, fill, matmulSize, numel } from './workloads.mjs';
+
+export const name = 'torchlet';
+
+function trainingStep(model, opt, x, y, maxNorm) {
+  return () => {
+    opt.zeroGrad();
+    const loss = torch.nn.functional.mseLoss(model.forward(x), y);
+    loss.backward();
+    torch.nn.utils.clipGradNorm_(model.parameters(), maxNorm);
+    opt.step();
+    return loss;
+  };
+}
+
+/** One MLP training step (forward, backward, clipGradNorm_, SGD.step) as a function. */
+export function makeMlpStep() {
+  torch.manualSeed(0);
+  const [a, b, c, d] = MLP.layers;
+  const model = new torch.nn.Sequential(
+    new torch.nn.Linear(a, b),
+    new torch.nn.Tanh(),
+    new torch.nn.Linear(b, c),
+    new torch.nn.Tanh(),
+    new torch.nn.Linear(c, d),
+  );
+  const opt = new torch.optim.SGD(model.parameters(), { lr: MLP.lr });
+  const x = torch.tensor(fill(MLP.batch * a, 7), { shape: [MLP.batch, a] });
+  const y = torch.tensor(fill(MLP.batch * d, 8), { shape: [MLP.batch, d] });
+  return trainingStep(model, opt, x, y, MLP.maxNorm);
+}
+
+let params = null;
+const clipParams = () =>
+  (params ??= CLIP_SHAPES.map((s, i) => {
+    const p = torch.zeros(s);
+    p.grad = torch.tensor(fill(numel(s), i + 1), { shape: s });
+    return p;
+  }));
+
+export function prepare(workload) {
+  const n = matmulSize(workload);
+  if (n !== null) {
+    const a = torch.tensor(fill(n * n, 3), { shape: [n, n] });
+    const b = torch.tensor(fill(n * n, 4), { shape: [n, n] });
+    return { fn: () => a.matmul(b) };
+  }
+  switch (workload) {
+    case 'clipGradNorm_ (norm 2)':
+      return { fn: () => torch.nn.utils.clipGradNorm_(clipParams(), 1.0) };
+    case 'clipGradNorm_ (norm inf)':
+      return { fn: () => torch.nn.utils.clipGradNorm_(clipParams(), 1.0, Infinity) };
+    case 'clipGradValue_':
+      return { fn: () => torch.nn.utils.clipGradValue_(clipParams(), 0.01) };
+    case 'MLP training step':
+      return { fn: makeMlpStep() };
+    case 'Linear(1024, 1024) training step': {
+      torch.manualSeed(0);
+      const lin = new torch.nn.Linear(BIG_LINEAR.inF, BIG_LINEAR.outF);
+      const opt = new torch.optim.SGD(lin.parameters(), { lr: BIG_LINEAR.lr });
+      const x = torch.tensor(fill(BIG_LINEAR.batch * BIG_LINEAR.inF, 9), {
+        shape: [BIG_LINEAR.batch, BIG_LINEAR.inF],
+      });
+      const y = torch.tensor(fill(BIG_LINEAR.batch * BIG_LINEAR.outF, 10), {
+        shape: [BIG_LINEAR.batch, BIG_LINEAR.outF],
+      });
+      return { fn: trainingStep(lin, opt, x, y, BIG_LINEAR.maxNorm) };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Matrix multiply on the WebAssembly SIMD micro-kernel of gemm-wasm.ts. Operands are packed into
+ * the kernel's panel layout straight from their strides (so transposed or sliced operands need no
+ * separate copy), multiplied with f32x4 accumulators (float32 accumulation, as BLAS does), and the
+ * result is copied out. Returns false when WebAssembly SIMD is not available; callers then use the
+ * JavaScript kernels.
+ */
+import { GEMM_TILE_COLS, GEMM_TILE_ROWS, GEMM_WASM_BASE64 } from './gemm-wasm.js';
+import type { Mat } from './matmul.js';
+
+interface Kernel {
+  memory: WebAssembly.Memory;
+  gemm: (a: number, b: number, c: number, mp: number, k: number, np: number) => void;
+}
+
+function decodeBase64(s: string): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const clean = s.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let k = 0;
+  for (const ch of clean) {
+    value = (value << 6) | alphabet.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[k++] = (value >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+let kernel: Kernel | null | undefined;
+
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const bytes = decodeBase64(GEMM_WASM_BASE64);
+    const instance = new WebAssembly.Instance(
+      new WebAssembly.Module(bytes.buffer as ArrayBuffer),
+      {},
+    );
+    const exports = instance.exports as unknown as Kernel;
+    kernel = { memory: exports.memory, gemm: exports.gemm };
+  } catch {
+    kernel = null; // no WebAssembly, or no SIMD: the JavaScript kernels take over
+  }
+  return kernel;
+}
+
+export function simdAvailable(): boolean {
+  return load() !== null;
+}
+
+const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
+
+/** out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]; false if SIMD is unavailable. */
+export function gemmSimd(
+  a: Mat,
+  b: Mat,
+  m: number,
+  k: number,
+  n: number,
+  out: Float32Array,
+  outOffset: number,
+): boolean {
+  const kern = load();
+  if (kern === null) return false;
+  const R = GEMM_TILE_ROWS;
+  const C = GEMM_TILE_COLS;
+  const mp = roundUp(m, R);
+  const np = roundUp(n, C);
+  const aLen = mp * k;
+  const bLen = k * np;
+  const bytes = (aLen + bLen + mp * np) * 4;
+  const have = kern.memory.buffer.byteLength;
+  if (bytes > have) kern.memory.grow(Math.ceil((bytes - have) / 65536));
+  const mem = new Float32Array(kern.memory.buffer, 0, aLen + bLen + mp * np);
+
+  // A panels: [mp / R][k][R]. Padding rows are zero.
+  const A = a.buffer;
+  if (mp !== m) mem.fill(0, 0, aLen);
+  for (let r = 0; r < m; r++) {
+    const dst = Math.floor(r / R) * k * R + (r % R);
+    const src = a.offset + r * a.rowStride;
+    const cs = a.colStride;
+    for (let p = 0; p < k; p++) mem[dst + p * R] = A[src + p * cs];
+  }
+  // B panels: [np / C][k][C]. Padding columns are zero.
+  const B = b.buffer;
+  if (np !== n) mem.fill(0, aLen, aLen + bLen);
+  if (b.colStride === 1) {
+    for (let p = 0; p < k; p++) {
+      const src = b.offset + p * b.rowStride;
+      for (let c = 0; c < n; c++)
+        mem[aLen + Math.floor(c / C) * k * C + p * C + (c % C)] = B[src + c];
+    }
+  } else {
+    for (let c = 0; c < n; c++) {
+      const dst = aLen + Math.floor(c / C) * k * C + (c % C);
+      const src = b.offset + c * b.colStride;
+      const rs = b.rowStride;
+      for (let p = 0; p < k; p++) mem[dst + p * C] = B[src + p * rs];
+    }
+  }
+  const cStart = aLen + bLen;
+  kern.gemm(0, aLen * 4, cStart * 4, mp, k, np);
+  for (let i = 0; i < m; i++)
+    out.set(mem.subarray(cStart + i * np, cStart + i * np + n), outOffset + i * n);
+  return true;
+}
