@@ -22,6 +22,7 @@ export default tseslint.config(
         console: 'readonly',
         require: 'readonly',
         performance: 'readonly',
+        Buffer: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
