@@ -10,6 +10,7 @@ import { Storage } from '../tensor/storage.js';
 import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import * as E from './elementwise.js';
+import { clampRange, scaleRange } from '../tensor/kernels/inplace.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 
@@ -135,9 +136,7 @@ export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
     fastBinary(
       self,
       o,
-      (d, s) => {
-        for (let i = 0; i < d.length; i++) d[i] *= s;
-      },
+      (d, s) => scaleRange(d, 0, d.length, s),
       (d, v) => {
         for (let i = 0; i < d.length; i++) d[i] *= v[i];
       },
@@ -175,12 +174,8 @@ export function clamp_<T extends Tensor>(self: T, min: number | null, max: numbe
     );
   }
   if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
-    const d = self.buffer.subarray(self.offset, self.offset + self.numel());
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i];
-      // NaN stays NaN; with min > max everything becomes max, as in PyTorch.
-      if (v === v) d[i] = Math.min(Math.max(v, lo), hi);
-    }
+    // NaN stays NaN; with min > max everything becomes max, as in PyTorch.
+    clampRange(self.buffer, self.offset, self.numel(), lo, hi);
     self._storage.version++;
     return self;
   }

@@ -8,6 +8,7 @@ import { Tensor, describe } from '../tensor/tensor.js';
 import { formatOrder } from '../ops/reduce.js';
 import { normRow } from '../tensor/kernels/reduce.js';
 import { forEachRow, isContiguousLayout } from '../tensor/kernels/strided.js';
+import { clampRange, clampSymmetric, scaleRange } from '../tensor/kernels/inplace.js';
 import { gradsOf, tensorList, type TensorOrTensors } from './params.js';
 
 export interface ClipGradNormOptions {
@@ -95,15 +96,11 @@ export function clipCoefficient(maxNorm: number, totalNorm: number): number {
 
 /** Multiplies every element of `g` by `c` in place (one pass, strided grads included). */
 function scaleInPlace(g: Tensor, c: number): void {
-  const d = g.buffer;
-  if (isContiguousLayout(g.shape, g.strides)) {
-    const end = g.offset + g.numel();
-    for (let i = g.offset; i < end; i++) d[i] *= c;
-  } else {
-    forEachRow(g.shape, g.strides, g.offset, (off, _start, len, stride) => {
-      for (let j = 0; j < len; j++) d[off + j * stride] *= c;
-    });
-  }
+  if (isContiguousLayout(g.shape, g.strides)) scaleRange(g.buffer, g.offset, g.numel(), c);
+  else
+    forEachRow(g.shape, g.strides, g.offset, (off, _s, len, stride) =>
+      scaleRange(g.buffer, off, len, c, stride),
+    );
   g._storage.version++;
 }
 
@@ -195,21 +192,16 @@ export function clipGradValue_(
   const op = 'clipGradValue_';
   const grads = gradsOf(tensorList(parameters, op));
   const c = parseNumber(clipValue, 'clipValue', op);
-  const lo = -c;
-  const clampRow = (d: Float32Array, off: number, len: number, stride: number) => {
-    for (let j = 0; j < len; j++) {
-      const i = off + j * stride;
-      const v = d[i];
-      if (v !== v) continue;
-      const up = v < lo ? lo : v;
-      d[i] = up > c ? c : up;
-    }
-  };
+  // c >= 0 (the usual case) runs branch-free on the bit patterns; NaN or negative c keeps the
+  // two-step float clamp, whose PyTorch semantics (everything becomes c) it spells out.
+  const symmetric = c >= 0;
+  const clamp = (d: Float32Array, off: number, len: number, stride: number) =>
+    symmetric ? clampSymmetric(d, off, len, c, stride) : clampRange(d, off, len, -c, c, stride);
   for (const g of grads) {
-    if (isContiguousLayout(g.shape, g.strides)) clampRow(g.buffer, g.offset, g.numel(), 1);
+    if (isContiguousLayout(g.shape, g.strides)) clamp(g.buffer, g.offset, g.numel(), 1);
     else
       forEachRow(g.shape, g.strides, g.offset, (off, _s, len, stride) =>
-        clampRow(g.buffer, off, len, stride),
+        clamp(g.buffer, off, len, stride),
       );
     g._storage.version++;
   }

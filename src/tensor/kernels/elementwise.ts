@@ -13,6 +13,8 @@ export interface BinaryKernel {
   readonly same?: (a: Float32Array, b: Float32Array, out: Float32Array) => void;
   /** Left operand contiguous, right operand a single value. */
   readonly right?: (a: Float32Array, s: number, out: Float32Array) => void;
+  /** Left operand a single value, right operand contiguous (`1 - x`, `2 / x`). */
+  readonly left?: (s: number, b: Float32Array, out: Float32Array) => void;
 }
 
 /** Contiguous data of a view, without copying when it already is contiguous. */
@@ -96,6 +98,12 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
     else for (let i = 0; i < n; i++) out[i] = fn(ca[i], s);
     return out;
   }
+  if (cb && cb.length === n && numelOf(a.shape) === 1) {
+    const s = a.buffer[a.offset];
+    if (kernel.left) kernel.left(s, cb, out);
+    else for (let i = 0; i < n; i++) out[i] = fn(s, cb[i]);
+    return out;
+  }
   const sa = broadcastStrides(a.shape, a.strides, outShape);
   const sb = broadcastStrides(b.shape, b.strides, outShape);
   const da = a.buffer;
@@ -109,6 +117,9 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
 
 export const addKernel: BinaryKernel = {
   fn: (a, b) => a + b,
+  left: (s, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = s + b[i];
+  },
   same: (a, b, out) => {
     for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
   },
@@ -119,6 +130,9 @@ export const addKernel: BinaryKernel = {
 
 export const subKernel: BinaryKernel = {
   fn: (a, b) => a - b,
+  left: (s, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = s - b[i];
+  },
   same: (a, b, out) => {
     for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
   },
@@ -129,6 +143,9 @@ export const subKernel: BinaryKernel = {
 
 export const mulKernel: BinaryKernel = {
   fn: (a, b) => a * b,
+  left: (s, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = s * b[i];
+  },
   same: (a, b, out) => {
     for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
   },

@@ -78,35 +78,41 @@ export function gemmSimd(
   if (bytes > have) kern.memory.grow(Math.ceil((bytes - have) / 65536));
   const mem = new Float32Array(kern.memory.buffer, 0, aLen + bLen + mp * np);
 
-  // A panels: [mp / R][k][R]. Padding rows are zero.
-  const A = a.buffer;
-  if (mp !== m) mem.fill(0, 0, aLen);
-  for (let r = 0; r < m; r++) {
-    const dst = Math.floor(r / R) * k * R + (r % R);
-    const src = a.offset + r * a.rowStride;
-    const cs = a.colStride;
-    for (let p = 0; p < k; p++) mem[dst + p * R] = A[src + p * cs];
-  }
-  // B panels: [np / C][k][C]. Padding columns are zero.
-  const B = b.buffer;
-  if (np !== n) mem.fill(0, aLen, aLen + bLen);
-  if (b.colStride === 1) {
-    for (let p = 0; p < k; p++) {
-      const src = b.offset + p * b.rowStride;
-      for (let c = 0; c < n; c++)
-        mem[aLen + Math.floor(c / C) * k * C + p * C + (c % C)] = B[src + c];
-    }
-  } else {
-    for (let c = 0; c < n; c++) {
-      const dst = aLen + Math.floor(c / C) * k * C + (c % C);
-      const src = b.offset + c * b.colStride;
-      const rs = b.rowStride;
-      for (let p = 0; p < k; p++) mem[dst + p * C] = B[src + p * rs];
-    }
-  }
+  packPanels(mem, 0, a.buffer, a.offset, a.rowStride, a.colStride, m, k, R);
+  // B's columns are packed like A's rows: B(p, c) is the transpose's (c, p).
+  packPanels(mem, aLen, b.buffer, b.offset, b.colStride, b.rowStride, n, k, C);
   const cStart = aLen + bLen;
   kern.gemm(0, aLen * 4, cStart * 4, mp, k, np);
   for (let i = 0; i < m; i++)
     out.set(mem.subarray(cStart + i * np, cStart + i * np + n), outOffset + i * n);
   return true;
+}
+
+/**
+ * Writes `rows` x `k` strided values (element (r, p) at `src[off + r * rs + p * ps]`) as panels of
+ * `width` rows, interleaved per p: dst[((r / width) * k + p) * width + r % width]. Rows past
+ * `rows` in the last panel are zero. Writes are sequential; reads walk `width` streams.
+ */
+function packPanels(
+  dst: Float32Array,
+  start: number,
+  src: Float32Array,
+  off: number,
+  rs: number,
+  ps: number,
+  rows: number,
+  k: number,
+  width: number,
+): void {
+  let o = start;
+  for (let r0 = 0; r0 < rows; r0 += width) {
+    const full = Math.min(width, rows - r0);
+    const base = off + r0 * rs;
+    for (let p = 0; p < k; p++) {
+      const at = base + p * ps;
+      let w = 0;
+      for (; w < full; w++) dst[o++] = src[at + w * rs];
+      for (; w < width; w++) dst[o++] = 0;
+    }
+  }
 }

@@ -40,11 +40,89 @@ export function reduceRows(layout: RowLayout, reducer: RowReducer): Float32Array
   return out;
 }
 
+/** Four independent float64 accumulators: breaks the add dependency chain (~2x faster here). */
 export const sumRow: RowReducer = (d, s, n) => {
-  let acc = 0;
-  for (let i = s; i < s + n; i++) acc += d[i];
-  return acc;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const end = s + n;
+  const end4 = s + (n & ~3);
+  let i = s;
+  for (; i < end4; i += 4) {
+    a0 += d[i];
+    a1 += d[i + 1];
+    a2 += d[i + 2];
+    a3 += d[i + 3];
+  }
+  for (; i < end; i++) a0 += d[i];
+  return a0 + a1 + (a2 + a3);
 };
+
+/** Σ x², unrolled like sumRow. */
+export function sumSquares(d: Float32Array, s: number, n: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const end = s + n;
+  const end4 = s + (n & ~3);
+  let i = s;
+  for (; i < end4; i += 4) {
+    const x0 = d[i];
+    const x1 = d[i + 1];
+    const x2 = d[i + 2];
+    const x3 = d[i + 3];
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+    a2 += x2 * x2;
+    a3 += x3 * x3;
+  }
+  for (; i < end; i++) a0 += d[i] * d[i];
+  return a0 + a1 + (a2 + a3);
+}
+
+/** Σ |x|, unrolled like sumRow. */
+export function sumAbs(d: Float32Array, s: number, n: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const end = s + n;
+  const end4 = s + (n & ~3);
+  let i = s;
+  for (; i < end4; i += 4) {
+    a0 += Math.abs(d[i]);
+    a1 += Math.abs(d[i + 1]);
+    a2 += Math.abs(d[i + 2]);
+    a3 += Math.abs(d[i + 3]);
+  }
+  for (; i < end; i++) a0 += Math.abs(d[i]);
+  return a0 + a1 + (a2 + a3);
+}
+
+/** max |x|, NaN if any element is NaN (tracked through a running sum, which only NaN can make NaN). */
+export function maxAbs(d: Float32Array, s: number, n: number): number {
+  let m0 = 0;
+  let m1 = 0;
+  let nan = 0;
+  const end = s + n;
+  const end2 = s + (n & ~1);
+  let i = s;
+  for (; i < end2; i += 2) {
+    const x0 = Math.abs(d[i]);
+    const x1 = Math.abs(d[i + 1]);
+    nan += x0 + x1;
+    if (x0 > m0) m0 = x0;
+    if (x1 > m1) m1 = x1;
+  }
+  for (; i < end; i++) {
+    const x = Math.abs(d[i]);
+    nan += x;
+    if (x > m0) m0 = x;
+  }
+  return nan !== nan ? NaN : m0 > m1 ? m0 : m1;
+}
 
 export const prodRow: RowReducer = (d, s, n) => {
   let acc = 1;
@@ -91,28 +169,16 @@ export function argRow(d: Float32Array, s: number, n: number, largest: boolean):
 
 /** `linalg.vector_norm` of one row, for every order PyTorch supports. */
 export function normRow(p: number): RowReducer {
-  if (p === 2) {
+  if (p === 2) return (d, s, n) => Math.sqrt(sumSquares(d, s, n));
+  if (p === 1) return sumAbs;
+  if (p === Infinity) return maxAbs;
+  if (p === -Infinity) {
     return (d, s, n) => {
-      let acc = 0;
-      for (let i = s; i < s + n; i++) acc += d[i] * d[i];
-      return Math.sqrt(acc);
-    };
-  }
-  if (p === 1) {
-    return (d, s, n) => {
-      let acc = 0;
-      for (let i = s; i < s + n; i++) acc += Math.abs(d[i]);
-      return acc;
-    };
-  }
-  if (p === Infinity || p === -Infinity) {
-    const largest = p > 0;
-    return (d, s, n) => {
-      let m = largest ? 0 : Infinity;
+      let m = Infinity;
       for (let i = s; i < s + n; i++) {
         const v = Math.abs(d[i]);
         if (v !== v) return NaN;
-        if (largest ? v > m : v < m) m = v;
+        if (v < m) m = v;
       }
       return m;
     };
