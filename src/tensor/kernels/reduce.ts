@@ -40,22 +40,27 @@ export function reduceRows(layout: RowLayout, reducer: RowReducer): Float32Array
   return out;
 }
 
-/** Four independent float64 accumulators: breaks the add dependency chain (~2x faster here). */
+/*
+ * The unrolled loops below use four independent float64 accumulators (breaking the add
+ * dependency chain), and handle the n mod 4 leftover elements *before* the unrolled loop: V8
+ * optimises the hot loop while it runs, and code after it that has never run would make that
+ * optimised code bail out on every call.
+ */
+
 export const sumRow: RowReducer = (d, s, n) => {
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
   let a3 = 0;
   const end = s + n;
-  const end4 = s + (n & ~3);
   let i = s;
-  for (; i < end4; i += 4) {
+  for (const head = s + (n & 3); i < head; i++) a0 += d[i];
+  for (; i < end; i += 4) {
     a0 += d[i];
     a1 += d[i + 1];
     a2 += d[i + 2];
     a3 += d[i + 3];
   }
-  for (; i < end; i++) a0 += d[i];
   return a0 + a1 + (a2 + a3);
 };
 
@@ -66,9 +71,9 @@ export function sumSquares(d: Float32Array, s: number, n: number): number {
   let a2 = 0;
   let a3 = 0;
   const end = s + n;
-  const end4 = s + (n & ~3);
   let i = s;
-  for (; i < end4; i += 4) {
+  for (const head = s + (n & 3); i < head; i++) a0 += d[i] * d[i];
+  for (; i < end; i += 4) {
     const x0 = d[i];
     const x1 = d[i + 1];
     const x2 = d[i + 2];
@@ -78,7 +83,6 @@ export function sumSquares(d: Float32Array, s: number, n: number): number {
     a2 += x2 * x2;
     a3 += x3 * x3;
   }
-  for (; i < end; i++) a0 += d[i] * d[i];
   return a0 + a1 + (a2 + a3);
 }
 
@@ -89,15 +93,14 @@ export function sumAbs(d: Float32Array, s: number, n: number): number {
   let a2 = 0;
   let a3 = 0;
   const end = s + n;
-  const end4 = s + (n & ~3);
   let i = s;
-  for (; i < end4; i += 4) {
+  for (const head = s + (n & 3); i < head; i++) a0 += Math.abs(d[i]);
+  for (; i < end; i += 4) {
     a0 += Math.abs(d[i]);
     a1 += Math.abs(d[i + 1]);
     a2 += Math.abs(d[i + 2]);
     a3 += Math.abs(d[i + 3]);
   }
-  for (; i < end; i++) a0 += Math.abs(d[i]);
   return a0 + a1 + (a2 + a3);
 }
 
@@ -107,19 +110,17 @@ export function maxAbs(d: Float32Array, s: number, n: number): number {
   let m1 = 0;
   let nan = 0;
   const end = s + n;
-  const end2 = s + (n & ~1);
   let i = s;
-  for (; i < end2; i += 2) {
+  if (n & 1) {
+    m0 = Math.abs(d[i++]);
+    nan = m0;
+  }
+  for (; i < end; i += 2) {
     const x0 = Math.abs(d[i]);
     const x1 = Math.abs(d[i + 1]);
     nan += x0 + x1;
     if (x0 > m0) m0 = x0;
     if (x1 > m1) m1 = x1;
-  }
-  for (; i < end; i++) {
-    const x = Math.abs(d[i]);
-    nan += x;
-    if (x > m0) m0 = x;
   }
   return nan !== nan ? NaN : m0 > m1 ? m0 : m1;
 }
