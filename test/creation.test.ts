@@ -85,3 +85,40 @@ describe('tensor()', () => {
     expect(() => t.size(2)).toThrow(/dimension out of range/);
   });
 });
+
+describe('PyTorch overload spellings', () => {
+  it('randint(high, size) equals randint(0, high, size)', () => {
+    torch.manualSeed(3);
+    const a = torch.randint(7, [5]);
+    torch.manualSeed(3);
+    const b = torch.randint(0, 7, [5]);
+    expect(a.tolist()).toEqual(b.tolist());
+  });
+
+  it('torch.max / torch.min: all, dim (values and indices), elementwise', () => {
+    const x = torch.tensor([
+      [1, 5, 2],
+      [7, 0, 7],
+    ]);
+    expect(torch.max(x).item()).toBe(7);
+    const { values, indices } = torch.max(x, 1);
+    expect(values.tolist()).toEqual([5, 7]);
+    expect(indices.tolist()).toEqual([1, 0]);
+    const [v, i] = torch.min(x, 0, true);
+    expect(v.tolist()).toEqual([[1, 0, 2]]);
+    expect(i.tolist()).toEqual([[0, 1, 0]]);
+    expect(torch.max(x, torch.full([3], 4)).tolist()).toEqual([
+      [4, 5, 4],
+      [7, 4, 7],
+    ]);
+  });
+
+  it('equal and allclose', () => {
+    expect(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))).toBe(true);
+    expect(torch.tensor([1, 2]).equal(torch.tensor([1, 2, 3]))).toBe(false);
+    expect(torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001]))).toBe(true);
+    expect(torch.tensor([NaN]).allclose(torch.tensor([NaN]))).toBe(false);
+    expect(torch.tensor([NaN]).allclose(torch.tensor([NaN]), { equalNan: true })).toBe(true);
+    expect(() => torch.allclose(torch.ones(2), torch.ones(3))).toThrow(/cannot be broadcast/);
+  });
+});

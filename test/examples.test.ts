@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (file: string) =>
-  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'examples', file)], { cwd: root, encoding: 'utf8' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'examples', file)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 
 describe('examples', () => {
   it('linear-clip.ts prints what PyTorch 1.13.1 prints for the same program', () => {

@@ -53,3 +53,4 @@ export {
   clone,
 } from './views.js';
 export { stack, cat } from './join.js';
+export { max, min, allclose, equal } from './compare.js';

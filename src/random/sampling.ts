@@ -126,13 +126,34 @@ export function randnLike(t: Tensor, options?: RandomOptions): Tensor {
   return randn(t.shape, options ?? {});
 }
 
-/** Integers in [low, high) as float32 values: `torch.randint(low, high, size)`. */
+/**
+ * Integers in [low, high) as float32 values: `randint(low, high, size)` or `randint(high, size)`,
+ * like `torch.randint`.
+ */
+export function randint(
+  high: number,
+  size: readonly number[],
+  options?: RandomCreationOptions,
+): Tensor;
 export function randint(
   low: number,
   high: number,
   size: readonly number[],
-  options: RandomCreationOptions = {},
+  options?: RandomCreationOptions,
+): Tensor;
+export function randint(
+  a: number,
+  b: number | readonly number[],
+  c?: readonly number[] | RandomCreationOptions,
+  d: RandomCreationOptions = {},
 ): Tensor {
+  const twoArgs = Array.isArray(b);
+  const low = twoArgs ? 0 : a;
+  const high = twoArgs ? a : (b as number);
+  const size = (twoArgs ? b : c) as readonly number[];
+  const options = ((twoArgs ? c : d) ?? {}) as RandomCreationOptions;
+  if (!Array.isArray(size))
+    throw new TypeError(`randint: size must be an array of sizes, got ${describe(size)}`);
   if (!Number.isInteger(low) || !Number.isInteger(high)) {
     throw new TypeError(
       `randint: low and high must be integers, got ${describe(low)} and ${describe(high)}`,

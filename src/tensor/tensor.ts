@@ -6,6 +6,7 @@ import * as R from '../ops/reduce.js';
 import * as V from '../ops/views.js';
 import * as L from '../ops/linalg.js';
 import * as I from '../ops/inplace.js';
+import * as C from '../ops/compare.js';
 import { uniformInPlace, normalInPlace, type RandomOptions } from '../random/sampling.js';
 import { formatTensor } from './format.js';
 import {
@@ -367,6 +368,13 @@ export class Tensor implements View {
   isfinite(): Tensor {
     return E.isfinite(this);
   }
+  /** Same shape and elements (`torch.equal`). */
+  equal(other: Tensor): boolean {
+    return C.equal(this, other);
+  }
+  allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
+    return C.allclose(this, other, options);
+  }
 
   // ---- Reductions --------------------------------------------------------------------------
   sum(dim?: DimArg, keepdim = false): Tensor {
@@ -383,15 +391,13 @@ export class Tensor implements View {
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
   max(other: Tensor): Tensor;
   max(dim?: number | Tensor, keepdim = false): Tensor | R.ValuesIndices {
-    if (dim instanceof Tensor) return E.maximum(this, dim);
-    return dim === undefined ? R.maxAll(this) : R.maxDim(this, dim, keepdim);
+    return C.max(this, dim as number, keepdim);
   }
   min(): Tensor;
   min(dim: number, keepdim?: boolean): R.ValuesIndices;
   min(other: Tensor): Tensor;
   min(dim?: number | Tensor, keepdim = false): Tensor | R.ValuesIndices {
-    if (dim instanceof Tensor) return E.minimum(this, dim);
-    return dim === undefined ? R.minAll(this) : R.minDim(this, dim, keepdim);
+    return C.min(this, dim as number, keepdim);
   }
   amax(dim?: DimArg, keepdim = false): Tensor {
     return R.amax(this, dim, keepdim);
