@@ -426,14 +426,20 @@ def random_fixtures():
 # Gradient clipping.
 # ---------------------------------------------------------------------------------------------
 
-def clip_case(name, grads, max_norm, norm_type=2.0, error_if_nonfinite=False, duplicate_first=False):
-    """grads: list of nested lists or None (a parameter without a gradient)."""
+def params_with_grads(grads):
+    """Zero parameters whose .grad is each entry (nested lists), or no grad where the entry is None."""
     params = []
     for g in grads:
         p = torch.zeros(torch.tensor(g).shape if g is not None else (1,), requires_grad=True)
         if g is not None:
             p.grad = torch.tensor(g, dtype=torch.float32)
         params.append(p)
+    return params
+
+
+def clip_case(name, grads, max_norm, norm_type=2.0, error_if_nonfinite=False, duplicate_first=False):
+    """grads: list of nested lists or None (a parameter without a gradient)."""
+    params = params_with_grads(grads)
     before = [tensor_json(p.grad) for p in params]
     call_params = params + ([params[0]] if duplicate_first else [])
     case = {'name': name, 'grads': before, 'maxNorm': enc(float(max_norm)), 'normType': enc(float(norm_type)),
@@ -503,12 +509,7 @@ def clip_fixtures():
     value_cases = []
 
     def value_case(name, grads, clip_value):
-        params = []
-        for g in grads:
-            p = torch.zeros(torch.tensor(g).shape if g is not None else (1,), requires_grad=True)
-            if g is not None:
-                p.grad = torch.tensor(g, dtype=torch.float32)
-            params.append(p)
+        params = params_with_grads(grads)
         before = [tensor_json(p.grad) for p in params]
         torch.nn.utils.clip_grad_value_(params, clip_value)
         value_cases.append({'name': name, 'grads': before, 'clipValue': enc(float(clip_value)),
