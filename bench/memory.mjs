@@ -10,6 +10,7 @@ const reading = () => {
   const m = process.memoryUsage();
   return {
     rssMB: m.rss / 2 ** 20,
+    heapTotalMB: m.heapTotal / 2 ** 20,
     heapUsedMB: m.heapUsed / 2 ** 20,
     arrayBuffersMB: m.arrayBuffers / 2 ** 20,
   };
