@@ -1,6 +1,6 @@
 /** `torch.nn.functional`: layers and losses as functions, each with its derivative. */
 import { record } from '../autograd/node.js';
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { gemm } from '../tensor/kernels/matmul.js';
 import { relu, sigmoid, tanh, sub, abs, mul } from '../ops/elementwise.js';
@@ -9,19 +9,14 @@ import { matmul } from '../ops/linalg.js';
 
 export { relu, sigmoid, tanh };
 
-function checkTensor(x: unknown, op: string, what = 'input'): asserts x is Tensor {
-  if (!(x instanceof Tensor))
-    throw new TypeError(`${op}: expected ${what} to be a Tensor, got ${describe(x)}`);
-}
-
 /**
  * y = x Wᵀ + b. 2-D inputs run as one fused kernel: W is read transposed in place, the bias
  * is added in the same pass, and backward computes only the gradients that are needed.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  checkTensor(input, 'linear');
-  checkTensor(weight, 'linear', 'weight');
-  if (bias !== null) checkTensor(bias, 'linear', 'bias');
+  assertTensor(input, 'linear', 'input to be a Tensor');
+  assertTensor(weight, 'linear', 'weight to be a Tensor');
+  if (bias !== null) assertTensor(bias, 'linear', 'bias to be a Tensor');
   if (weight.dim() !== 2)
     throw new RangeError(`linear: weight must be 2-D, got shape ${formatShape(weight.shape)}`);
   const [out, inF] = weight.shape;
@@ -111,8 +106,8 @@ export function mseLoss(
   target: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
-  checkTensor(input, 'mse_loss');
-  checkTensor(target, 'mse_loss', 'target');
+  assertTensor(input, 'mse_loss', 'input to be a Tensor');
+  assertTensor(target, 'mse_loss', 'target to be a Tensor');
   const reduction = checkReduction(options.reduction ?? 'mean');
   warnShapeMismatch(input, target);
   const diff = sub(input.detach(), target.detach());
@@ -145,8 +140,8 @@ export function l1Loss(
   target: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
-  checkTensor(input, 'l1_loss');
-  checkTensor(target, 'l1_loss', 'target');
+  assertTensor(input, 'l1_loss', 'input to be a Tensor');
+  assertTensor(target, 'l1_loss', 'target to be a Tensor');
   const reduction = checkReduction(options.reduction ?? 'mean');
   warnShapeMismatch(input, target);
   const loss = abs(sub(input, target));

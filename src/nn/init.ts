@@ -1,6 +1,6 @@
 /** Weight initialisation (`torch.nn.init`), drawing from the same generator stream as PyTorch. */
 import { noGrad } from '../autograd/grad-mode.js';
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor, assertTensor } from '../tensor/tensor.js';
 import type { RandomOptions } from '../random/sampling.js';
 
 export type Nonlinearity =
@@ -39,22 +39,18 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   return [t.shape[1] * receptive, t.shape[0] * receptive];
 }
 
-function checkTensor(t: unknown, op: string): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(t)}`);
-}
-
 export function uniform_(t: Tensor, a = 0, b = 1, options?: RandomOptions): Tensor {
-  checkTensor(t, 'uniform_');
+  assertTensor(t, 'uniform_');
   return noGrad(() => t.uniform_(a, b, options));
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, options?: RandomOptions): Tensor {
-  checkTensor(t, 'normal_');
+  assertTensor(t, 'normal_');
   return noGrad(() => t.normal_(mean, std, options));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  checkTensor(t, 'constant_');
+  assertTensor(t, 'constant_');
   return noGrad(() => t.fill_(value));
 }
 
@@ -76,27 +72,27 @@ function kaimingStd(t: Tensor, options: KaimingOptions): number {
 
 /** U(-bound, bound) with bound = gain * sqrt(3 / fan), computed in double like PyTorch. */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  checkTensor(t, 'kaimingUniform_');
+  assertTensor(t, 'kaimingUniform_');
   if (t.numel() === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, options);
   return uniform_(t, -bound, bound, options);
 }
 
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  checkTensor(t, 'kaimingNormal_');
+  assertTensor(t, 'kaimingNormal_');
   if (t.numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, options), options);
 }
 
 export function xavierUniform_(t: Tensor, gain = 1, options?: RandomOptions): Tensor {
-  checkTensor(t, 'xavierUniform_');
+  assertTensor(t, 'xavierUniform_');
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
   return uniform_(t, -a, a, options);
 }
 
 export function xavierNormal_(t: Tensor, gain = 1, options?: RandomOptions): Tensor {
-  checkTensor(t, 'xavierNormal_');
+  assertTensor(t, 'xavierNormal_');
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }

@@ -166,11 +166,12 @@ function extremum(
     binaryForward(x, y, plain(fn), op),
     name,
     [x, y],
-    (g, [sx, sy]) => {
-      const px = sx as Tensor;
-      const py = sy as Tensor;
-      const tie = mul(eq(px, py), 0.5);
-      return [mul(g, add(wins(px, py), tie)), mul(g, add(wins(py, px), tie))];
+    (g, [sx, sy], [nx, ny]) => {
+      const tie = mul(eq(sx!, sy!), 0.5);
+      return [
+        nx ? mul(g, add(wins(sx!, sy!), tie)) : null,
+        ny ? mul(g, add(wins(sy!, sx!), tie)) : null,
+      ];
     },
     [x, y],
   );

@@ -1,13 +1,9 @@
 /** Matrix products with PyTorch's shape rules, each with its derivative. */
 import { record } from '../autograd/node.js';
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { broadcastShapes, formatShape, numelOf } from '../tensor/shape.js';
 import { gemm, type Mat } from '../tensor/kernels/matmul.js';
 import { mul } from './elementwise.js';
-
-function checkTensor(x: unknown, op: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
-}
 
 function cannotMultiply(op: string, a: Tensor, b: Tensor): never {
   throw new RangeError(
@@ -28,8 +24,8 @@ function matOf(x: Tensor, batch = 0): Mat {
 
 /** 2-D × 2-D. */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'mm');
-  checkTensor(b, 'mm');
+  assertTensor(a, 'mm');
+  assertTensor(b, 'mm');
   if (a.dim() !== 2 || b.dim() !== 2) {
     throw new RangeError(
       `mm: expected 2-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
@@ -51,8 +47,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 /** Batched 3-D × 3-D with equal batch sizes. */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'bmm');
-  checkTensor(b, 'bmm');
+  assertTensor(a, 'bmm');
+  assertTensor(b, 'bmm');
   if (a.dim() !== 3 || b.dim() !== 3) {
     throw new RangeError(
       `bmm: expected 3-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
@@ -76,8 +72,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'dot');
-  checkTensor(b, 'dot');
+  assertTensor(a, 'dot');
+  assertTensor(b, 'dot');
   if (a.dim() !== 1 || b.dim() !== 1) {
     throw new RangeError(`dot: 1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
   }
@@ -100,8 +96,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'outer');
-  checkTensor(b, 'outer');
+  assertTensor(a, 'outer');
+  assertTensor(b, 'outer');
   if (a.dim() !== 1 || b.dim() !== 1) {
     throw new RangeError(
       `outer: expected 1-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
@@ -112,8 +108,8 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 
 /** `torch.matmul`: dot, matrix-vector, matrix-matrix and broadcast batched products. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'matmul');
-  checkTensor(b, 'matmul');
+  assertTensor(a, 'matmul');
+  assertTensor(b, 'matmul');
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) {

@@ -1,6 +1,6 @@
 /** Reductions, each with its derivative beside it. */
 import { record } from '../autograd/node.js';
-import { Tensor, describe, type DimArg } from '../tensor/tensor.js';
+import { Tensor, assertTensor, describe, type DimArg } from '../tensor/tensor.js';
 import {
   formatShape,
   normalizeDim,
@@ -41,10 +41,6 @@ function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): 
   return out;
 }
 
-function checkTensor(x: unknown, op: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
-}
-
 function reduceForward(x: Tensor, dims: number[], keepdim: boolean, reducer: RowReducer): Tensor {
   const values = reduceRows(rowLayout(x, dims), reducer);
   return Tensor._fromData(values, reducedShape(x.shape, dims, keepdim));
@@ -73,7 +69,7 @@ function checkNonEmpty(x: Tensor, dims: readonly number[], op: string): void {
 }
 
 export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
-  checkTensor(x, 'sum');
+  assertTensor(x, 'sum');
   const dims = normalizeDims(dim, x.dim(), 'sum');
   const shape = x.shape;
   let out: Tensor;
@@ -94,7 +90,7 @@ export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
 }
 
 export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
-  checkTensor(x, 'mean');
+  assertTensor(x, 'mean');
   const dims = normalizeDims(dim, x.dim(), 'mean');
   const n = numelOf(dims.map((d) => x.shape[d]));
   const shape = x.shape;
@@ -104,7 +100,7 @@ export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
 }
 
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
-  checkTensor(x, 'prod');
+  assertTensor(x, 'prod');
   const dims = normalizeDims(dim, x.dim(), 'prod');
   const shape = x.shape;
   const out = reduceForward(x, dims, keepdim, prodRow);
@@ -147,7 +143,7 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
 /** Full max/min: the gradient is shared evenly among tied extremes (PyTorch's evenly_distribute_backward). */
 function extremeAll(x: Tensor, largest: boolean): Tensor {
   const op = largest ? 'max' : 'min';
-  checkTensor(x, op);
+  assertTensor(x, op);
   checkNonEmpty(x, [], op);
   const dims = normalizeDims(undefined, x.dim(), op);
   const out = reduceForward(x, dims, false, largest ? maxRow : minRow);
@@ -169,7 +165,7 @@ export const minAll = (x: Tensor): Tensor => extremeAll(x, false);
 /** max/min over one dim: values and the index of the first extreme; the gradient goes to that index. */
 function extremeDim(x: Tensor, dim: number, keepdim: boolean, largest: boolean): ValuesIndices {
   const op = largest ? 'max' : 'min';
-  checkTensor(x, op);
+  assertTensor(x, op);
   const d = normalizeDim(dim, x.dim(), op);
   const dims = x.dim() === 0 ? [] : [d];
   checkNonEmpty(x, dims, op);
@@ -217,7 +213,7 @@ function extremeDims(
   largest: boolean,
 ): Tensor {
   const op = largest ? 'amax' : 'amin';
-  checkTensor(x, op);
+  assertTensor(x, op);
   const dims = normalizeDims(dim, x.dim(), op);
   checkNonEmpty(x, dims, op);
   const shape = x.shape;
@@ -247,7 +243,7 @@ function argExtreme(
   largest: boolean,
 ): Tensor {
   const op = largest ? 'argmax' : 'argmin';
-  checkTensor(x, op);
+  assertTensor(x, op);
   if (dim === undefined) {
     checkNonEmpty(x, [], op);
     const flat = x._contiguousData();
@@ -279,7 +275,7 @@ function varianceLike(
   isStd: boolean,
 ): Tensor {
   const op = isStd ? 'std' : 'var';
-  checkTensor(x, op);
+  assertTensor(x, op);
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
   const keepdim = options.keepdim ?? false;
   const dims = normalizeDims(dim, x.dim(), op);
@@ -313,7 +309,7 @@ export const std = (x: Tensor, dim?: DimArg, options: VarOptions = {}): Tensor =
 
 /** `torch.linalg.vector_norm(x, p, dim, keepdim)`. */
 export function norm(x: Tensor, p: number = 2, dim?: DimArg, keepdim = false): Tensor {
-  checkTensor(x, 'norm');
+  assertTensor(x, 'norm');
   if (typeof p !== 'number' || Number.isNaN(p)) {
     throw new TypeError(
       `norm: the order p must be a number (Infinity allowed), got ${describe(p)}`,
@@ -372,7 +368,7 @@ function normBackward(g: Tensor, x: Tensor, nrm: Tensor, p: number, dims: number
 }
 
 export function logsumexp(x: Tensor, dim: DimArg, keepdim = false): Tensor {
-  checkTensor(x, 'logsumexp');
+  assertTensor(x, 'logsumexp');
   const dims = normalizeDims(dim, x.dim(), 'logsumexp');
   const shape = x.shape;
   const out = reduceForward(x, dims, keepdim, (d, s, n) => {

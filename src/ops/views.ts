@@ -1,7 +1,7 @@
 /** View ops: new shapes and strides over the same storage, each with its backward. */
 import { record } from '../autograd/node.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor, assertTensor } from '../tensor/tensor.js';
 import {
   contiguousStrides,
   formatShape,
@@ -13,10 +13,6 @@ import {
   type Shape,
 } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
-
-function checkTensor(x: unknown, op: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
-}
 
 /** A tensor on `x`'s storage with another shape, strides and offset. */
 function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.offset): Tensor {
@@ -57,7 +53,7 @@ function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape):
 }
 
 export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
-  checkTensor(x, 'view');
+  assertTensor(x, 'view');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'view'), x.numel(), 'view');
   const strides = shape.length === 0 && x.dim() === 0 ? [] : viewStrides(x.shape, x.strides, shape);
   if (strides === null) {
@@ -73,7 +69,7 @@ export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>)
 
 /** A view when the memory allows it, otherwise a copy, as PyTorch's reshape. */
 export function reshape(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
-  checkTensor(x, 'reshape');
+  assertTensor(x, 'reshape');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'reshape'), x.numel(), 'reshape');
   if (viewStrides(x.shape, x.strides, shape) !== null || x.dim() === 0) return view(x, [shape]);
   return view(clone(x), [shape]);
@@ -92,7 +88,7 @@ function shapeFromArgsAllowingInfer(
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  checkTensor(x, 'transpose');
+  assertTensor(x, 'transpose');
   if (x.dim() === 0) {
     normalizeDim(dim0, 0, 'transpose');
     normalizeDim(dim1, 0, 'transpose');
@@ -108,7 +104,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 }
 
 export function t(x: Tensor): Tensor {
-  checkTensor(x, 't');
+  assertTensor(x, 't');
   if (x.dim() > 2)
     throw new RangeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
   const shape = [...x.shape].reverse();
@@ -117,7 +113,7 @@ export function t(x: Tensor): Tensor {
 }
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  checkTensor(x, 'permute');
+  assertTensor(x, 'permute');
   if (dims.length !== x.dim()) {
     throw new RangeError(
       `permute: number of dims ${dims.length} (${formatShape(dims)}) does not match the tensor's ${x.dim()} dims`,
@@ -133,7 +129,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  checkTensor(x, 'unsqueeze');
+  assertTensor(x, 'unsqueeze');
   const d = normalizeDim(dim, x.dim() + 1, 'unsqueeze');
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -144,7 +140,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
-  checkTensor(x, 'squeeze');
+  assertTensor(x, 'squeeze');
   const dims =
     dim === undefined ? x.shape.map((_, i) => i) : normalizeDims(dim, x.dim(), 'squeeze');
   const drop = new Set(dims.filter((d) => x.shape[d] === 1));
@@ -156,7 +152,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  checkTensor(x, 'flatten');
+  assertTensor(x, 'flatten');
   if (x.dim() === 0) return reshape(x, [[1]]);
   const s = normalizeDim(startDim, x.dim(), 'flatten');
   const e = normalizeDim(endDim, x.dim(), 'flatten');
@@ -168,7 +164,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
-  checkTensor(x, 'expand');
+  assertTensor(x, 'expand');
   if (sizes.length < x.dim()) {
     throw new RangeError(
       `expand: the number of sizes provided (${sizes.length}) must be greater or equal to the number of ` +
@@ -207,7 +203,7 @@ function embed(g: Tensor, shape: Shape, window: (z: Tensor) => Tensor): Tensor {
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
-  checkTensor(x, 'select');
+  assertTensor(x, 'select');
   if (x.dim() === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, x.dim(), 'select');
   const size = x.shape[d];
@@ -236,7 +232,7 @@ export function slice(
   end: number | null,
   step = 1,
 ): Tensor {
-  checkTensor(x, 'slice');
+  assertTensor(x, 'slice');
   const d = normalizeDim(dim, x.dim(), 'slice');
   if (!Number.isInteger(step) || step <= 0)
     throw new RangeError(`slice: step must be a positive integer, got ${step}`);
@@ -263,7 +259,7 @@ export function slice(
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  checkTensor(x, 'narrow');
+  assertTensor(x, 'narrow');
   const d = normalizeDim(dim, x.dim(), 'narrow');
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -276,13 +272,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
-  checkTensor(x, 'unbind');
+  assertTensor(x, 'unbind');
   const d = normalizeDim(dim, x.dim(), 'unbind');
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
 
 export function split(x: Tensor, splitSize: number, dim = 0): Tensor[] {
-  checkTensor(x, 'split');
+  assertTensor(x, 'split');
   if (!Number.isInteger(splitSize) || splitSize <= 0)
     throw new RangeError(`split: split size must be positive, got ${splitSize}`);
   const d = normalizeDim(dim, x.dim(), 'split');
@@ -293,7 +289,7 @@ export function split(x: Tensor, splitSize: number, dim = 0): Tensor[] {
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  checkTensor(x, 'chunk');
+  assertTensor(x, 'chunk');
   if (!Number.isInteger(chunks) || chunks <= 0)
     throw new RangeError(`chunk: number of chunks must be positive, got ${chunks}`);
   const d = normalizeDim(dim, x.dim(), 'chunk');
@@ -302,12 +298,12 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** The same tensor when already contiguous, otherwise a contiguous copy. */
 export function contiguous(x: Tensor): Tensor {
-  checkTensor(x, 'contiguous');
+  assertTensor(x, 'contiguous');
   return isContiguousLayout(x.shape, x.strides) ? x : clone(x);
 }
 
 export function clone(x: Tensor): Tensor {
-  checkTensor(x, 'clone');
+  assertTensor(x, 'clone');
   const out = Tensor._fromData(gather(x, new Float32Array(x.numel())), x.shape);
   return record(out, 'CloneBackward0', [x], (g) => [g]);
 }

@@ -1,5 +1,5 @@
 /** Tensor creation: `tensor`, `zeros`, `ones`, `full`, `arange`, `linspace`, `eye` and the `*Like` forms. */
-import { Tensor, describe, type NestedArray } from './tensor.js';
+import { Tensor, assertTensor, describe, type NestedArray } from './tensor.js';
 import { formatShape, numelOf, checkShape } from './shape.js';
 import { creationArgs, type CreationOptions, type SizeArgs } from './creation-args.js';
 
@@ -129,22 +129,18 @@ export function full(
   return filled([size, options], value, 'full');
 }
 
-function checkLike(t: Tensor, op: string): void {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(t)}`);
-}
-
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  checkLike(t, 'zerosLike');
+  assertTensor(t, 'zerosLike');
   return filled([t.shape, options], 0, 'zerosLike');
 }
 
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  checkLike(t, 'onesLike');
+  assertTensor(t, 'onesLike');
   return filled([t.shape, options], 1, 'onesLike');
 }
 
 export function fullLike(t: Tensor, value: number, options: CreationOptions = {}): Tensor {
-  checkLike(t, 'fullLike');
+  assertTensor(t, 'fullLike');
   return full(t.shape, value, options);
 }
 

@@ -598,6 +598,16 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
+/** Throws a TypeError naming the op and what it got, unless `value` is a Tensor. */
+export function assertTensor(
+  value: unknown,
+  op: string,
+  what = 'a Tensor',
+): asserts value is Tensor {
+  if (!(value instanceof Tensor))
+    throw new TypeError(`${op}: expected ${what}, got ${describe(value)}`);
+}
+
 export function isTensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }
