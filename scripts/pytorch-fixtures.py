@@ -59,7 +59,7 @@ gen = torch.Generator().manual_seed(1234)
 
 
 def make_input(spec):
-    """spec: (kind, shape) or ('data', nested list)."""
+    """spec: (kind, shape) or ('data', nested list); 'T' / 'S' specs are views, see make_leaf."""
     kind, arg = spec
     if kind == 'data':
         return torch.tensor(arg, dtype=torch.float32)
@@ -73,6 +73,25 @@ def make_input(spec):
     if kind == 'ints':  # small integers: ties for max/min
         return torch.randint(-2, 3, shape, generator=gen).float()
     raise ValueError(kind)
+
+
+def make_leaf(spec):
+    """(leaf, view name): 'T' is the transpose of a contiguous [b, a] leaf, 'S' every second column
+    of a [a, 2b] leaf, so ops see non-contiguous memory; gradients are compared on the leaves."""
+    kind, shape = spec
+    if kind == 'T':
+        return torch.randn(list(reversed(shape)), generator=gen), 't'
+    if kind == 'S':
+        return torch.randn([shape[0], shape[1] * 2], generator=gen), 'step2'
+    return make_input(spec), None
+
+
+def apply_view(leaf, view):
+    if view == 't':
+        return leaf.t()
+    if view == 'step2':
+        return leaf[:, ::2]
+    return leaf
 
 
 OPS = {
@@ -293,18 +312,54 @@ CASES = [
     ('linear 1d input', 'linear', [(R, [3]), (R, [2, 3]), (R, [2])], {}),
 ]
 
+T, S = 'T', 'S'
+CASES += [
+    # Non-contiguous inputs: transposed (T) and strided (S) views of contiguous leaves.
+    ('add transposed', 'add', [(T, [3, 4]), (R, [3, 4])], {}),
+    ('mul strided broadcast', 'mul', [(S, [3, 4]), (R, [4])], {}),
+    ('div transposed both', 'div', [(T, [3, 4]), (T, [3, 4])], {}),
+    ('maximum strided', 'maximum', [(S, [2, 5]), (T, [2, 5])], {}),
+    ('exp transposed', 'exp', [(T, [3, 4])], {}),
+    ('tanh strided', 'tanh', [(S, [3, 3])], {}),
+    ('clamp transposed', 'clamp', [(T, [3, 4])], {'min': -0.5, 'max': 0.5}),
+    ('where strided', 'where_gt0', [(S, [3, 4]), (T, [3, 4])], {}),
+    ('sum dim0 transposed', 'sum', [(T, [3, 4])], {'dim': 0}),
+    ('mean dim1 strided keepdim', 'mean', [(S, [3, 4])], {'dim': 1, 'keepdim': True}),
+    ('max dim transposed', 'max_dim', [(T, [3, 4])], {'dim': 1}),
+    ('amax strided', 'amax', [(S, [3, 4])], {'dim': 0}),
+    ('var transposed', 'var', [(T, [3, 4])], {'dim': 1}),
+    ('norm p=2 dim transposed', 'norm', [(T, [3, 4])], {'p': 2, 'dim': 1}),
+    ('norm p=3 strided', 'norm', [(S, [3, 4])], {'p': 3}),
+    ('norm p=inf transposed', 'norm', [(T, [3, 4])], {'p': float('inf'), 'dim': 0}),
+    ('logsumexp strided', 'logsumexp', [(S, [3, 4])], {'dim': 1}),
+    ('prod transposed', 'prod', [(T, [3, 4])], {'dim': 0}),
+    ('matmul transposed A', 'matmul', [(T, [5, 3]), (R, [3, 4])], {}),
+    ('matmul transposed B', 'matmul', [(R, [5, 3]), (T, [3, 4])], {}),
+    ('matmul both transposed', 'matmul', [(T, [5, 3]), (T, [3, 4])], {}),
+    ('mm strided', 'mm', [(S, [4, 3]), (S, [3, 5])], {}),
+    ('matmul large transposed (SIMD path)', 'matmul', [(T, [24, 40]), (T, [40, 33])], {}),
+    ('matmul large strided (SIMD path)', 'matmul', [(S, [20, 30]), (R, [30, 17])], {}),
+    ('view of transposed via reshape', 'reshape', [(T, [3, 4])], {'shape': [12]}),
+    ('select strided', 'select', [(S, [3, 4])], {'dim': 1, 'index': 1}),
+    ('cat transposed', 'cat', [(T, [2, 3]), (R, [2, 3])], {'dim': 0}),
+    ('mse transposed', 'mse_loss', [(T, [4, 3]), (R, [4, 3])], {}),
+    ('linear transposed input and weight', 'linear', [(T, [4, 3]), (T, [2, 3]), (R, [2])], {}),
+    ('linear large (SIMD path)', 'linear', [(R, [16, 32]), (R, [24, 32]), (R, [24])], {}),
+]
+
 FORWARD_ONLY = {'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'sign'}
 
 
 def run_case(name, op, input_specs, kwargs):
-    inputs = [make_input(s) for s in input_specs]
+    made = [make_leaf(s) for s in input_specs]
     differentiable = op not in FORWARD_ONLY
-    leaves = [x.clone().requires_grad_(differentiable) for x in inputs]
-    out = OPS[op](*leaves, **kwargs)
+    leaves = [x.clone().requires_grad_(differentiable) for x, _ in made]
+    out = OPS[op](*[apply_view(leaf, view) for leaf, (_, view) in zip(leaves, made)], **kwargs)
     case = {
         'name': name,
         'op': op,
-        'inputs': [tensor_json(x) for x in inputs],
+        'inputs': [tensor_json(x) for x, _ in made],
+        'views': [view for _, view in made],
         'kwargs': {k: enc(v) if isinstance(v, float) else v for k, v in kwargs.items()},
         'output': tensor_json(out),
     }

@@ -21,6 +21,8 @@ interface OpCase {
   name: string;
   op: string;
   inputs: JsonTensor[];
+  /** How each input is viewed from its (contiguous) leaf: 't' transposed, 'step2' every 2nd column. */
+  views?: Array<'t' | 'step2' | null>;
   kwargs: Kwargs;
   output: JsonTensor;
   gradOutput?: JsonTensor;
@@ -138,6 +140,12 @@ const OPS: Record<string, OpFn> = {
   linear_nobias: ([x, w]) => torch.nn.functional.linear(x, w),
 };
 
+function applyView(leaf: Tensor, view: 't' | 'step2' | null | undefined): Tensor {
+  if (view === 't') return leaf.t();
+  if (view === 'step2') return leaf.slice(1, 0, null, 2);
+  return leaf;
+}
+
 const fixture = loadFixture<{ meta: { torch: string }; cases: OpCase[]; errors: ErrorCase[] }>(
   'ops.json',
 );
@@ -157,7 +165,10 @@ describe(`ops against PyTorch ${fixture.meta.torch}`, () => {
       const differentiable = c.grads !== undefined;
       const inputs = c.inputs.map((t) => fromJson(t, differentiable));
       const before = inputs.map((t) => t.toFloat32Array());
-      const out = OPS[c.op](inputs, c.kwargs);
+      const out = OPS[c.op](
+        inputs.map((leaf, i) => applyView(leaf, c.views?.[i])),
+        c.kwargs,
+      );
       expectClose(out, c.output, FORWARD_TOL, `${c.name} output`);
       if (c.grads && c.gradOutput) {
         out.backward(fromJson(c.gradOutput));
