@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.cjs', 'bench/**/*.js'],
+    files: ['**/*.mjs', '**/*.cjs', '**/*.cts', 'bench/**/*.js'],
     languageOptions: {
       globals: {
         process: 'readonly',
