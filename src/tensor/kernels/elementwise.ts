@@ -108,9 +108,17 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
   const sb = broadcastStrides(b.shape, b.strides, outShape);
   const da = a.buffer;
   const db = b.buffer;
+  // Rows that are contiguous or broadcast (a bias row, a [N, 1] column) run the tight loops.
+  const { same, right, left } = kernel;
   forEachRow2(outShape, sa, a.offset, sb, b.offset, (offA, offB, start, len, strideA, strideB) => {
-    for (let j = 0; j < len; j++)
-      out[start + j] = fn(da[offA + j * strideA], db[offB + j * strideB]);
+    const o = out.subarray(start, start + len);
+    if (same && strideA === 1 && strideB === 1)
+      same(da.subarray(offA, offA + len), db.subarray(offB, offB + len), o);
+    else if (right && strideA === 1 && strideB === 0)
+      right(da.subarray(offA, offA + len), db[offB], o);
+    else if (left && strideA === 0 && strideB === 1)
+      left(da[offA], db.subarray(offB, offB + len), o);
+    else for (let j = 0; j < len; j++) o[j] = fn(da[offA + j * strideA], db[offB + j * strideB]);
   });
   return out;
 }
