@@ -10,7 +10,15 @@ import type { Mat } from './matmul.js';
 
 interface Kernel {
   memory: WebAssembly.Memory;
-  gemm: (a: number, b: number, c: number, mp: number, k: number, np: number) => void;
+  gemm: (
+    a: number,
+    b: number,
+    c: number,
+    mp: number,
+    k: number,
+    np: number,
+    accumulate: number,
+  ) => void;
 }
 
 function decodeBase64(s: string): Uint8Array {
@@ -55,6 +63,9 @@ export function simdAvailable(): boolean {
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
+/** Depth of one k-block. */
+const K_BLOCK = 256;
+
 /** out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]; false if SIMD is unavailable. */
 export function gemmSimd(
   a: Mat,
@@ -71,18 +82,42 @@ export function gemmSimd(
   const C = GEMM_TILE_COLS;
   const mp = roundUp(m, R);
   const np = roundUp(n, C);
-  const aLen = mp * k;
-  const bLen = k * np;
-  const bytes = (aLen + bLen + mp * np) * 4;
+  // k is cut into blocks so one B panel (KC x 8 floats) and one A panel stay in L1 cache.
+  const kc = Math.min(K_BLOCK, k);
+  const aLen = mp * kc;
+  const bLen = kc * np;
+  const cStart = aLen + bLen;
+  const bytes = (cStart + mp * np) * 4;
   const have = kern.memory.buffer.byteLength;
   if (bytes > have) kern.memory.grow(Math.ceil((bytes - have) / 65536));
-  const mem = new Float32Array(kern.memory.buffer, 0, aLen + bLen + mp * np);
-
-  packPanels(mem, 0, a.buffer, a.offset, a.rowStride, a.colStride, m, k, R);
-  // B's columns are packed like A's rows: B(p, c) is the transpose's (c, p).
-  packPanels(mem, aLen, b.buffer, b.offset, b.colStride, b.rowStride, n, k, C);
-  const cStart = aLen + bLen;
-  kern.gemm(0, aLen * 4, cStart * 4, mp, k, np);
+  const mem = new Float32Array(kern.memory.buffer, 0, cStart + mp * np);
+  for (let k0 = 0; k0 < k; k0 += kc) {
+    const depth = Math.min(kc, k - k0);
+    packPanels(
+      mem,
+      0,
+      a.buffer,
+      a.offset + k0 * a.colStride,
+      a.rowStride,
+      a.colStride,
+      m,
+      depth,
+      R,
+    );
+    // B's columns are packed like A's rows: B(p, c) is the transpose's (c, p).
+    packPanels(
+      mem,
+      aLen,
+      b.buffer,
+      b.offset + k0 * b.rowStride,
+      b.colStride,
+      b.rowStride,
+      n,
+      depth,
+      C,
+    );
+    kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1);
+  }
   for (let i = 0; i < m; i++)
     out.set(mem.subarray(cStart + i * np, cStart + i * np + n), outOffset + i * n);
   return true;
