@@ -170,3 +170,19 @@ describe('nn.init', () => {
     expect(w.abs().max().item()).toBeLessThanOrEqual(1 / Math.sqrt(50));
   });
 });
+
+describe('nn.init fillers', () => {
+  it('zeros_, ones_, constant_ fill in place without recording a graph', () => {
+    const w = new nn.Parameter(torch.rand(2, 3));
+    nn.init.ones_(w);
+    expect(w.tolist()).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+    nn.init.zeros_(w);
+    expect(w.sum().item()).toBe(0);
+    nn.init.constant_(w, 2.5);
+    expect(w.mean().item()).toBe(2.5);
+    expect(w.isLeaf).toBe(true);
+  });
+});

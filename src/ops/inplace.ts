@@ -67,10 +67,6 @@ function applyInPlace<T extends Tensor>(
   return self;
 }
 
-function tensorOperand(x: TensorLike, op: string): Tensor {
-  return E.operand(x, op);
-}
-
 /** Fast path for the optimizer and clipping loops: contiguous self, scalar or same-shape operand, no graph. */
 function fastBinary(
   self: Tensor,
@@ -97,7 +93,7 @@ export function add_<T extends Tensor>(
   other: TensorLike,
   options?: { alpha?: number },
 ): T {
-  const o = tensorOperand(other, 'add_');
+  const o = E.operand(other, 'add_');
   const alpha = options?.alpha ?? 1;
   if (typeof alpha !== 'number')
     throw new TypeError(`add_: alpha must be a number, got ${describe(alpha)}`);
@@ -130,7 +126,7 @@ export function sub_<T extends Tensor>(
 }
 
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
-  const o = tensorOperand(other, 'mul_');
+  const o = E.operand(other, 'mul_');
   if (
     !(self.isLeaf && self.requiresGrad && isGradEnabled()) &&
     fastBinary(
@@ -148,12 +144,12 @@ export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
 }
 
 export function div_<T extends Tensor>(self: T, other: TensorLike): T {
-  const o = tensorOperand(other, 'div_');
+  const o = E.operand(other, 'div_');
   return applyInPlace(self, 'div_', [o], (x) => E.div(x, o));
 }
 
 export function pow_<T extends Tensor>(self: T, exponent: TensorLike): T {
-  const o = typeof exponent === 'number' ? exponent : tensorOperand(exponent, 'pow_');
+  const o = typeof exponent === 'number' ? exponent : E.operand(exponent, 'pow_');
   return applyInPlace(self, 'pow_', typeof o === 'number' ? [] : [o], (x) => E.pow(x, o));
 }
 
@@ -184,7 +180,7 @@ export function clamp_<T extends Tensor>(self: T, min: number | null, max: numbe
 
 /** Copies `src` (broadcast to self's shape) into self. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
-  const s = tensorOperand(src, 'copy_');
+  const s = E.operand(src, 'copy_');
   if (!(self instanceof Tensor))
     throw new TypeError(`copy_: expected a Tensor, got ${describe(self)}`);
   const shape = broadcastShapes(self.shape, s.shape, 'copy_');
