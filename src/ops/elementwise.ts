@@ -34,8 +34,21 @@ function binaryForward(a: Tensor, b: Tensor, kernel: BinaryKernel, op: string): 
   return Tensor._fromData(mapBinary(a, b, shape, kernel), shape);
 }
 
-function unaryForward(x: Tensor, fn: UnaryFn): Tensor {
-  return Tensor._fromData(mapUnary(x._contiguousData(), fn), x.shape);
+/** out[i] = f(x[i]) as one loop. Hot ops pass their own loop literal so V8 can inline the math. */
+type UnaryLoop = (x: Float32Array, out: Float32Array) => void;
+
+/** A loop around a per-element function: for the rarer ops (one call per element). */
+const perElement =
+  (fn: UnaryFn): UnaryLoop =>
+  (x, out) => {
+    mapUnary(x, fn, out);
+  };
+
+function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
+  const src = x._contiguousData();
+  const out = new Float32Array(src.length);
+  loop(src, out);
+  return Tensor._fromData(out, x.shape);
 }
 
 const plain = (fn: BinaryFn): BinaryKernel => ({ fn });
@@ -101,7 +114,14 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') {
     const x = operand(a, 'pow');
     const e = b;
-    const out = unaryForward(x, (v) => Math.pow(v, e));
+    const out = unaryForward(
+      x,
+      e === 2
+        ? (src, o) => {
+            for (let i = 0; i < src.length; i++) o[i] = src[i] * src[i];
+          }
+        : perElement((v) => Math.pow(v, e)),
+    );
     // pow_backward: zero gradient for a zero exponent, else e * x^(e-1).
     return record(
       out,
@@ -199,37 +219,99 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 
 // ---- Comparisons (0/1 float results, never differentiable) ----------------------------------
 
-function compare(a: TensorLike, b: TensorLike, op: string, fn: BinaryFn): Tensor {
-  return binaryForward(operand(a, op), operand(b, op), plain(fn), op);
+function compare(a: TensorLike, b: TensorLike, op: string, kernel: BinaryKernel): Tensor {
+  return binaryForward(operand(a, op), operand(b, op), kernel, op);
 }
-export const eq = (a: TensorLike, b: TensorLike): Tensor =>
-  compare(a, b, 'eq', (p, q) => (p === q ? 1 : 0));
-export const ne = (a: TensorLike, b: TensorLike): Tensor =>
-  compare(a, b, 'ne', (p, q) => (p !== q ? 1 : 0));
-export const lt = (a: TensorLike, b: TensorLike): Tensor =>
-  compare(a, b, 'lt', (p, q) => (p < q ? 1 : 0));
-export const le = (a: TensorLike, b: TensorLike): Tensor =>
-  compare(a, b, 'le', (p, q) => (p <= q ? 1 : 0));
-export const gt = (a: TensorLike, b: TensorLike): Tensor =>
-  compare(a, b, 'gt', (p, q) => (p > q ? 1 : 0));
-export const ge = (a: TensorLike, b: TensorLike): Tensor =>
-  compare(a, b, 'ge', (p, q) => (p >= q ? 1 : 0));
-export const isnan = (x: Tensor): Tensor => unaryForward(x, (v) => (v !== v ? 1 : 0));
+
+// Each comparison has its own loops (same shape, scalar right) so V8 can inline the compare:
+// they are the masks of relu, clamp and norm backward.
+const eqKernel: BinaryKernel = {
+  fn: (p, q) => (p === q ? 1 : 0),
+  same: (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] === y[i] ? 1 : 0;
+  },
+  right: (x, s, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] === s ? 1 : 0;
+  },
+};
+export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'eq', eqKernel);
+const neKernel: BinaryKernel = {
+  fn: (p, q) => (p !== q ? 1 : 0),
+  same: (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] !== y[i] ? 1 : 0;
+  },
+  right: (x, s, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] !== s ? 1 : 0;
+  },
+};
+export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'ne', neKernel);
+const ltKernel: BinaryKernel = {
+  fn: (p, q) => (p < q ? 1 : 0),
+  same: (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] < y[i] ? 1 : 0;
+  },
+  right: (x, s, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] < s ? 1 : 0;
+  },
+};
+export const lt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'lt', ltKernel);
+const leKernel: BinaryKernel = {
+  fn: (p, q) => (p <= q ? 1 : 0),
+  same: (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] <= y[i] ? 1 : 0;
+  },
+  right: (x, s, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] <= s ? 1 : 0;
+  },
+};
+export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le', leKernel);
+const gtKernel: BinaryKernel = {
+  fn: (p, q) => (p > q ? 1 : 0),
+  same: (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] > y[i] ? 1 : 0;
+  },
+  right: (x, s, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] > s ? 1 : 0;
+  },
+};
+export const gt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'gt', gtKernel);
+const geKernel: BinaryKernel = {
+  fn: (p, q) => (p >= q ? 1 : 0),
+  same: (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] >= y[i] ? 1 : 0;
+  },
+  right: (x, s, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i] >= s ? 1 : 0;
+  },
+};
+export const ge = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'ge', geKernel);
+export const isnan = (x: Tensor): Tensor =>
+  unaryForward(
+    x,
+    perElement((v) => (v !== v ? 1 : 0)),
+  );
 export const isinf = (x: Tensor): Tensor =>
-  unaryForward(x, (v) => (v === Infinity || v === -Infinity ? 1 : 0));
-export const isfinite = (x: Tensor): Tensor => unaryForward(x, (v) => (Number.isFinite(v) ? 1 : 0));
+  unaryForward(
+    x,
+    perElement((v) => (v === Infinity || v === -Infinity ? 1 : 0)),
+  );
+export const isfinite = (x: Tensor): Tensor =>
+  unaryForward(
+    x,
+    perElement((v) => (Number.isFinite(v) ? 1 : 0)),
+  );
 
 // ---- Unary math ------------------------------------------------------------------------------
 
 /** A unary op; its derivative gets the saved input or output (or the gradient when nothing is saved). */
 function unary(
   x: Tensor,
-  fn: UnaryFn,
+  loop: UnaryLoop,
   name: string,
   derivative: (g: Tensor, saved: Tensor) => Tensor,
   saves: 'input' | 'output' | 'none',
 ): Tensor {
-  const out = unaryForward(x, fn);
+  const out = unaryForward(x, loop);
   const save = saves === 'input' ? [x] : saves === 'output' ? [out] : [];
   return record(out, name, [x], (g, [s]) => [derivative(g, s ?? g)], save);
 }
@@ -239,28 +321,81 @@ const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN);
 export const neg = (x: Tensor): Tensor =>
   unary(
     x,
-    (v) => -v,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = -x[i];
+    },
     'NegBackward0',
     (g) => neg(g),
     'none',
   );
 export const abs = (x: Tensor): Tensor =>
-  unary(x, Math.abs, 'AbsBackward0', (g, i) => mul(g, sign(i)), 'input');
-export const sign = (x: Tensor): Tensor => unary(x, sgn, 'SignBackward0', (g) => mul(g, 0), 'none');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]);
+    },
+    'AbsBackward0',
+    (g, i) => mul(g, sign(i)),
+    'input',
+  );
+export const sign = (x: Tensor): Tensor =>
+  unary(x, perElement(sgn), 'SignBackward0', (g) => mul(g, 0), 'none');
 export const exp = (x: Tensor): Tensor =>
-  unary(x, Math.exp, 'ExpBackward0', (g, o) => mul(g, o), 'output');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]);
+    },
+    'ExpBackward0',
+    (g, o) => mul(g, o),
+    'output',
+  );
 export const expm1 = (x: Tensor): Tensor =>
-  unary(x, Math.expm1, 'Expm1Backward0', (g, o) => mul(g, add(o, 1)), 'output');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.expm1(x[i]);
+    },
+    'Expm1Backward0',
+    (g, o) => mul(g, add(o, 1)),
+    'output',
+  );
 export const log = (x: Tensor): Tensor =>
-  unary(x, Math.log, 'LogBackward0', (g, i) => div(g, i), 'input');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]);
+    },
+    'LogBackward0',
+    (g, i) => div(g, i),
+    'input',
+  );
 export const log1p = (x: Tensor): Tensor =>
-  unary(x, Math.log1p, 'Log1PBackward0', (g, i) => div(g, add(i, 1)), 'input');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.log1p(x[i]);
+    },
+    'Log1PBackward0',
+    (g, i) => div(g, add(i, 1)),
+    'input',
+  );
 export const sqrt = (x: Tensor): Tensor =>
-  unary(x, Math.sqrt, 'SqrtBackward0', (g, o) => div(g, mul(o, 2)), 'output');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]);
+    },
+    'SqrtBackward0',
+    (g, o) => div(g, mul(o, 2)),
+    'output',
+  );
 export const rsqrt = (x: Tensor): Tensor =>
   unary(
     x,
-    (v) => 1 / Math.sqrt(v),
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = 1 / Math.sqrt(x[i]);
+    },
     'RsqrtBackward0',
     (g, o) => mul(mul(g, pow(o, 3)), -0.5),
     'output',
@@ -268,21 +403,49 @@ export const rsqrt = (x: Tensor): Tensor =>
 export const reciprocal = (x: Tensor): Tensor =>
   unary(
     x,
-    (v) => 1 / v,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = 1 / x[i];
+    },
     'ReciprocalBackward0',
     (g, o) => neg(mul(g, mul(o, o))),
     'output',
   );
 export const sin = (x: Tensor): Tensor =>
-  unary(x, Math.sin, 'SinBackward0', (g, i) => mul(g, cos(i)), 'input');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.sin(x[i]);
+    },
+    'SinBackward0',
+    (g, i) => mul(g, cos(i)),
+    'input',
+  );
 export const cos = (x: Tensor): Tensor =>
-  unary(x, Math.cos, 'CosBackward0', (g, i) => neg(mul(g, sin(i))), 'input');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.cos(x[i]);
+    },
+    'CosBackward0',
+    (g, i) => neg(mul(g, sin(i))),
+    'input',
+  );
 export const tanh = (x: Tensor): Tensor =>
-  unary(x, Math.tanh, 'TanhBackward0', (g, o) => mul(g, sub(1, mul(o, o))), 'output');
+  unary(
+    x,
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]);
+    },
+    'TanhBackward0',
+    (g, o) => mul(g, sub(1, mul(o, o))),
+    'output',
+  );
 export const sigmoid = (x: Tensor): Tensor =>
   unary(
     x,
-    (v) => 1 / (1 + Math.exp(-v)),
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = 1 / (1 + Math.exp(-x[i]));
+    },
     'SigmoidBackward0',
     (g, o) => mul(g, mul(sub(1, o), o)),
     'output',
@@ -290,7 +453,12 @@ export const sigmoid = (x: Tensor): Tensor =>
 export const relu = (x: Tensor): Tensor =>
   unary(
     x,
-    (v) => (v > 0 ? v : v === v ? 0 : NaN),
+    (x, o) => {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        o[i] = v > 0 ? v : v === v ? 0 : NaN;
+      }
+    },
     'ReluBackward0',
     (g, o) => mul(g, gt(o, 0)),
     'output',
@@ -312,7 +480,7 @@ export function clamp(x: Tensor, min: number | null, max: number | null): Tensor
   const hi = max ?? Infinity;
   return unary(
     x,
-    (v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)),
+    perElement((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi))),
     'ClampBackward1',
     // Gradient passes where min <= x <= max (inclusive), as clamp_backward does.
     (g, i) => mul(g, mul(ge(i, lo), le(i, hi))),

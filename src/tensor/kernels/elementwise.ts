@@ -26,7 +26,7 @@ export function contiguousData(v: View): Float32Array | null {
 export function mapUnary(
   x: Float32Array,
   fn: UnaryFn,
-  out = new Float32Array(x.length),
+  out: Float32Array = new Float32Array(x.length),
 ): Float32Array {
   for (let i = 0; i < x.length; i++) out[i] = fn(x[i]);
   return out;
