@@ -70,10 +70,30 @@ export function clampSymmetric(
     }
     return;
   }
+  // Leftovers first (see kernels/reduce.ts), then four elements per step with one combined test
+  // for the common case that all four are within range.
   const end = start + count;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (const head = start + (count & 3); i < head; i++) {
     const b = bits[i];
     const mag = b & 0x7fffffff;
     if (mag > limit && mag <= 0x7f800000) bits[i] = (b & -0x80000000) | limit;
+  }
+  for (; i < end; i += 4) {
+    const b0 = bits[i];
+    const b1 = bits[i + 1];
+    const b2 = bits[i + 2];
+    const b3 = bits[i + 3];
+    const m0 = b0 & 0x7fffffff;
+    const m1 = b1 & 0x7fffffff;
+    const m2 = b2 & 0x7fffffff;
+    const m3 = b3 & 0x7fffffff;
+    // Some magnitude exceeds the limit iff one of the differences is negative.
+    if (((limit - m0) | (limit - m1) | (limit - m2) | (limit - m3)) < 0) {
+      if (m0 > limit && m0 <= 0x7f800000) bits[i] = (b0 & -0x80000000) | limit;
+      if (m1 > limit && m1 <= 0x7f800000) bits[i + 1] = (b1 & -0x80000000) | limit;
+      if (m2 > limit && m2 <= 0x7f800000) bits[i + 2] = (b2 & -0x80000000) | limit;
+      if (m3 > limit && m3 <= 0x7f800000) bits[i + 3] = (b3 & -0x80000000) | limit;
+    }
   }
 }
