@@ -6,7 +6,10 @@
  */
 import * as torch from '../src/index.js';
 
-const inputs = torch.tensor([[1.0, 2.0], [3.0, 4.0]]);
+const inputs = torch.tensor([
+  [1.0, 2.0],
+  [3.0, 4.0],
+]);
 const targets = torch.tensor([[1.0], [2.0]]);
 
 function setup() {
