@@ -67,7 +67,7 @@ export class Generator {
 }
 
 /** The process-wide generator that `manualSeed` seeds. */
-export const defaultGenerator = new Generator();
+export const defaultGenerator = /* @__PURE__ */ new Generator();
 
 /** Seeds the default generator: the same stream as `torch.manual_seed(seed)`. */
 export function manualSeed(seed: number | bigint): Generator {

@@ -43,8 +43,8 @@ export function clampRange(
   }
 }
 
-const f32 = new Float32Array(1);
-const i32 = new Int32Array(f32.buffer);
+const f32 = /* @__PURE__ */ new Float32Array(1);
+const i32 = /* @__PURE__ */ new Int32Array(f32.buffer);
 
 /**
  * clamp(x, -c, c) for c >= 0 on the float32 bit patterns: an element whose magnitude exceeds c
