@@ -347,6 +347,21 @@ CASES += [
     ('linear large (SIMD path)', 'linear', [(R, [16, 32]), (R, [24, 32]), (R, [24])], {}),
 ]
 
+CASES += [
+    # Gradient edge cases: zeros, ties and constants, where derivative conventions matter.
+    ('std of a constant', 'std', [(D, [1.0, 1.0, 1.0, 1.0])], {}),
+    ('norm p=2 of zeros', 'norm', [(D, [0.0, 0.0, 0.0])], {'p': 2}),
+    ('norm p=3 of zeros', 'norm', [(D, [0.0, 0.0, 0.0])], {'p': 3}),
+    ('norm p=0.5 of zeros', 'norm', [(D, [0.0, 0.0, 0.0])], {'p': 0.5}),
+    ('sqrt at 0', 'sqrt', [(D, [0.0, 4.0])], {}),
+    ('pow 0.5 at 0', 'pow_scalar', [(D, [0.0, 2.0])], {'s': 0.5}),
+    ('max dim with ties', 'max_dim', [(D, [[1.0, 1.0], [2.0, 2.0]])], {'dim': 1}),
+    ('amax with ties', 'amax', [(D, [[1.0, 1.0], [3.0, 2.0]])], {'dim': 1}),
+    ('relu at 0', 'relu', [(D, [0.0, -0.0])], {}),
+    ('clamp at the bounds', 'clamp', [(D, [-1.0, 1.0, 0.0])], {'min': -1.0, 'max': 1.0}),
+    ('maximum equal', 'maximum', [(D, [1.0, 2.0]), (D, [1.0, 2.0])], {}),
+]
+
 FORWARD_ONLY = {'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'sign'}
 
 
