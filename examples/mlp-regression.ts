@@ -17,13 +17,15 @@ const yTrain = xTrain.mul(3).sin();
 const xTest = torch.linspace(-1, 1, 64).unsqueeze(1);
 const yTest = xTest.mul(3).sin();
 
-const model = new nn.Sequential(
-  new nn.Linear(1, 32),
-  new nn.Tanh(),
-  new nn.Linear(32, 32),
-  new nn.Tanh(),
-  new nn.Linear(32, 1),
-);
+const makeModel = () =>
+  new nn.Sequential(
+    new nn.Linear(1, 32),
+    new nn.Tanh(),
+    new nn.Linear(32, 32),
+    new nn.Tanh(),
+    new nn.Linear(32, 1),
+  );
+const model = makeModel();
 const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
 const criterion = new nn.MSELoss();
 console.log(model.toString());
@@ -55,13 +57,7 @@ for (let epoch = 0; epoch <= 300; epoch++) {
 }
 
 // Save and restore the weights into a fresh model, as with state_dict / load_state_dict.
-const copy = new nn.Sequential(
-  new nn.Linear(1, 32),
-  new nn.Tanh(),
-  new nn.Linear(32, 32),
-  new nn.Tanh(),
-  new nn.Linear(32, 1),
-);
+const copy = makeModel();
 copy.loadStateDict(model.stateDict());
 const same = torch.noGrad(() => copy.forward(xTest).sub(model.forward(xTest)).abs().max().item());
 console.log(`restored model differs by ${same} on the test points`);
