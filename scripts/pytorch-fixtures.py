@@ -360,6 +360,12 @@ CASES += [
     ('relu at 0', 'relu', [(D, [0.0, -0.0])], {}),
     ('clamp at the bounds', 'clamp', [(D, [-1.0, 1.0, 0.0])], {'min': -1.0, 'max': 1.0}),
     ('maximum equal', 'maximum', [(D, [1.0, 2.0]), (D, [1.0, 2.0])], {}),
+    # Views of 0-d tensors and views to 0-d.
+    ('view 0-d as [1]', 'view', [(R, [])], {'shape': [1]}),
+    ('reshape 0-d as [1, 1]', 'reshape', [(R, [])], {'shape': [1, 1]}),
+    ('reshape 0-d as [-1]', 'reshape', [(R, [])], {'shape': [-1]}),
+    ('flatten 0-d', 'flatten', [(R, [])], {}),
+    ('view [1, 1] as 0-d', 'view', [(R, [1, 1])], {'shape': []}),
 ]
 
 FORWARD_ONLY = {'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'sign'}

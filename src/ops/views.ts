@@ -26,7 +26,8 @@ function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.
  * memory is not evenly spaced enough (PyTorch's computeStride).
  */
 function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape): number[] | null {
-  if (numelOf(shape) === 0) return contiguousStrides(newShape);
+  // No elements, or a single one (0-d included): every layout of the new shape is valid.
+  if (numelOf(shape) <= 1) return contiguousStrides(newShape);
   const out = new Array<number>(newShape.length);
   let viewD = newShape.length - 1;
   let chunkBase = strides[strides.length - 1] ?? 1;
@@ -55,7 +56,7 @@ function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape):
 export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
   assertTensor(x, 'view');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'view'), x.numel(), 'view');
-  const strides = shape.length === 0 && x.dim() === 0 ? [] : viewStrides(x.shape, x.strides, shape);
+  const strides = viewStrides(x.shape, x.strides, shape);
   if (strides === null) {
     throw new Error(
       `view size is not compatible with input tensor's size and stride (at least one dimension spans ` +
@@ -71,7 +72,7 @@ export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>)
 export function reshape(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
   assertTensor(x, 'reshape');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'reshape'), x.numel(), 'reshape');
-  if (viewStrides(x.shape, x.strides, shape) !== null || x.dim() === 0) return view(x, [shape]);
+  if (viewStrides(x.shape, x.strides, shape) !== null) return view(x, [shape]);
   return view(clone(x), [shape]);
 }
 
