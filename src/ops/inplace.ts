@@ -67,7 +67,11 @@ function applyInPlace<T extends Tensor>(
   return self;
 }
 
-/** Fast path for the optimizer and clipping loops: contiguous self, scalar or same-shape operand, no graph. */
+/**
+ * Fast path for the optimizer and clipping loops: contiguous self, scalar or same-shape operand, no
+ * graph to record. Declines (false) whenever autograd is involved, so the leaf rule is applied by
+ * applyInPlace.
+ */
 function fastBinary(
   self: Tensor,
   other: Tensor,
@@ -98,7 +102,6 @@ export function add_<T extends Tensor>(
   if (typeof alpha !== 'number')
     throw new TypeError(`add_: alpha must be a number, got ${describe(alpha)}`);
   if (
-    !(self.isLeaf && self.requiresGrad && isGradEnabled()) &&
     fastBinary(
       self,
       o,
@@ -128,7 +131,6 @@ export function sub_<T extends Tensor>(
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
   const o = E.operand(other, 'mul_');
   if (
-    !(self.isLeaf && self.requiresGrad && isGradEnabled()) &&
     fastBinary(
       self,
       o,
