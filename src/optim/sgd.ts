@@ -64,8 +64,9 @@ export class SGD extends Optimizer<SGDOptions> {
 
   private updateParameter(p: Tensor, grad: Tensor, group: ParamGroup<SGDOptions>): void {
     const { momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
+    // Contiguous parameters are updated in their own memory; others via a copy written back.
+    const inPlace = p.isContiguous();
     const param = p._contiguousData();
-    const inPlace = param.buffer === p.buffer.buffer;
     const g = grad._contiguousData();
     const n = param.length;
     const negLr = f(-group.lr);

@@ -61,42 +61,35 @@ function flattenNested(data: ReadonlyArray<unknown>, shape: readonly number[]): 
  * nested arrays give their shape, a Float32Array is 1-D unless `shape` is given.
  */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
-  let t: Tensor;
+  // Read the values and their natural shape, then apply options.shape once (no second copy).
+  let values: Float32Array;
+  let shape: number[];
   if (data instanceof Tensor) {
-    t = Tensor._fromData(data.toFloat32Array(), data.shape);
+    values = data.toFloat32Array();
+    shape = [...data.shape];
   } else if (typeof data === 'number' || typeof data === 'boolean') {
-    t = Tensor._fromData(Float32Array.of(Number(data)), []);
-  } else if (data instanceof Float32Array || ArrayBuffer.isView(data)) {
-    const values = Float32Array.from(data as ArrayLike<number>);
-    const shape = options.shape ? checkShape(options.shape, 'tensor') : [values.length];
-    if (numelOf(shape) !== values.length) {
-      throw new RangeError(
-        `tensor: shape ${formatShape(shape)} is invalid for data of ${values.length} elements`,
-      );
-    }
-    t = Tensor._fromData(values, shape);
+    values = Float32Array.of(Number(data));
+    shape = [];
+  } else if (ArrayBuffer.isView(data)) {
+    values = Float32Array.from(data as unknown as ArrayLike<number>);
+    shape = [values.length];
   } else if (Array.isArray(data)) {
-    const shape = inferNestedShape(data);
-    t = Tensor._fromData(flattenNested(data, shape), shape);
-    if (options.shape) t = reshapeCopy(t, options.shape);
+    shape = inferNestedShape(data);
+    values = flattenNested(data, shape);
   } else {
     throw new TypeError(
       `tensor: expected a number, nested arrays of numbers or a Float32Array, got ${describe(data)}`,
     );
   }
-  if (options.shape && !(data instanceof Float32Array) && !Array.isArray(data))
-    t = reshapeCopy(t, options.shape);
-  return withGrad(t, options);
-}
-
-function reshapeCopy(t: Tensor, shape: readonly number[]): Tensor {
-  const s = checkShape(shape, 'tensor');
-  if (numelOf(s) !== t.numel()) {
-    throw new RangeError(
-      `tensor: shape ${formatShape(s)} is invalid for data of ${t.numel()} elements`,
-    );
+  if (options.shape) {
+    shape = checkShape(options.shape, 'tensor');
+    if (numelOf(shape) !== values.length) {
+      throw new RangeError(
+        `tensor: shape ${formatShape(shape)} is invalid for data of ${values.length} elements`,
+      );
+    }
   }
-  return Tensor._fromData(t.toFloat32Array(), s);
+  return withGrad(Tensor._fromData(values, shape), options);
 }
 
 function filled(args: SizeArgs<CreationOptions>, value: number, op: string): Tensor {
