@@ -54,6 +54,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
     inF,
     out,
     data,
+    0,
   );
   if (bias !== null) {
     const b = bias._contiguousData();

@@ -35,7 +35,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const [k2, n] = b.shape;
   if (k !== k2) cannotMultiply('mm', a, b);
   const out = new Float32Array(m * n);
-  gemm(matOf(a), matOf(b), m, k, n, out);
+  gemm(matOf(a), matOf(b), m, k, n, out, 0);
   return record(
     Tensor._fromData(out, [m, n]),
     'MmBackward0',

@@ -1,6 +1,6 @@
 /** The SIMD and JavaScript GEMM kernels against a float64 reference, over shapes and layouts. */
 import { describe, expect, it } from 'vitest';
-import { gemmJs, type Mat } from './matmul.js';
+import { gemmJs, type GemmKernel, type Mat } from './matmul.js';
 import { gemmSimd, simdAvailable } from './gemm-simd.js';
 
 function reference(a: Mat, b: Mat, m: number, k: number, n: number): Float64Array {
@@ -48,12 +48,7 @@ describe('gemm kernels', () => {
     [33, 1, 65],
     [100, 37, 13],
   ];
-  const kernels: Array<
-    [
-      string,
-      (a: Mat, b: Mat, m: number, k: number, n: number, out: Float32Array, o: number) => void,
-    ]
-  > = [
+  const kernels: Array<[string, GemmKernel]> = [
     ['simd', (a, b, m, k, n, out, o) => expect(gemmSimd(a, b, m, k, n, out, o)).toBe(true)],
     ['js', gemmJs],
   ];

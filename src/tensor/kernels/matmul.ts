@@ -13,6 +13,17 @@ export interface Mat {
   readonly colStride: number;
 }
 
+/** out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]: the shape every GEMM kernel here has. */
+export type GemmKernel = (
+  a: Mat,
+  b: Mat,
+  m: number,
+  k: number,
+  n: number,
+  out: Float32Array,
+  outOffset: number,
+) => void;
+
 function packRowMajor(a: Mat, rows: number, cols: number): Mat {
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
@@ -29,7 +40,6 @@ function layoutOf(a: Mat, rows: number, cols: number): { mat: Mat; transposed: b
   return { mat: packRowMajor(a, rows, cols), transposed: false };
 }
 
-/** out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]. */
 /** Below this many multiply-adds the packing overhead outweighs SIMD; the JS kernels run. */
 const SIMD_MIN_WORK = 4096;
 
@@ -37,15 +47,7 @@ const SIMD_MIN_WORK = 4096;
  * out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]: WebAssembly SIMD for all but tiny
  * products (float32 accumulation, as BLAS), the JavaScript kernels otherwise (float64 accumulation).
  */
-export function gemm(
-  a: Mat,
-  b: Mat,
-  m: number,
-  k: number,
-  n: number,
-  out: Float32Array,
-  outOffset = 0,
-): void {
+export const gemm: GemmKernel = (a, b, m, k, n, out, outOffset) => {
   if (m === 0 || n === 0) return;
   if (k === 0) {
     out.fill(0, outOffset, outOffset + m * n);
@@ -53,36 +55,20 @@ export function gemm(
   }
   if (m * n * k >= SIMD_MIN_WORK && gemmSimd(a, b, m, k, n, out, outOffset)) return;
   gemmJs(a, b, m, k, n, out, outOffset);
-}
+};
 
 /** The JavaScript kernels: used for small products and where WebAssembly SIMD is unavailable. */
-export function gemmJs(
-  a: Mat,
-  b: Mat,
-  m: number,
-  k: number,
-  n: number,
-  out: Float32Array,
-  outOffset = 0,
-): void {
+export const gemmJs: GemmKernel = (a, b, m, k, n, out, outOffset) => {
   const A = layoutOf(a, m, k);
   const B = layoutOf(b, k, n);
   if (!A.transposed && !B.transposed) gemmNN(A.mat, B.mat, m, k, n, out, outOffset);
   else if (!A.transposed && B.transposed) gemmNT(A.mat, B.mat, m, k, n, out, outOffset);
   else if (A.transposed && !B.transposed) gemmTN(A.mat, B.mat, m, k, n, out, outOffset);
   else gemmNT(packRowMajor(a, m, k), B.mat, m, k, n, out, outOffset);
-}
+};
 
 /** A and B row-major: rows of B stream through a float64 row accumulator. */
-function gemmNN(
-  a: Mat,
-  b: Mat,
-  m: number,
-  k: number,
-  n: number,
-  out: Float32Array,
-  oo: number,
-): void {
+const gemmNN: GemmKernel = (a, b, m, k, n, out, oo) => {
   const A = a.buffer;
   const B = b.buffer;
   const lda = a.rowStride;
@@ -99,18 +85,10 @@ function gemmNN(
     const base = oo + i * n;
     for (let j = 0; j < n; j++) out[base + j] = acc[j];
   }
-}
+};
 
 /** A row-major, B column-major (B given as its transpose, row-major): dot products of rows. */
-function gemmNT(
-  a: Mat,
-  b: Mat,
-  m: number,
-  k: number,
-  n: number,
-  out: Float32Array,
-  oo: number,
-): void {
+const gemmNT: GemmKernel = (a, b, m, k, n, out, oo) => {
   const A = a.buffer;
   const B = b.buffer;
   const lda = a.rowStride;
@@ -124,18 +102,10 @@ function gemmNT(
       out[oo + i * n + j] = s;
     }
   }
-}
+};
 
 /** A column-major, B row-major: outer products accumulated into a float64 block. */
-function gemmTN(
-  a: Mat,
-  b: Mat,
-  m: number,
-  k: number,
-  n: number,
-  out: Float32Array,
-  oo: number,
-): void {
+const gemmTN: GemmKernel = (a, b, m, k, n, out, oo) => {
   const A = a.buffer;
   const B = b.buffer;
   const lda = a.colStride;
@@ -151,4 +121,4 @@ function gemmTN(
     }
   }
   for (let i = 0; i < m * n; i++) out[oo + i] = acc[i];
-}
+};
