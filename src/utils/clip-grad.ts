@@ -5,7 +5,8 @@
  * Each pass is one loop over each gradient's memory; nothing is allocated per element.
  */
 import { Tensor, describe } from '../tensor/tensor.js';
-import { formatOrder } from '../ops/reduce.js';
+import { formatOrder, norm } from '../ops/reduce.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { normRow } from '../tensor/kernels/reduce.js';
 import { forEachRow, isContiguousLayout } from '../tensor/kernels/strided.js';
 import { clampRange, clampSymmetric, scaleRange } from '../tensor/kernels/inplace.js';
@@ -41,20 +42,9 @@ function parseNumber(value: unknown, name: string, op: string): number {
   return value;
 }
 
-/** linalg.vector_norm of one tensor's elements, in float64, returned as float32 like PyTorch's per-tensor norm. */
-function tensorNorm(t: Tensor, p: number, op: string): number {
-  if (t.numel() === 0) {
-    if (p < 0 || p === Infinity) {
-      throw new RangeError(
-        `${op}: linalg.vector_norm cannot compute the ${formatOrder(p)} norm on an empty tensor because ` +
-          'the operation does not have an identity',
-      );
-    }
-    return 0;
-  }
-  const reduce = normRow(p);
-  if (isContiguousLayout(t.shape, t.strides)) return f(reduce(t.buffer, t.offset, t.numel()));
-  return f(reduce(t.toFloat32Array(), 0, t.numel()));
+/** One tensor's vector norm as the float32 PyTorch computes per tensor (the norm op, no graph). */
+function tensorNorm(t: Tensor, p: number): number {
+  return noGrad(() => norm(t, p)).item();
 }
 
 /**
@@ -72,7 +62,7 @@ export function getTotalNorm(
   const p = parseNormType(normType, op);
   if (list.length === 0) return Tensor._fromData(Float32Array.of(0), []);
   const norms = new Float32Array(list.length);
-  for (let i = 0; i < list.length; i++) norms[i] = tensorNorm(list[i], p, op);
+  for (let i = 0; i < list.length; i++) norms[i] = tensorNorm(list[i], p);
   const total = f(normRow(p)(norms, 0, norms.length));
   if (errorIfNonfinite && !Number.isFinite(total)) {
     throw new Error(
