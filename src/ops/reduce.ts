@@ -140,28 +140,6 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
   return permuted.permute(inverse);
 }
 
-/** Full max/min: the gradient is shared evenly among tied extremes (PyTorch's evenly_distribute_backward). */
-function extremeAll(x: Tensor, largest: boolean): Tensor {
-  const op = largest ? 'max' : 'min';
-  assertTensor(x, op);
-  checkNonEmpty(x, [], op);
-  const dims = normalizeDims(undefined, x.dim(), op);
-  const out = reduceForward(x, dims, false, largest ? maxRow : minRow);
-  return record(
-    out,
-    largest ? 'MaxBackward1' : 'MinBackward1',
-    [x],
-    (g, [sx, so]) => {
-      const mask = eq(sx!, so!);
-      return [mul(div(mask, sum(mask)), g)];
-    },
-    [x, out],
-  );
-}
-
-export const maxAll = (x: Tensor): Tensor => extremeAll(x, true);
-export const minAll = (x: Tensor): Tensor => extremeAll(x, false);
-
 /** max/min over one dim: values and the index of the first extreme; the gradient goes to that index. */
 function extremeDim(x: Tensor, dim: number, keepdim: boolean, largest: boolean): ValuesIndices {
   const op = largest ? 'max' : 'min';
@@ -205,14 +183,18 @@ export const maxDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =
 export const minDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =>
   extremeDim(x, dim, keepdim, false);
 
-/** amax/amin: like max/min over dims, the gradient shared evenly among ties. */
+/**
+ * amax/amin over dims, and full max()/min(): the gradient is shared evenly among tied extremes
+ * (PyTorch's evenly_distribute_backward). `op` and `name` label errors and the graph node.
+ */
 function extremeDims(
   x: Tensor,
   dim: DimArg | undefined,
   keepdim: boolean,
   largest: boolean,
+  op = largest ? 'amax' : 'amin',
+  name = largest ? 'AmaxBackward0' : 'AminBackward0',
 ): Tensor {
-  const op = largest ? 'amax' : 'amin';
   assertTensor(x, op);
   const dims = normalizeDims(dim, x.dim(), op);
   checkNonEmpty(x, dims, op);
@@ -220,7 +202,7 @@ function extremeDims(
   const out = reduceForward(x, dims, keepdim, largest ? maxRow : minRow);
   return record(
     out,
-    largest ? 'AmaxBackward0' : 'AminBackward0',
+    name,
     [x],
     (g, [sx, so]) => {
       const mask = eq(sx!, expandBack(so!, shape, dims, keepdim));
@@ -231,6 +213,10 @@ function extremeDims(
   );
 }
 
+export const maxAll = (x: Tensor): Tensor =>
+  extremeDims(x, undefined, false, true, 'max', 'MaxBackward1');
+export const minAll = (x: Tensor): Tensor =>
+  extremeDims(x, undefined, false, false, 'min', 'MinBackward1');
 export const amax = (x: Tensor, dim?: DimArg, keepdim = false): Tensor =>
   extremeDims(x, dim, keepdim, true);
 export const amin = (x: Tensor, dim?: DimArg, keepdim = false): Tensor =>
