@@ -244,3 +244,29 @@ describe('views and in-place writes share storage', () => {
     expect(a.tolist()).toEqual([[1, 2, 3]]);
   });
 });
+
+describe('overwriting in place (fill_, uniform_, normal_)', () => {
+  it('cuts the gradient to the overwritten value, as PyTorch does', () => {
+    const cases: Array<[string, (y: torch.Tensor) => torch.Tensor]> = [
+      ['FillBackward2', (y) => y.fill_(3)],
+      ['UniformBackward0', (y) => y.uniform_()],
+      ['NormalBackward0', (y) => y.normal_()],
+    ];
+    for (const [name, overwrite] of cases) {
+      const x = torch.tensor([1, 2], { requiresGrad: true });
+      const y = overwrite(x.mul(2));
+      expect(y.gradFn!.name).toBe(name);
+      y.sum().backward();
+      expect(x.grad!.tolist()).toEqual([0, 0]);
+    }
+  });
+
+  it('refuses a leaf that requires grad, leaving it unchanged', () => {
+    const w = torch.tensor([1, 2], { requiresGrad: true });
+    expect(() => w.uniform_()).toThrow(/leaf Variable that requires grad/);
+    expect(() => w.normal_()).toThrow(/leaf Variable that requires grad/);
+    expect(w.tolist()).toEqual([1, 2]);
+    torch.noGrad(() => w.uniform_(5, 6));
+    expect((w.tolist() as number[]).every((v) => v >= 5 && v < 6)).toBe(true);
+  });
+});

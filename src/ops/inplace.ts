@@ -202,6 +202,22 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   );
 }
 
+/**
+ * Replaces self's values with `produce(numel)` (row-major), in place. For autograd the new values
+ * are a constant: no gradient flows to self's previous value (PyTorch's fill_, uniform_, normal_).
+ * `produce` runs only after the in-place checks pass.
+ */
+export function overwrite_<T extends Tensor>(
+  self: T,
+  op: string,
+  name: string,
+  produce: (numel: number) => Float32Array,
+): T {
+  return applyInPlace(self, op, [], (x) =>
+    record(Tensor._fromData(produce(x.numel()), x.shape), name, [x], (g) => [E.mul(g, 0)]),
+  );
+}
+
 export function fill_<T extends Tensor>(self: T, value: number): T {
   if (typeof value !== 'number')
     throw new TypeError(`fill_: value must be a number, got ${describe(value)}`);
@@ -210,12 +226,5 @@ export function fill_<T extends Tensor>(self: T, value: number): T {
     self._storage.version++;
     return self;
   }
-  return applyInPlace(self, 'fill_', [], (x) =>
-    record(
-      Tensor._fromData(new Float32Array(x.numel()).fill(value), x.shape),
-      'FillBackward0',
-      [x],
-      (g) => [E.mul(g, 0)],
-    ),
-  );
+  return overwrite_(self, 'fill_', 'FillBackward2', (n) => new Float32Array(n).fill(value));
 }

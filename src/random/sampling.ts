@@ -1,7 +1,6 @@
 /** Random sampling with PyTorch's CPU algorithms, so a seed gives PyTorch's numbers. */
 import { Tensor, describe } from '../tensor/tensor.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
-import { scatter } from '../tensor/kernels/strided.js';
+import { overwrite_ } from '../ops/inplace.js';
 import { creationArgs, type CreationOptions, type SizeArgs } from '../tensor/creation-args.js';
 import { defaultGenerator, type Generator } from './generator.js';
 
@@ -13,17 +12,6 @@ const f = Math.fround;
 
 function generatorOf(options: RandomOptions | undefined): Generator {
   return options?.generator ?? defaultGenerator;
-}
-
-/** Writes row-major `values` into `t` as one in-place op (version bump; leaf rule enforced). */
-function fillFrom<T extends Tensor>(t: T, values: Float32Array, op: string): T {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(t)}`);
-  if (isGradEnabled() && t.isLeaf && t.requiresGrad) {
-    throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  }
-  scatter(values, t);
-  t._storage.version++;
-  return t;
 }
 
 /** PyTorch's float `uniform_real_distribution`: 24 random bits, then `x * (to - from) + from` in float32. */
@@ -80,7 +68,8 @@ export function uniformInPlace<T extends Tensor>(
       `uniform_: expects to return a [from, to) range, but found from=${from} > to=${to}`,
     );
   }
-  return fillFrom(t, uniformValues(t.numel(), from, to, generatorOf(options)), 'uniform_');
+  const gen = generatorOf(options);
+  return overwrite_(t, 'uniform_', 'UniformBackward0', (n) => uniformValues(n, from, to, gen));
 }
 
 export function normalInPlace<T extends Tensor>(
@@ -91,7 +80,8 @@ export function normalInPlace<T extends Tensor>(
 ): T {
   if (typeof std !== 'number' || !(std >= 0))
     throw new RangeError(`normal_: expects std >= 0.0, but found std ${std}`);
-  return fillFrom(t, normalValues(t.numel(), mean, std, generatorOf(options)), 'normal_');
+  const gen = generatorOf(options);
+  return overwrite_(t, 'normal_', 'NormalBackward0', (n) => normalValues(n, mean, std, gen));
 }
 
 type RandomCreationOptions = CreationOptions & RandomOptions;
