@@ -7,6 +7,7 @@
  */
 import { GEMM_TILE_COLS, GEMM_TILE_ROWS, GEMM_WASM_BASE64 } from './gemm-wasm.js';
 import type { Mat } from './matmul.js';
+import { decodeBase64 } from './base64.js';
 
 interface Kernel {
   memory: WebAssembly.Memory;
@@ -19,24 +20,6 @@ interface Kernel {
     np: number,
     accumulate: number,
   ) => void;
-}
-
-function decodeBase64(s: string): Uint8Array {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const clean = s.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let k = 0;
-  for (const ch of clean) {
-    value = (value << 6) | alphabet.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[k++] = (value >> bits) & 0xff;
-    }
-  }
-  return out;
 }
 
 let kernel: Kernel | null | undefined;
