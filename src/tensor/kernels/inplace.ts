@@ -1,4 +1,8 @@
-/** In-place loops over float32 memory, unrolled for V8. Used by clipping, SGD and the `_` ops. */
+/**
+ * In-place loops over float32 memory, unrolled for V8. Used by clipping, SGD and the `_` ops.
+ * Contiguous runs of storage in WebAssembly memory go to the SIMD kernels (same results).
+ */
+import { STREAM_MIN_COUNT, streamKernelsFor } from './wasm-storage.js';
 
 /** d[start + k·stride] *= c for k in [0, count). */
 export function scaleRange(
@@ -16,6 +20,8 @@ export function scaleRange(
   const end = start + count;
   let i = start;
   for (const head = start + (count & 3); i < head; i++) d[i] *= c;
+  const simd = count >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  if (simd) return simd.scale(d.byteOffset + 4 * i, end - i, c);
   for (; i < end; i += 4) {
     d[i] *= c;
     d[i + 1] *= c;
@@ -36,11 +42,14 @@ export function clampRange(
   hi: number,
   stride = 1,
 ): void {
-  for (let k = 0, i = start; k < count; k++, i += stride) {
+  const simd = stride === 1 && count >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const head = simd ? count & 3 : count;
+  for (let k = 0, i = start; k < head; k++, i += stride) {
     const v = d[i];
     const up = v < lo ? lo : v;
     d[i] = up > hi ? hi : up;
   }
+  if (simd) simd.clamp(d.byteOffset + 4 * (start + head), count - head, lo, hi);
 }
 
 const f32 = /* @__PURE__ */ new Float32Array(1);
@@ -59,6 +68,8 @@ export function clampSymmetric(
   c: number,
   stride = 1,
 ): void {
+  const simd = stride === 1 && count >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  if (simd) return clampRange(d, start, count, -c, c);
   f32[0] = c;
   const limit = i32[0];
   const bits = new Int32Array(d.buffer, d.byteOffset, d.length);

@@ -2,6 +2,7 @@
 
 import { numelOf } from '../shape.js';
 import { gather, isContiguousLayout, type View } from './strided.js';
+import { STREAM_MIN_COUNT, streamKernelsFor } from './wasm-storage.js';
 
 /**
  * The elements of `view` laid out as `outer` rows of `inner` consecutive reduced elements
@@ -44,7 +45,8 @@ export function reduceRows(layout: RowLayout, reducer: RowReducer): Float32Array
  * The unrolled loops below use four independent float64 accumulators (breaking the add
  * dependency chain), and handle the n mod 4 leftover elements *before* the unrolled loop: V8
  * optimises the hot loop while it runs, and code after it that has never run would make that
- * optimised code bail out on every call.
+ * optimised code bail out on every call. Storage in WebAssembly memory goes to the SIMD kernels
+ * after the leftovers; they keep the same four accumulators, so the results are bit-identical.
  */
 
 export const sumRow: RowReducer = (d, s, n) => {
@@ -73,6 +75,8 @@ export function sumSquares(d: Float32Array, s: number, n: number): number {
   const end = s + n;
   let i = s;
   for (const head = s + (n & 3); i < head; i++) a0 += d[i] * d[i];
+  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  if (simd) return simd.sumSquares(d.byteOffset + 4 * i, end - i, a0);
   for (; i < end; i += 4) {
     const x0 = d[i];
     const x1 = d[i + 1];
@@ -95,6 +99,8 @@ export function sumAbs(d: Float32Array, s: number, n: number): number {
   const end = s + n;
   let i = s;
   for (const head = s + (n & 3); i < head; i++) a0 += Math.abs(d[i]);
+  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  if (simd) return simd.sumAbs(d.byteOffset + 4 * i, end - i, a0);
   for (; i < end; i += 4) {
     a0 += Math.abs(d[i]);
     a1 += Math.abs(d[i + 1]);
@@ -111,6 +117,16 @@ export function maxAbs(d: Float32Array, s: number, n: number): number {
   let nan = 0;
   const end = s + n;
   let i = s;
+  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  if (simd) {
+    for (const head = s + (n & 3); i < head; i++) {
+      const x = Math.abs(d[i]);
+      nan += x;
+      if (x > m0) m0 = x;
+    }
+    const m = simd.maxAbs(d.byteOffset + 4 * i, end - i);
+    return nan !== nan || m !== m ? NaN : m0 > m ? m0 : m;
+  }
   if (n & 1) {
     m0 = Math.abs(d[i++]);
     nan = m0;
