@@ -1,4 +1,6 @@
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { gather } from '../tensor/kernels/strided.js';
+import { allocLasting } from '../tensor/kernels/wasm-storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
 import { enableGrad, noGrad } from './grad-mode.js';
@@ -55,9 +57,14 @@ function runHooks(
 /** Adds `grad` into `tensor.grad`: a copy the first time, in place afterwards (out of place when recording). */
 function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean): void {
   const current = tensor.grad;
-  if (current === null) tensor._setGradUnchecked(createGraph ? grad : grad.detach().clone());
+  if (current === null) tensor._setGradUnchecked(createGraph ? grad : lastingCopy(grad));
   else if (createGraph) tensor._setGradUnchecked(current.add(grad));
   else noGrad(() => current.add_(grad));
+}
+
+/** A gradient's own copy in lasting storage: clipping and optimizers make passes over it. */
+function lastingCopy(grad: Tensor): Tensor {
+  return Tensor._fromData(gather(grad, allocLasting(grad.numel())), grad.shape);
 }
 
 function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {

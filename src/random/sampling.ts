@@ -3,6 +3,7 @@ import { Tensor, describe } from '../tensor/tensor.js';
 import { overwrite_ } from '../ops/inplace.js';
 import { creationArgs, type CreationOptions, type SizeArgs } from '../tensor/creation-args.js';
 import { defaultGenerator, type Generator } from './generator.js';
+import { allocLasting } from '../tensor/kernels/wasm-storage.js';
 
 export interface RandomOptions {
   generator?: Generator;
@@ -18,7 +19,7 @@ function generatorOf(options: RandomOptions | undefined): Generator {
 function uniformValues(n: number, from: number, to: number, gen: Generator): Float32Array {
   const lo = f(from);
   const span = f(f(to) - lo);
-  const out = new Float32Array(n);
+  const out = allocLasting(n);
   // x * span is exact in double; adding lo then rounds once, as the fused multiply-add PyTorch compiles to.
   for (let i = 0; i < n; i++) out[i] = gen.nextFloat() * span + lo;
   return out;
@@ -30,7 +31,7 @@ function uniformValues(n: number, from: number, to: number, gen: Generator): Flo
  * (8 pairs), with the last block recomputed from fresh uniforms when the size is not a multiple of 16.
  */
 function normalValues(n: number, mean: number, std: number, gen: Generator): Float32Array {
-  const out = new Float32Array(n);
+  const out = allocLasting(n);
   if (n < 16) {
     for (let i = 0; i < n; i++) out[i] = gen.nextNormalDouble() * std + mean;
     return out;
@@ -155,7 +156,7 @@ export function randint(
     );
   const range = high - low;
   return sample([size, options], 'randint', (n, g) => {
-    const out = new Float32Array(n);
+    const out = allocLasting(n);
     for (let i = 0; i < n; i++) {
       // Ranges below 2^32 use one 32-bit draw, larger ones a 64-bit draw (hi word first).
       const r =
@@ -173,7 +174,7 @@ export function randperm(n: number, options: RandomCreationOptions = {}): Tensor
   if (!Number.isInteger(n) || n < 0)
     throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   return sample([[n], options], 'randperm', (len, g) => {
-    const out = new Float32Array(len).map((_, i) => i);
+    const out = allocLasting(len).map((_, i) => i);
     for (let i = 0; i < len - 1; i++) {
       const z = g.nextUint32() % (len - i);
       const tmp = out[i];

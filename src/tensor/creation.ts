@@ -2,6 +2,7 @@
 import { Tensor, assertTensor, describe, type NestedArray } from './tensor.js';
 import { formatShape, numelOf, checkShape } from './shape.js';
 import { creationArgs, type CreationOptions, type SizeArgs } from './creation-args.js';
+import { allocLasting, copyLasting } from './kernels/wasm-storage.js';
 
 export type { CreationOptions, SizeArgs };
 
@@ -31,7 +32,7 @@ function inferNestedShape(data: ReadonlyArray<unknown>): number[] {
 }
 
 function flattenNested(data: ReadonlyArray<unknown>, shape: readonly number[]): Float32Array {
-  const out = new Float32Array(numelOf(shape));
+  const out = allocLasting(numelOf(shape));
   let k = 0;
   const walk = (node: unknown, dim: number, path: number[]) => {
     if (dim === shape.length) {
@@ -71,7 +72,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     values = Float32Array.of(Number(data));
     shape = [];
   } else if (ArrayBuffer.isView(data)) {
-    values = Float32Array.from(data as unknown as ArrayLike<number>);
+    values = copyLasting(data as unknown as ArrayLike<number>);
     shape = [values.length];
   } else if (Array.isArray(data)) {
     shape = inferNestedShape(data);
@@ -94,7 +95,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
 
 function filled(args: SizeArgs<CreationOptions>, value: number, op: string): Tensor {
   const { shape, options } = creationArgs(args, op);
-  const data = new Float32Array(numelOf(shape));
+  const data = allocLasting(numelOf(shape));
   if (value !== 0) data.fill(value);
   return withGrad(Tensor._fromData(data, shape), options);
 }
@@ -161,7 +162,7 @@ export function arange(
     );
   }
   const n = Math.ceil((stop - start) / step);
-  const data = new Float32Array(n);
+  const data = allocLasting(n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return withGrad(Tensor._fromData(data, [n]), options);
 }
@@ -181,7 +182,7 @@ export function linspace(
     throw new RangeError(`linspace: number of steps must be non-negative, got ${steps}`);
   }
   const f = Math.fround;
-  const data = new Float32Array(steps);
+  const data = allocLasting(steps);
   if (steps === 1) data[0] = start;
   else if (steps > 1) {
     const s0 = f(start);
@@ -204,7 +205,7 @@ export function linspace(
 
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
   checkShape([n, m], 'eye');
-  const data = new Float32Array(n * m);
+  const data = allocLasting(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return withGrad(Tensor._fromData(data, [n, m]), options);
 }
