@@ -708,6 +708,62 @@ def format_fixtures():
     add('tiny and huge', torch.tensor([1e-10, 1e10]))
     write('format.json', {'cases': cases})
 
+# ---------------------------------------------------------------------------------------------
+# Graph programs: small scripts of tensor method calls (in-place ops among them), run in PyTorch
+# and in torchlet. Each step is [destination or None, method, [receiver, *arguments]]; a string
+# argument names a variable. After the steps, root.sum().backward() runs; the fixture holds every
+# variable's final value and every leaf's gradient, or the error PyTorch raised.
+# ---------------------------------------------------------------------------------------------
+
+GRAPHS = [
+    ('in-place on an input after its use (add saves nothing)', {'x': [1.0, 2.0]},
+     [['y', 'mul', ['x', 2]], ['z', 'add', ['y', 1]], [None, 'mul_', ['y', 5]]], 'z'),
+    ('in-place after use, both versions used', {'x': [1.0, -2.0, 0.5]},
+     [['y', 'mul', ['x', 2]], ['a', 'add', ['y', 1]], [None, 'mul_', ['y', 3]],
+      ['b', 'add', ['y', 'a']]], 'b'),
+    ('sum before and after an in-place multiply', {'x': [1.0, 2.0]},
+     [['y', 'mul', ['x', 2]], ['s1', 'sum', ['y']], [None, 'mul_', ['y', 3]],
+      ['s2', 'sum', ['y']], ['t', 'add', ['s1', 's2']]], 't'),
+    ('exp saves its output: modifying the input afterwards is fine', {'x': [0.5, -1.0]},
+     [['y', 'mul', ['x', 2]], ['z', 'exp', ['y']], [None, 'add_', ['y', 1]]], 'z'),
+    ('chain of in-place ops, then a product', {'x': [1.5, -0.5], 'w': [2.0, 3.0]},
+     [['y', 'mul', ['x', 'w']], [None, 'add_', ['y', 1]], [None, 'mul_', ['y', 'w']],
+      [None, 'sub_', ['y', 'x']], ['z', 'mul', ['y', 'y']]], 'z'),
+    ('in-place with a tensor operand that requires grad', {'x': [1.0, 2.0], 'w': [3.0, -1.0]},
+     [['y', 'mul', ['x', 1]], [None, 'mul_', ['y', 'w']], [None, 'div_', ['y', 'w']],
+      [None, 'pow_', ['y', 2]]], 'y'),
+    ('old value used by a later op through a clone', {'x': [1.0, 2.0, 3.0]},
+     [['y', 'mul', ['x', 2]], ['c', 'clone', ['y']], [None, 'add_', ['y', 'c']],
+      [None, 'mul_', ['c', 10]], ['z', 'add', ['y', 'c']]], 'z'),
+    ('broadcast operand in place', {'x': [[1.0, 2.0], [3.0, 4.0]], 'b': [0.5, -1.0]},
+     [['y', 'mul', ['x', 1]], [None, 'add_', ['y', 'b']], [None, 'mul_', ['y', 'b']]], 'y'),
+    ('a saved input modified in place is an error', {'x': [1.0, 2.0]},
+     [['y', 'mul', ['x', 2]], ['z', 'mul', ['y', 'y']], [None, 'add_', ['y', 1]]], 'z'),
+    ('a saved output modified in place is an error', {'x': [1.0, 2.0]},
+     [['y', 'exp', ['x']], [None, 'mul_', ['y', 2]]], 'y'),
+]
+
+
+def run_graph(name, leaves, steps, root):
+    env = {k: torch.tensor(v, requires_grad=True) for k, v in leaves.items()}
+    case = {'name': name, 'leaves': leaves, 'steps': steps, 'root': root}
+    try:
+        for dest, method, args in steps:
+            values = [env[a] if isinstance(a, str) else a for a in args]
+            out = getattr(values[0], method)(*values[1:])
+            if dest is not None:
+                env[dest] = out
+        env[root].sum().backward()
+        case['values'] = {k: tensor_json(v) for k, v in env.items()}
+        case['grads'] = {k: tensor_json(env[k].grad) for k in leaves}
+    except RuntimeError as e:
+        case['error'] = str(e).split('\n')[0]
+    return case
+
+
+def graph_fixtures():
+    write('graphs.json', {'cases': [run_graph(*g) for g in GRAPHS]})
+
 
 if __name__ == '__main__':
     torch.set_num_threads(1)
@@ -716,4 +772,5 @@ if __name__ == '__main__':
     clip_fixtures()
     sgd_fixtures()
     format_fixtures()
+    graph_fixtures()
     print(f'PyTorch {torch.__version__}', file=sys.stderr)

@@ -20,9 +20,9 @@ function topologicalOrder(root: Node): Node[] {
   const stack: Array<{ node: Node; next: number }> = [{ node: root, next: 0 }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1];
-    const inputs = frame.node.inputs;
+    const inputs = frame.node.inputNodes;
     if (frame.next < inputs.length) {
-      const child = inputs[frame.next++]?.gradFn;
+      const child = inputs[frame.next++];
       if (child && !visited.has(child)) {
         visited.add(child);
         stack.push({ node: child, next: 0 });
@@ -118,7 +118,8 @@ export function runBackward(
           if (!input || !g) return;
           // Broadcasting is undone here, in one place, for every op.
           const reduced = sumToShape(g, input.shape);
-          if (input.gradFn) addPending(pending, input.gradFn, reduced);
+          const producer = node.inputNodes[i];
+          if (producer) addPending(pending, producer, reduced);
           else addPending(leafGrads, input, reduced);
         });
       }

@@ -19,8 +19,12 @@ export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 interface SavedTensor {
   tensor: Tensor | null;
   version: number;
-  /** The op that produced the saved tensor, for the error message (PyTorch names it at save time). */
-  producer: string | null;
+  /**
+   * For a saved output, the op that produced it, named at save time (null for saved inputs, which
+   * are named by their gradFn when the error is raised — after an in-place op, that op — as
+   * PyTorch does).
+   */
+  outputOf: string | null;
 }
 
 const FREED_MESSAGE =
@@ -35,6 +39,12 @@ export class Node {
   readonly hooks: GradHook[] = [];
   /** The output tensor when it asked for `retainGrad()`. */
   retained: Tensor | null = null;
+  /**
+   * The node behind each input at the time the op ran (null for leaves and non-grad inputs). Grads
+   * flow along these, not along the inputs' current gradFn: an in-place op that later rebases an
+   * input's history must not change how this op's gradient reaches the input's earlier value.
+   */
+  readonly inputNodes: ReadonlyArray<Node | null>;
   private saved: SavedTensor[] | null;
   private readonly savedCount: number;
 
@@ -49,9 +59,10 @@ export class Node {
     this.saved = saved.map((tensor) => ({
       tensor,
       version: tensor ? tensor._storage.version : 0,
-      producer: tensor === output ? name : (tensor?.gradFn?.name ?? null),
+      outputOf: tensor === output ? name : null,
     }));
     this.savedCount = saved.length;
+    this.inputNodes = inputs.map((t) => t?.gradFn ?? null);
   }
 
   /** Runs the local derivative after checking that no saved tensor was freed or modified. */
@@ -60,8 +71,9 @@ export class Node {
       if (this.savedCount > 0) throw new Error(FREED_MESSAGE);
       return this.backwardFn(grad, [], this.needs());
     }
-    const tensors = this.saved.map(({ tensor, version, producer: op }) => {
+    const tensors = this.saved.map(({ tensor, version, outputOf }) => {
       if (tensor && tensor._storage.version !== version) {
+        const op = outputOf ?? tensor.gradFn?.name;
         const producer = op ? `, which is output 0 of ${op},` : '';
         throw new Error(
           'one of the variables needed for gradient computation has been modified by an inplace ' +
