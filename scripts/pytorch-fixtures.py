@@ -711,8 +711,9 @@ def format_fixtures():
 # ---------------------------------------------------------------------------------------------
 # Graph programs: small scripts of tensor method calls (in-place ops among them), run in PyTorch
 # and in torchlet. Each step is [destination or None, method, [receiver, *arguments]]; a string
-# argument names a variable. After the steps, root.sum().backward() runs; the fixture holds every
-# variable's final value and every leaf's gradient, or the error PyTorch raised.
+# argument names a variable. Leaves require grad, except those named k... (constants). After the
+# steps, root.sum().backward() runs; the fixture holds every variable's final value and every
+# leaf's gradient, or the error PyTorch raised.
 # ---------------------------------------------------------------------------------------------
 
 GRAPHS = [
@@ -741,11 +742,53 @@ GRAPHS = [
      [['y', 'mul', ['x', 2]], ['z', 'mul', ['y', 'y']], [None, 'add_', ['y', 1]]], 'z'),
     ('a saved output modified in place is an error', {'x': [1.0, 2.0]},
      [['y', 'exp', ['x']], [None, 'mul_', ['y', 2]]], 'y'),
+    # In-place writes through views (CopySlices): the base's history takes the write.
+    ('in-place multiply of a row', {'x': [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]},
+     [['y', 'mul', ['x', 1]], ['v', 'select', ['y', 0, 1]], [None, 'mul_', ['v', 3]]], 'y'),
+    ('in-place add of a grad operand into a column', {'x': [[1.0, 2.0], [3.0, 4.0]], 'w': [5.0, 7.0]},
+     [['y', 'mul', ['x', 2]], ['v', 'select', ['y', 1, 0]], [None, 'add_', ['v', 'w']],
+      ['z', 'mul', ['y', 'y']]], 'z'),
+    ('the view is used after the write', {'x': [1.0, 2.0, 3.0, 4.0]},
+     [['y', 'exp', ['x']], ['v', 'narrow', ['y', 0, 1, 2]], [None, 'mul_', ['v', 2]],
+      ['z', 'mul', ['v', 'v']]], 'z'),
+    ('base and view both used after the write', {'x': [1.0, 2.0, 3.0, 4.0]},
+     [['y', 'mul', ['x', 'x']], ['v', 'narrow', ['y', 0, 0, 2]], [None, 'sub_', ['v', 1]],
+      ['a', 'mul', ['v', 3]], ['b', 'sum', ['y']], ['c', 'add', ['a', 'b']]], 'c'),
+    ('fill_ through a transposed view', {'x': [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]},
+     [['y', 'mul', ['x', 3]], ['v', 't', ['y']], ['r', 'select', ['v', 0, 2]], [None, 'fill_', ['r', 0.5]],
+      ['z', 'mul', ['y', 'x']]], 'z'),
+    ('copy_ a grad tensor into a view of a view', {'x': [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], 'w': [9.0, 8.0]},
+     [['y', 'add', ['x', 1]], ['v', 'narrow', ['y', 0, 1, 2]], ['r', 'select', ['v', 1, 1]],
+      [None, 'copy_', ['r', 'w']], ['z', 'mul', ['y', 2]]], 'z'),
+    ('a view taken before the write sees it', {'x': [1.0, 2.0, 3.0]},
+     [['y', 'mul', ['x', 1]], ['a', 'narrow', ['y', 0, 0, 2]], ['v', 'narrow', ['y', 0, 1, 2]],
+      [None, 'mul_', ['v', 5]], ['z', 'mul', ['a', 'a']]], 'z'),
+    ('two writes through different views', {'x': [1.0, 2.0, 3.0, 4.0], 'w': [0.5, 0.25]},
+     [['y', 'tanh', ['x']], ['v', 'narrow', ['y', 0, 0, 2]], [None, 'mul_', ['v', 'w']],
+      ['u', 'narrow', ['y', 0, 1, 3]], [None, 'add_', ['u', 1]], ['z', 'pow', ['y', 2]]], 'z'),
+    ('in-place through a reshaped view', {'x': [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]},
+     [['y', 'mul', ['x', 1]], ['v', 'view', ['y', 2, 3]], ['r', 'select', ['v', 1, 2]],
+      [None, 'mul_', ['r', 10]], ['z', 'mul', ['y', 'x']]], 'z'),
+    ('a view of a leaf is refused', {'x': [1.0, 2.0]},
+     [['v', 'narrow', ['x', 0, 0, 1]], [None, 'mul_', ['v', 2]]], 'x'),
+    ('an expanded tensor cannot be written in place', {'x': [1.0, 2.0]},
+     [['y', 'mul', ['x', 1]], ['e', 'expand', ['y', 3, 2]], [None, 'add_', ['e', 1]]], 'y'),
+    ('the view is used after the write (nothing saved)', {'x': [1.0, 2.0, 3.0, 4.0]},
+     [['y', 'mul', ['x', 3]], ['v', 'narrow', ['y', 0, 1, 2]], [None, 'add_', ['v', 1]],
+      ['z', 'mul', ['v', 'v']]], 'z'),
+    ('two writes through overlapping views', {'x': [1.0, 2.0, 3.0, 4.0], 'w': [0.5, 0.25]},
+     [['y', 'mul', ['x', 2]], ['v', 'narrow', ['y', 0, 0, 2]], [None, 'mul_', ['v', 'w']],
+      ['u', 'narrow', ['y', 0, 1, 2]], [None, 'mul_', ['u', 'w']], ['z', 'pow', ['y', 2]]], 'z'),
+    ('a constant base gains history from a grad operand', {'k': [0.0, 0.0, 0.0], 'w': [2.0, 3.0]},
+     [['v', 'narrow', ['k', 0, 1, 2]], [None, 'add_', ['v', 'w']], ['z', 'mul', ['k', 'k']]], 'z'),
+    ('a detached alias takes the op without changing its source', {'x': [1.0, 2.0], 'w': [3.0, 4.0]},
+     [['y', 'mul', ['x', 2]], ['d', 'detach', ['y']], [None, 'mul_', ['d', 'w']],
+      ['z', 'add', ['y', 'd']]], 'z'),
 ]
 
 
 def run_graph(name, leaves, steps, root):
-    env = {k: torch.tensor(v, requires_grad=True) for k, v in leaves.items()}
+    env = {k: torch.tensor(v, requires_grad=not k.startswith('k')) for k, v in leaves.items()}
     case = {'name': name, 'leaves': leaves, 'steps': steps, 'root': root}
     try:
         for dest, method, args in steps:

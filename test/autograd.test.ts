@@ -141,6 +141,38 @@ describe('PyTorch error rules', () => {
     expect(x.grad!.tolist()).toEqual([6, 6]);
   });
 
+  it('in-place ops through views rebase the base (CopySlices) and the view (AsStridedBackward0)', () => {
+    const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+    const y = x.mul(1);
+    const before = y.narrow(0, 0, 2);
+    const v = y.narrow(0, 1, 2);
+    v.mul_(4);
+    expect(y.gradFn!.name).toBe('CopySlices');
+    expect(v.gradFn!.name).toBe('AsStridedBackward0');
+    // A view taken before the write now reads through the base's new history too.
+    expect(before.gradFn!.name).toBe('AsStridedBackward0');
+    before.sum().backward();
+    expect(x.grad!.tolist()).toEqual([1, 4, 0]);
+  });
+
+  it('in-place ops through views refuse no-grad views and failed ones change nothing', () => {
+    const x = torch.tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(1);
+    const v = torch.noGrad(() => y.narrow(0, 0, 1));
+    expect(() => v.mul_(2)).toThrow(/A view was created in no_grad mode/);
+    const w = y.narrow(0, 0, 2);
+    expect(() => w.add_(torch.ones(3, { requiresGrad: true }))).toThrow(/broadcast/);
+    expect(y.tolist()).toEqual([1, 2]);
+    expect(y.gradFn!.name).toBe('MulBackward0');
+    expect(() => x.detach().expand(2, 2).add_(1)).toThrow(/more than one element/);
+    // Also when only the operand requires grad.
+    const k = torch.zeros(3);
+    const kv = torch.noGrad(() => k.narrow(0, 0, 2));
+    expect(() => kv.add_(torch.ones(2, { requiresGrad: true }))).toThrow(/no_grad mode/);
+    expect(k.tolist()).toEqual([0, 0, 0]);
+    expect(k.requiresGrad).toBe(false);
+  });
+
   it('.grad assignment checks shape and type', () => {
     const x = torch.zeros(2, 3);
     expect(() => (x.grad = torch.zeros(3, 2))).toThrow(

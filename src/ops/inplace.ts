@@ -11,6 +11,7 @@ import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import * as E from './elementwise.js';
 import { clampRange, scaleRange } from '../tensor/kernels/inplace.js';
+import { asStrided, copySlices, windowOf } from './view-history.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 
@@ -41,6 +42,7 @@ function applyInPlace<T extends Tensor>(
 ): T {
   if (!(self instanceof Tensor))
     throw new TypeError(`${op}: expected a Tensor, got ${describe(self)}`);
+  checkWritable(self);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
   if (!recording) {
     const result = noGrad(() => compute(self));
@@ -49,22 +51,81 @@ function applyInPlace<T extends Tensor>(
     return self;
   }
   if (self.isLeaf && self.requiresGrad) throw new Error(LEAF_MESSAGE);
-  if (self._base !== null) {
-    throw new Error(
-      `${op}: in-place operations on a view of a tensor are not supported while autograd records them ` +
-        `(view of shape ${formatShape(self.shape)}); use the out-of-place op instead`,
-    );
-  }
-  const previous = new Tensor(
-    new Storage(gather(self, new Float32Array(self.numel()))),
-    self.shape,
-  );
-  if (self.gradFn) previous._setHistory(self.gradFn);
+  if (self._base !== null && !self._isAlias) return applyThroughView(self, self._base, op, compute);
+  const previous = copyWithHistory(self);
   const result = compute(previous);
   checkResultShape(self, result, op);
   writeInto(self, result._contiguousData());
   if (result.gradFn) self._setHistory(result.gradFn);
   return self;
+}
+
+/** A copy of self's current values carrying self's current history: the input of a rebased op. */
+function copyWithHistory(self: Tensor): Tensor {
+  const previous = new Tensor(
+    new Storage(gather(self, new Float32Array(self.numel()))),
+    self.shape,
+  );
+  const node = self.gradFn;
+  if (node) previous._setHistory(node);
+  return previous;
+}
+
+/**
+ * A recorded in-place op on a view (PyTorch's CopySlices): the base's history becomes "previous
+ * base with the view's window replaced by op(window)", and the view reads that window.
+ */
+function applyThroughView<T extends Tensor>(
+  self: T,
+  base: Tensor,
+  op: string,
+  compute: (x: Tensor) => Tensor,
+): T {
+  if (!self._tracksBase) throw new Error(NO_GRAD_VIEW_MESSAGE);
+  if (base.isLeaf && base.requiresGrad)
+    throw new Error(
+      'a view of a leaf Variable that requires grad is being used in an in-place operation.',
+    );
+  const w = windowOf(self, base);
+  if (w === null) {
+    throw new Error(
+      `${op}: in-place operations on this view are not supported while autograd records them ` +
+        `(its base of shape ${formatShape(base.shape)} is not contiguous); use the out-of-place op instead`,
+    );
+  }
+  const previousBase = copyWithHistory(base);
+  const result = compute(asStrided(previousBase, w));
+  checkResultShape(self, result, op);
+  const newBase = copySlices(previousBase, result, w);
+  writeInto(self, result._contiguousData());
+  if (newBase.gradFn) {
+    base._setHistory(newBase.gradFn);
+    const node = asStrided(base, w).gradFn;
+    if (node) self._setHistory(node);
+  }
+  return self;
+}
+
+const NO_GRAD_VIEW_MESSAGE =
+  'A view was created in no_grad mode and is being modified inplace with grad mode enabled. ' +
+  'Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your ' +
+  "code by moving both the view and the inplace either both inside the no_grad block (if you don't " +
+  'want the inplace to be tracked) or both outside (if you want the inplace to be tracked).';
+
+/**
+ * Writes PyTorch refuses before touching memory: several elements sharing one memory location
+ * (expanded tensors), and, in grad mode, a view made in no-grad mode of a tensor that requires grad.
+ */
+function checkWritable(self: Tensor): void {
+  if (self.shape.some((size, d) => size > 1 && self.strides[d] === 0)) {
+    throw new Error(
+      'unsupported operation: more than one element of the written-to tensor refers to a single ' +
+        'memory location. Please clone() the tensor before performing the operation.',
+    );
+  }
+  const base = self._base;
+  if (base !== null && !self._isAlias && !self._tracksBase && isGradEnabled() && base.requiresGrad)
+    throw new Error(NO_GRAD_VIEW_MESSAGE);
 }
 
 /**
@@ -80,6 +141,7 @@ function fastBinary(
 ): boolean {
   if (isGradEnabled() && (self.requiresGrad || other.requiresGrad)) return false;
   if (!isContiguousLayout(self.shape, self.strides)) return false;
+  checkWritable(self);
   const d = self.buffer.subarray(self.offset, self.offset + self.numel());
   if (other.numel() === 1 && other.dim() <= self.dim()) {
     scalarLoop(d, other.buffer[other.offset]);
@@ -172,6 +234,7 @@ export function clamp_<T extends Tensor>(self: T, min: number | null, max: numbe
     );
   }
   if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
+    checkWritable(self);
     // NaN stays NaN; with min > max everything becomes max, as in PyTorch.
     clampRange(self.buffer, self.offset, self.numel(), lo, hi);
     self._storage.version++;
@@ -222,6 +285,7 @@ export function fill_<T extends Tensor>(self: T, value: number): T {
   if (typeof value !== 'number')
     throw new TypeError(`fill_: value must be a number, got ${describe(value)}`);
   if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
+    checkWritable(self);
     self.buffer.fill(value, self.offset, self.offset + self.numel());
     self._storage.version++;
     return self;

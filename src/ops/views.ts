@@ -1,6 +1,6 @@
 /** View ops: new shapes and strides over the same storage, each with its backward. */
 import { record } from '../autograd/node.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor } from '../tensor/tensor.js';
 import {
   contiguousStrides,
@@ -17,7 +17,9 @@ import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.j
 /** A tensor on `x`'s storage with another shape, strides and offset. */
 function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.offset): Tensor {
   const v = new Tensor(x._storage, shape, strides, offset);
-  v._base = x._base ?? x;
+  // A view of a detached alias is a view of that alias: it shares no history with the alias's base.
+  v._base = x._isAlias ? x : (x._base ?? x);
+  v._tracksBase = isGradEnabled();
   return v;
 }
 

@@ -18,6 +18,7 @@ import {
   type Shape,
 } from './shape.js';
 import { Storage } from './storage.js';
+import { viewNode, windowOf } from '../ops/view-history.js';
 import { gather, isContiguousLayout, type View } from './kernels/strided.js';
 
 /** A tensor or a plain number, accepted wherever PyTorch accepts a Python scalar. */
@@ -39,6 +40,12 @@ export class Tensor implements View {
   /** @internal */ _offset: number;
   /** @internal The tensor this one is a view of (its storage owner), if any. */
   _base: Tensor | null = null;
+  /** @internal A detached alias (`detach()`, `.data`): shares memory, not history, with its base. */
+  _isAlias = false;
+  /** @internal A view made in grad mode: in-place writes through it rebase its base's history. */
+  _tracksBase = false;
+  /** @internal The storage version when this view's history was last set. */
+  _viewVersion: number;
   /** @internal Hooks of a leaf tensor, run on its accumulated gradient. */
   _hooks: GradHook[] = [];
   private _requiresGrad = false;
@@ -51,6 +58,7 @@ export class Tensor implements View {
     this._shape = [...shape];
     this._strides = strides ? [...strides] : contiguousStrides(shape);
     this._offset = offset;
+    this._viewVersion = storage.version;
   }
 
   /** @internal A fresh contiguous tensor owning `data`. */
@@ -85,20 +93,36 @@ export class Tensor implements View {
     this._strides = [...other._strides];
     this._offset = other._offset;
     this._base = other._base ?? other;
+    this._isAlias = true;
+    this._tracksBase = false;
   }
 
   // ---- Autograd metadata -----------------------------------------------------------------
   get requiresGrad(): boolean {
+    if (this._tracksBase) this._refreshView();
     return this._requiresGrad;
   }
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
   }
   get gradFn(): Node | null {
+    if (this._tracksBase) this._refreshView();
     return this._gradFn;
   }
   get isLeaf(): boolean {
-    return this._gradFn === null;
+    return this.gradFn === null;
+  }
+  /**
+   * A view whose memory was written since its history was set takes its history from its base
+   * again (AsStridedBackward0), so its gradient reaches the base's newest value, as in PyTorch.
+   */
+  private _refreshView(): void {
+    const base = this._base;
+    if (base === null || this._viewVersion === this._storage.version) return;
+    this._viewVersion = this._storage.version;
+    if (!base.requiresGrad) return;
+    const w = windowOf(this, base);
+    if (w !== null) this._setHistory(viewNode(base, w));
   }
   get grad(): Tensor | null {
     return this._grad;
@@ -126,6 +150,7 @@ export class Tensor implements View {
   _setHistory(node: Node): void {
     this._gradFn = node;
     this._requiresGrad = true;
+    this._viewVersion = this._storage.version;
   }
 
   requiresGrad_(flag = true): this {
@@ -145,12 +170,14 @@ export class Tensor implements View {
   retainGrad(): this {
     if (!this._requiresGrad)
       throw new Error("can't retain_grad on Tensor that has requires_grad=False");
-    if (this._gradFn) this._gradFn.retained = this;
+    const node = this.gradFn;
+    if (node) node.retained = this;
     return this;
   }
 
   get retainsGrad(): boolean {
-    return this._gradFn !== null && this._gradFn.retained === this;
+    const node = this.gradFn;
+    return node !== null && node.retained === this;
   }
 
   /** Registers `fn` to run on this tensor's gradient; returning a tensor replaces the gradient. */
@@ -160,7 +187,8 @@ export class Tensor implements View {
     if (!this._requiresGrad) {
       throw new Error("cannot register a hook on a tensor that doesn't require gradient");
     }
-    const list = this._gradFn ? this._gradFn.hooks : this._hooks;
+    const node = this.gradFn;
+    const list = node ? node.hooks : this._hooks;
     list.push(fn);
     return {
       remove: () => {
@@ -192,6 +220,7 @@ export class Tensor implements View {
     }
     this._gradFn = null;
     this._requiresGrad = false;
+    this._tracksBase = false;
     return this;
   }
 
@@ -199,6 +228,7 @@ export class Tensor implements View {
   _alias(): Tensor {
     const t = new Tensor(this._storage, this._shape, this._strides, this._offset);
     t._base = this._base ?? this;
+    t._isAlias = true;
     return t;
   }
 
