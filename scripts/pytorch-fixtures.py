@@ -787,25 +787,49 @@ GRAPHS = [
 ]
 
 
-def run_graph(name, leaves, steps, root):
+# Second order: backward(create_graph=True), then the leaves' gradients are reset and
+# sum over leaves of (grad * grad).sum() is differentiated again; `grads2` holds that gradient.
+DOUBLE_GRAPHS = [
+    ('select of a cube', {'x': [1.0, 2.0, 3.0]},
+     [['y', 'select', ['x', 0, 1]], ['z', 'pow', ['y', 3]]], 'z'),
+    ('strided slice of a product', {'x': [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], 'w': [0.5, -1.0, 2.0]},
+     [['y', 'mul', ['x', 'w']], ['z', 'mul', ['y', 'y']], ['v', 'narrow', ['z', 1, 0, 2]],
+      ['r', 'select', ['v', 0, 1]]], 'r'),
+    ('in-place multiply through a view', {'x': [1.0, 2.0, 3.0], 'w': [2.0, -1.0]},
+     [['y', 'mul', ['x', 'x']], ['v', 'narrow', ['y', 0, 0, 2]], [None, 'mul_', ['v', 'w']],
+      ['z', 'mul', ['y', 'x']]], 'z'),
+    ('copy_ of a grad tensor through a view', {'x': [1.0, 2.0, 3.0], 'w': [4.0, 5.0]},
+     [['y', 'pow', ['x', 2]], ['ww', 'pow', ['w', 3]], ['v', 'narrow', ['y', 0, 1, 2]],
+      [None, 'copy_', ['v', 'ww']], ['z', 'mul', ['y', 'y']]], 'z'),
+]
+
+
+def run_graph(name, leaves, steps, root, double=False):
     env = {k: torch.tensor(v, requires_grad=not k.startswith('k')) for k, v in leaves.items()}
-    case = {'name': name, 'leaves': leaves, 'steps': steps, 'root': root}
+    case = {'name': name, 'leaves': leaves, 'steps': steps, 'root': root, 'double': double}
     try:
         for dest, method, args in steps:
             values = [env[a] if isinstance(a, str) else a for a in args]
             out = getattr(values[0], method)(*values[1:])
             if dest is not None:
                 env[dest] = out
-        env[root].sum().backward()
+        env[root].sum().backward(create_graph=double)
         case['values'] = {k: tensor_json(v) for k, v in env.items()}
         case['grads'] = {k: tensor_json(env[k].grad) for k in leaves}
+        if double:
+            firsts = [env[k].grad for k in leaves if env[k].grad is not None]
+            for k in leaves:
+                env[k].grad = None
+            sum((g * g).sum() for g in firsts).backward()
+            case['grads2'] = {k: tensor_json(env[k].grad) for k in leaves}
     except RuntimeError as e:
         case['error'] = str(e).split('\n')[0]
     return case
 
 
 def graph_fixtures():
-    write('graphs.json', {'cases': [run_graph(*g) for g in GRAPHS]})
+    cases = [run_graph(*g) for g in GRAPHS] + [run_graph(*g, double=True) for g in DOUBLE_GRAPHS]
+    write('graphs.json', {'cases': cases})
 
 
 if __name__ == '__main__':

@@ -14,8 +14,11 @@ interface GraphCase {
   leaves: Record<string, number[] | number[][]>;
   steps: [string | null, string, Arg[]][];
   root: string;
+  /** Second order: backward with createGraph, then Σ (grad·grad) over the leaves backward again. */
+  double: boolean;
   values?: Record<string, JsonTensor>;
   grads?: Record<string, JsonTensor | null>;
+  grads2?: Record<string, JsonTensor | null>;
   error?: string;
 }
 
@@ -37,8 +40,21 @@ function run(c: GraphCase): Record<string, Tensor> {
     );
     if (dest !== null) env[dest] = out as Tensor;
   }
-  env[c.root].sum().backward();
+  env[c.root].sum().backward(undefined, { createGraph: c.double });
   return env;
+}
+
+/** The second-order gradients of a `double` case, after run(). */
+function secondOrder(c: GraphCase, env: Record<string, Tensor>): Record<string, Tensor | null> {
+  const firsts = Object.keys(c.leaves)
+    .map((k) => env[k].grad)
+    .filter((g): g is Tensor => g !== null);
+  for (const k of Object.keys(c.leaves)) env[k].grad = null;
+  firsts
+    .map((g) => g.mul(g).sum())
+    .reduce((a, b) => a.add(b))
+    .backward();
+  return Object.fromEntries(Object.keys(c.leaves).map((k) => [k, env[k].grad]));
 }
 
 describe('graph programs match PyTorch', () => {
@@ -53,6 +69,11 @@ describe('graph programs match PyTorch', () => {
       for (const [k, v] of Object.entries(c.values!)) expectClose(env[k], v, {}, `value of ${k}`);
       for (const [k, g] of Object.entries(c.grads!))
         expectClose(env[k].grad, g, {}, `grad of ${k}`);
+      if (c.double) {
+        const second = secondOrder(c, env);
+        for (const [k, g] of Object.entries(c.grads2!))
+          expectClose(second[k], g, {}, `second-order grad of ${k}`);
+      }
     });
   }
 

@@ -23,14 +23,38 @@ export function windowOf(view: Tensor, base: Tensor): Window | null {
   return { shape: view.shape, strides: view.strides, offset: view.offset - base.offset };
 }
 
-/** Gradient of a window read: zeros of the base's shape with `g` added at the window's elements. */
+/*
+ * Three linear maps on row-major data, each recorded with the adjoint as its backward, so gradients
+ * through view writes can themselves be differentiated (createGraph):
+ *   windowGrad: window-shaped g -> zeros of the base's shape with g added in the window;
+ *   readWindow: base-shaped t   -> a copy of t's window (adjoint of windowGrad);
+ *   zeroWindow: base-shaped t   -> t with the window zeroed (its own adjoint).
+ */
 function windowGrad(g: Tensor, baseShape: Shape, w: Window): Tensor {
   const out = new Float32Array(numelOf(baseShape));
   const gd = g._contiguousData();
   forEachRow(w.shape, w.strides, w.offset, (off, start, len, stride) => {
     for (let j = 0; j < len; j++) out[off + j * stride] += gd[start + j];
   });
-  return Tensor._fromData(out, baseShape);
+  return record(Tensor._fromData(out, baseShape), 'AsStridedBackwardBackward0', [g], (gg) => [
+    readWindow(gg, w),
+  ]);
+}
+
+function readWindow(t: Tensor, w: Window): Tensor {
+  const values = gather({ buffer: t._contiguousData(), ...w }, new Float32Array(numelOf(w.shape)));
+  const baseShape = t.shape;
+  return record(Tensor._fromData(values, w.shape), 'CopySlicesBackwardBackward0', [t], (gg) => [
+    windowGrad(gg, baseShape, w),
+  ]);
+}
+
+function zeroWindow(t: Tensor, w: Window): Tensor {
+  const data = t._contiguousData().slice();
+  scatter(new Float32Array(numelOf(w.shape)), { buffer: data, ...w });
+  return record(Tensor._fromData(data, t.shape), 'CopySlicesBackwardBackward1', [t], (gg) => [
+    zeroWindow(gg, w),
+  ]);
 }
 
 const asStridedBackward = (baseShape: Shape, w: Window) => (g: Tensor) => [
@@ -54,26 +78,13 @@ export function viewNode(base: Tensor, w: Window): Node {
 export function copySlices(base: Tensor, values: Tensor, w: Window): Tensor {
   const data = base._contiguousData().slice();
   scatter(values._contiguousData(), { buffer: data, ...w });
-  const baseShape = base.shape;
   return record(
-    Tensor._fromData(data, baseShape),
+    Tensor._fromData(data, base.shape),
     'CopySlices',
     [base, values],
-    (g, _saved, [needBase, needValues]) => {
-      const gd = g._contiguousData();
-      let gBase: Tensor | null = null;
-      if (needBase) {
-        const kept = gd.slice();
-        scatter(new Float32Array(numelOf(w.shape)), { buffer: kept, ...w });
-        gBase = Tensor._fromData(kept, baseShape);
-      }
-      const gValues = needValues
-        ? Tensor._fromData(
-            gather({ buffer: gd, ...w }, new Float32Array(numelOf(w.shape))),
-            w.shape,
-          )
-        : null;
-      return [gBase, gValues];
-    },
+    (g, _saved, [needBase, needValues]) => [
+      needBase ? zeroWindow(g, w) : null,
+      needValues ? readWindow(g, w) : null,
+    ],
   );
 }

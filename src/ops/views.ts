@@ -198,11 +198,15 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   return record(viewOf(x, shape, strides), 'ExpandBackward0', [x], (g) => [g]);
 }
 
-/** Zeros of `shape` with `g` written into the window that `window` selects: backward of slicing ops. */
-function embed(g: Tensor, shape: Shape, window: (z: Tensor) => Tensor): Tensor {
+/**
+ * Zeros of `shape` with `g` written into the window that `window` selects: backward of slicing
+ * ops. Recorded (when the backward pass itself is, `createGraph`) as linear in g: its own
+ * gradient is the window of the incoming one.
+ */
+function embed(g: Tensor, shape: Shape, window: (z: Tensor) => Tensor, name: string): Tensor {
   const z = Tensor._fromData(new Float32Array(numelOf(shape)), shape);
   noGrad(() => scatter(g._contiguousData(), window(z)));
-  return z;
+  return record(z, name, [g], (gg) => [window(gg)]);
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
@@ -223,7 +227,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
     viewOf(x, shape, strides, x.offset + i * x.strides[d]),
     'SelectBackward0',
     [x],
-    (g) => [embed(g, inputShape, (z) => select(z, d, i))],
+    (g) => [embed(g, inputShape, (z) => select(z, d, i), 'SelectBackwardBackward0')],
   );
 }
 
@@ -257,7 +261,7 @@ export function slice(
     viewOf(x, shape, strides, x.offset + s * x.strides[d]),
     'SliceBackward0',
     [x],
-    (g) => [embed(g, inputShape, (z) => slice(z, d, s, e, step))],
+    (g) => [embed(g, inputShape, (z) => slice(z, d, s, e, step), 'SliceBackwardBackward0')],
   );
 }
 
