@@ -1,6 +1,6 @@
 // Generates the WebAssembly SIMD kernels as TypeScript modules holding their bytes:
 //   src/tensor/kernels/gemm-wasm.ts    a matrix-multiply micro-kernel with its own memory;
-//   src/tensor/kernels/stream-wasm.ts  one-pass kernels (clamp, scale, Σx², Σ|x|, max|x|) that
+//   src/tensor/kernels/stream-wasm.ts  one-pass kernels (clamp, scale, Σx, Σx², Σ|x|, max|x|) that
 //                                      import the memory of the tensor storage they work on.
 // The WAT is generated here (the GEMM's 4×8 register tile is repetitive), assembled with wabt, so
 // building torchlet needs no assembler.
@@ -139,6 +139,7 @@ const sumKernel = (name, term) => {
 const streamWat = [
   '(module',
   '  (import "env" "memory" (memory 1))',
+  ...sumKernel('sum', (x) => x),
   ...sumKernel('sumSquares', (x) => `(f64x2.mul ${x} ${x})`),
   ...sumKernel('sumAbs', (x) => `(f64x2.abs ${x})`),
   // max |x|, NaN if any element is NaN: pmax (one instruction; it skips a NaN operand) plus a

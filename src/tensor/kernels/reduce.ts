@@ -57,6 +57,8 @@ export const sumRow: RowReducer = (d, s, n) => {
   const end = s + n;
   let i = s;
   for (const head = s + (n & 3); i < head; i++) a0 += d[i];
+  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  if (simd) return simd.sum(d.byteOffset + 4 * i, end - i, a0);
   for (; i < end; i += 4) {
     a0 += d[i];
     a1 += d[i + 1];

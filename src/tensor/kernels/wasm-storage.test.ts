@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clampRange, clampSymmetric, scaleRange } from './inplace.js';
-import { maxAbs, sumAbs, sumSquares } from './reduce.js';
+import { maxAbs, sumAbs, sumRow, sumSquares } from './reduce.js';
 import {
   WASM_STORAGE_MIN_ELEMENTS,
   allocLasting,
@@ -125,10 +125,10 @@ describe('SIMD kernels equal the JavaScript kernels bit for bit', () => {
 
   // Reductions, without specials (the sums would be inf/NaN) and with them.
   for (const specialEvery of [1e9, 97]) {
-    it(`sumSquares, sumAbs and maxAbs${specialEvery === 97 ? ' with NaN/inf/subnormals' : ''}`, () => {
+    it(`sumRow, sumSquares, sumAbs and maxAbs${specialEvery === 97 ? ' with NaN/inf/subnormals' : ''}`, () => {
       for (const [start, count] of runs) {
         const [plain, lasting] = pair(start + 31, specialEvery);
-        for (const reduce of [sumSquares, sumAbs, maxAbs])
+        for (const reduce of [sumRow, sumSquares, sumAbs, maxAbs])
           expect(reduce(lasting, start, count)).toBe(reduce(plain, start, count));
       }
     });

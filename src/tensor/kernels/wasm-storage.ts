@@ -25,6 +25,7 @@ const PAGE_BYTES = 65536;
 
 /** The exports of stream-wasm.ts; addresses are byte offsets, counts are multiples of 4. */
 export interface StreamKernels {
+  sum(address: number, count: number, initial: number): number;
   sumSquares(address: number, count: number, initial: number): number;
   sumAbs(address: number, count: number, initial: number): number;
   maxAbs(address: number, count: number): number;
