@@ -6,7 +6,9 @@ export class Parameter extends Tensor {
     if (!(data instanceof Tensor))
       throw new TypeError(`Parameter: expected a Tensor, got ${describe(data)}`);
     super(data._storage, data.shape, data.strides, data.offset);
+    // Wrapping a view: the parameter shares its root's memory, not its history (a detached alias).
     this._base = data._base;
+    this._isAlias = data._base !== null;
     this.requiresGrad_(requiresGrad);
   }
 
