@@ -790,6 +790,11 @@ GRAPHS = [
 # Second order: backward(create_graph=True), then the leaves' gradients are reset and
 # sum over leaves of (grad * grad).sum() is differentiated again; `grads2` holds that gradient.
 DOUBLE_GRAPHS = [
+    ('prod of all elements', {'x': [1.5, 2.0, -0.5, 3.0]}, [['y', 'prod', ['x']]], 'y'),
+    ('prod over rows with zeros', {'x': [[1.0, 2.0, 0.0, 4.0], [3.0, -1.0, 2.0, 0.5], [0.0, 2.0, 0.0, 3.0]]},
+     [['y', 'prod', ['x', 1]], ['z', 'mul', ['y', 'y']]], 'z'),
+    ('prod over columns of a product', {'x': [[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]], 'w': [2.0, 3.0]},
+     [['y', 'mul', ['x', 'w']], ['p', 'prod', ['y', 0]]], 'p'),
     ('select of a cube', {'x': [1.0, 2.0, 3.0]},
      [['y', 'select', ['x', 0, 1]], ['z', 'pow', ['y', 3]]], 'z'),
     ('strided slice of a product', {'x': [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], 'w': [0.5, -1.0, 2.0]},

@@ -115,9 +115,21 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   );
 }
 
+/** `rows` (in x's row layout for `dims`) back in x's own dim order. */
+function fromRows(rows: Float32Array, x: Tensor, perm: number[]): Tensor {
+  const permuted = Tensor._fromData(
+    rows,
+    perm.map((d) => x.shape[d]),
+  );
+  return permuted.permute(perm.map((_, i) => perm.indexOf(i)));
+}
+
+/**
+ * others_i = product of the other elements of i's row (exact even when the row holds zeros), from
+ * prefix and suffix products. Recorded, so prod's gradient can be differentiated again.
+ */
 function productOfOthers(x: Tensor, dims: number[]): Tensor {
-  const layout = rowLayout(x, dims);
-  const { data, outer, inner, perm } = layout;
+  const { data, outer, inner, perm } = rowLayout(x, dims);
   const out = new Float32Array(data.length);
   for (let o = 0; o < outer; o++) {
     const s = o * inner;
@@ -132,12 +144,47 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
       suffix *= data[s + i];
     }
   }
-  const permuted = Tensor._fromData(
-    out,
-    perm.map((d) => x.shape[d]),
+  return record(
+    fromRows(out, x, perm),
+    'ProdBackwardBackward0',
+    [x],
+    (g, [sx]) => [othersBackward(sx!, g, dims)],
+    [x],
   );
-  const inverse = perm.map((_, i) => perm.indexOf(i));
-  return permuted.permute(inverse);
+}
+
+/**
+ * Gradient of Σ_i g_i · others_i with respect to x_j: Σ_{i≠j} g_i Π_{k∉{i,j}} x_k, in one pass each
+ * way: a_j sums the terms with i < j (a_{j+1} = a_j x_j + g_j prefix_j), b_j those with i > j.
+ * Third and higher derivatives of prod are not recorded.
+ */
+function othersBackward(x: Tensor, g: Tensor, dims: number[]): Tensor {
+  const { data, outer, inner, perm } = rowLayout(x, dims);
+  const gd = rowLayout(g, dims).data;
+  const out = new Float32Array(data.length);
+  const suffixes = new Float64Array(inner);
+  const bs = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const s = o * inner;
+    let suffix = 1;
+    for (let j = inner - 1; j >= 0; j--) {
+      suffixes[j] = suffix;
+      suffix *= data[s + j];
+    }
+    let b = 0;
+    for (let j = inner - 1; j >= 0; j--) {
+      bs[j] = b;
+      b = b * data[s + j] + gd[s + j] * suffixes[j];
+    }
+    let a = 0;
+    let prefix = 1;
+    for (let j = 0; j < inner; j++) {
+      out[s + j] = a * suffixes[j] + prefix * bs[j];
+      a = a * data[s + j] + gd[s + j] * prefix;
+      prefix *= data[s + j];
+    }
+  }
+  return fromRows(out, x, perm);
 }
 
 /** max/min over one dim: values and the index of the first extreme; the gradient goes to that index. */
