@@ -15,6 +15,7 @@ Where PyTorch 2.x behaves differently from 1.13 and torchlet follows 2.x, this s
 import json
 import math
 import os
+import random
 import sys
 
 import torch
@@ -832,8 +833,103 @@ def run_graph(name, leaves, steps, root, double=False):
     return case
 
 
+def random_program(rng, index):
+    """A random graph program over leaves x, w: [2, 3] and b: [3]: elementwise ops, views, and
+    in-place ops on non-leaves, views and (sometimes, to test the refusals) leaves."""
+    leaves = {
+        'x': [[rng.choice([-1.5, -0.5, 0.25, 1.0, 2.0]) for _ in range(3)] for _ in range(2)],
+        'w': [[rng.choice([-2.0, -0.75, 0.5, 1.25, 3.0]) for _ in range(3)] for _ in range(2)],
+        'b': [rng.choice([-1.0, 0.5, 1.5]) for _ in range(3)],
+    }
+    shapes = {'x': (2, 3), 'w': (2, 3), 'b': (3,)}
+    steps = []
+    last = None
+
+    def fresh(shape):
+        name = f'v{len(steps)}'
+        shapes[name] = shape
+        return name
+
+    def operand_for(shape):
+        same = [k for k, sh in shapes.items() if sh == shape]
+        if shape == (2, 3):
+            same += ['b']
+        return rng.choice(same + [rng.choice([0.5, -2.0, 3.0])])
+
+    for _ in range(rng.randint(3, 7)):
+        names = list(shapes)
+        kind = rng.random()
+        if kind < 0.3:
+            a = rng.choice(names)
+            op = rng.choice(['add', 'sub', 'mul'])
+            o = operand_for(shapes[a])
+            out_shape = (2, 3) if (shapes[a] == (2, 3) or (isinstance(o, str) and shapes[o] == (2, 3))) else shapes[a]
+            dest = fresh(out_shape)
+            steps.append([dest, op, [a, o]])
+        elif kind < 0.45:
+            a = rng.choice(names)
+            op = rng.choice(['tanh', 'sigmoid', 'relu', 'abs', 'neg'])
+            dest = fresh(shapes[a])
+            steps.append([dest, op, [a]])
+        elif kind < 0.65:
+            a = rng.choice([k for k in names if len(shapes[k]) == 2 or shapes[k][0] >= 3])
+            if len(shapes[a]) == 2:
+                view = rng.choice(['select', 'narrow', 't'])
+                if view == 'select':
+                    dest = fresh((3,))
+                    steps.append([dest, 'select', [a, 0, rng.randint(0, 1)]])
+                elif view == 'narrow':
+                    dest = fresh((2, 2))
+                    steps.append([dest, 'narrow', [a, 1, rng.randint(0, 1), 2]])
+                else:
+                    dest = fresh((3, 2))
+                    steps.append([dest, 't', [a]])
+            else:
+                dest = fresh((2,))
+                steps.append([dest, 'narrow', [a, 0, rng.randint(0, 1), 2]])
+        else:
+            made = [k for k in names if k not in ('x', 'w', 'b')]
+            a = rng.choice(made if made and rng.random() < 0.9 else names)
+            op = rng.choice(['add_', 'sub_', 'mul_', 'div_', 'clamp_', 'fill_', 'copy_', 'relu_'])
+            if op in ('add_', 'sub_', 'mul_'):
+                o = operand_for(shapes[a])
+                if isinstance(o, str) and shapes[o] == (2, 3) and shapes[a] != (2, 3):
+                    o = 2.0
+                steps.append([None, op, [a, o]])
+            elif op == 'div_':
+                steps.append([None, op, [a, rng.choice([2.0, -4.0])]])
+            elif op == 'clamp_':
+                steps.append([None, op, [a, -0.5, 1.0]])
+            elif op == 'fill_':
+                steps.append([None, op, [a, 0.75]])
+            elif op == 'copy_':
+                same = [k for k, sh in shapes.items() if sh == shapes[a] and k != a]
+                if not same:
+                    continue
+                steps.append([None, op, [a, rng.choice(same)]])
+            else:
+                steps.append([None, op, [a]])
+            continue
+        last = steps[-1][0]
+    root = last or 'x'
+    return (f'random program {index}', leaves, steps, root)
+
+
 def graph_fixtures():
     cases = [run_graph(*g) for g in GRAPHS] + [run_graph(*g, double=True) for g in DOUBLE_GRAPHS]
+    # Random programs (seeded, so the file is reproducible) to cover combinations not listed above:
+    # 120 that PyTorch runs and 30 that it refuses.
+    rng = random.Random(2024)
+    ok, refused, i = 0, 0, 0
+    while ok < 120 or refused < 30:
+        case = run_graph(*random_program(rng, i))
+        i += 1
+        if 'error' in case and refused < 30:
+            refused += 1
+            cases.append(case)
+        elif 'error' not in case and ok < 120:
+            ok += 1
+            cases.append(case)
     write('graphs.json', {'cases': cases})
 
 
