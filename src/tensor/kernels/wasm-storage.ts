@@ -89,8 +89,13 @@ export function streamKernelsFor(d: Float32Array): StreamKernels | undefined {
     const memory = memories.get(buffer);
     const module = memory && compiled();
     if (!memory || !module) return undefined;
-    kernels = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as StreamKernels;
+    try {
+      kernels = new WebAssembly.Instance(module, { env: { memory } })
+        .exports as unknown as StreamKernels;
+    } catch {
+      memories.delete(buffer); // cannot bind: the JavaScript kernels handle this storage
+      return undefined;
+    }
     instances.set(buffer, kernels);
   }
   return kernels;
