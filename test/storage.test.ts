@@ -45,6 +45,7 @@ describe('lasting storage', () => {
       torch.rand(n),
       torch.tensor(new Float32Array(n)),
       torch.arange(n),
+      torch.randperm(n),
     ])
       expect(inWasm(t)).toBe(true);
     expect(inWasm(torch.zeros(n - 1))).toBe(false);

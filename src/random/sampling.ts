@@ -174,7 +174,8 @@ export function randperm(n: number, options: RandomCreationOptions = {}): Tensor
   if (!Number.isInteger(n) || n < 0)
     throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   return sample([[n], options], 'randperm', (len, g) => {
-    const out = allocLasting(len).map((_, i) => i);
+    const out = allocLasting(len);
+    for (let i = 0; i < len; i++) out[i] = i; // (map() would return a new, plain array)
     for (let i = 0; i < len - 1; i++) {
       const z = g.nextUint32() % (len - i);
       const tmp = out[i];
