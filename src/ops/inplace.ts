@@ -11,7 +11,7 @@ import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import * as E from './elementwise.js';
 import { clampRange, scaleRange } from '../tensor/kernels/inplace.js';
-import { asStrided, copySlices, windowOf } from './view-history.js';
+import { asStrided, copySlices, viewNode, windowOf } from './view-history.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 
@@ -100,8 +100,7 @@ function applyThroughView<T extends Tensor>(
   writeInto(self, result._contiguousData());
   if (newBase.gradFn) {
     base._setHistory(newBase.gradFn);
-    const node = asStrided(base, w).gradFn;
-    if (node) self._setHistory(node);
+    self._setHistory(viewNode(base, w));
   }
   return self;
 }

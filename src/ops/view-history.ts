@@ -50,11 +50,17 @@ function readWindow(t: Tensor, w: Window): Tensor {
 }
 
 function zeroWindow(t: Tensor, w: Window): Tensor {
-  const data = t._contiguousData().slice();
-  scatter(new Float32Array(numelOf(w.shape)), { buffer: data, ...w });
+  const data = replaceWindow(t, new Float32Array(numelOf(w.shape)), w);
   return record(Tensor._fromData(data, t.shape), 'CopySlicesBackwardBackward1', [t], (gg) => [
     zeroWindow(gg, w),
   ]);
+}
+
+/** A row-major copy of `t` with the window's elements replaced by `values`. */
+function replaceWindow(t: Tensor, values: Float32Array, w: Window): Float32Array {
+  const data = t._contiguousData().slice();
+  scatter(values, { buffer: data, ...w });
+  return data;
 }
 
 const asStridedBackward = (baseShape: Shape, w: Window) => (g: Tensor) => [
@@ -76,10 +82,8 @@ export function viewNode(base: Tensor, w: Window): Node {
 
 /** `base` with the window's elements replaced by `values`: the base's history after the write. */
 export function copySlices(base: Tensor, values: Tensor, w: Window): Tensor {
-  const data = base._contiguousData().slice();
-  scatter(values._contiguousData(), { buffer: data, ...w });
   return record(
-    Tensor._fromData(data, base.shape),
+    Tensor._fromData(replaceWindow(base, values._contiguousData(), w), base.shape),
     'CopySlices',
     [base, values],
     (g, _saved, [needBase, needValues]) => [
