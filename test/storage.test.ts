@@ -7,7 +7,7 @@ import * as torch from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { WASM_STORAGE_MIN_ELEMENTS, streamKernelsFor } from '../src/tensor/kernels/wasm-storage.js';
 
-const inWasm = (t: Tensor) => streamKernelsFor(t.buffer) !== undefined;
+const inWasm = (t: Tensor) => streamKernelsFor(t.buffer, t.numel()) !== undefined;
 const shapes = [[512, 300], [WASM_STORAGE_MIN_ELEMENTS + 1], [7, 3]];
 const bits = (t: Tensor) => Array.from(new Int32Array(t.toFloat32Array().buffer));
 

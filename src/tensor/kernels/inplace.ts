@@ -2,7 +2,7 @@
  * In-place loops over float32 memory, unrolled for V8. Used by clipping, SGD and the `_` ops.
  * Contiguous runs of storage in WebAssembly memory go to the SIMD kernels (same results).
  */
-import { STREAM_MIN_COUNT, streamKernelsFor } from './wasm-storage.js';
+import { streamKernelsFor } from './wasm-storage.js';
 
 /** d[start + k·stride] *= c for k in [0, count). */
 export function scaleRange(
@@ -20,7 +20,7 @@ export function scaleRange(
   const end = start + count;
   let i = start;
   for (const head = start + (count & 3); i < head; i++) d[i] *= c;
-  const simd = count >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = streamKernelsFor(d, count);
   if (simd) return simd.scale(d.byteOffset + 4 * i, end - i, c);
   for (; i < end; i += 4) {
     d[i] *= c;
@@ -42,7 +42,7 @@ export function clampRange(
   hi: number,
   stride = 1,
 ): void {
-  const simd = stride === 1 && count >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = stride === 1 ? streamKernelsFor(d, count) : undefined;
   const head = simd ? count & 3 : count;
   for (let k = 0, i = start; k < head; k++, i += stride) {
     const v = d[i];
@@ -68,7 +68,7 @@ export function clampSymmetric(
   c: number,
   stride = 1,
 ): void {
-  const simd = stride === 1 && count >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = stride === 1 ? streamKernelsFor(d, count) : undefined;
   if (simd) return clampRange(d, start, count, -c, c);
   f32[0] = c;
   const limit = i32[0];

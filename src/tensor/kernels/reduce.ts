@@ -2,7 +2,7 @@
 
 import { numelOf } from '../shape.js';
 import { gather, isContiguousLayout, type View } from './strided.js';
-import { STREAM_MIN_COUNT, streamKernelsFor } from './wasm-storage.js';
+import { streamKernelsFor } from './wasm-storage.js';
 
 /**
  * The elements of `view` laid out as `outer` rows of `inner` consecutive reduced elements
@@ -57,7 +57,7 @@ export const sumRow: RowReducer = (d, s, n) => {
   const end = s + n;
   let i = s;
   for (const head = s + (n & 3); i < head; i++) a0 += d[i];
-  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = streamKernelsFor(d, n);
   if (simd) return simd.sum(d.byteOffset + 4 * i, end - i, a0);
   for (; i < end; i += 4) {
     a0 += d[i];
@@ -77,7 +77,7 @@ export function sumSquares(d: Float32Array, s: number, n: number): number {
   const end = s + n;
   let i = s;
   for (const head = s + (n & 3); i < head; i++) a0 += d[i] * d[i];
-  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = streamKernelsFor(d, n);
   if (simd) return simd.sumSquares(d.byteOffset + 4 * i, end - i, a0);
   for (; i < end; i += 4) {
     const x0 = d[i];
@@ -101,7 +101,7 @@ export function sumAbs(d: Float32Array, s: number, n: number): number {
   const end = s + n;
   let i = s;
   for (const head = s + (n & 3); i < head; i++) a0 += Math.abs(d[i]);
-  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = streamKernelsFor(d, n);
   if (simd) return simd.sumAbs(d.byteOffset + 4 * i, end - i, a0);
   for (; i < end; i += 4) {
     a0 += Math.abs(d[i]);
@@ -119,7 +119,7 @@ export function maxAbs(d: Float32Array, s: number, n: number): number {
   let nan = 0;
   const end = s + n;
   let i = s;
-  const simd = n >= STREAM_MIN_COUNT ? streamKernelsFor(d) : undefined;
+  const simd = streamKernelsFor(d, n);
   if (simd) {
     for (const head = s + (n & 3); i < head; i++) {
       const x = Math.abs(d[i]);

@@ -30,8 +30,8 @@ function sample(seed: number, specialEvery: number): Float32Array {
 function pair(seed: number, specialEvery = 97): [Float32Array, Float32Array] {
   const plain = sample(seed, specialEvery);
   const lasting = copyLasting(plain);
-  expect(streamKernelsFor(lasting)).toBeDefined();
-  expect(streamKernelsFor(plain)).toBeUndefined();
+  expect(streamKernelsFor(lasting, lasting.length)).toBeDefined();
+  expect(streamKernelsFor(plain, plain.length)).toBeUndefined();
   return [plain, lasting];
 }
 
@@ -59,9 +59,9 @@ describe('lasting storage', () => {
     const big = allocLasting(WASM_STORAGE_MIN_ELEMENTS);
     expect(big.length).toBe(WASM_STORAGE_MIN_ELEMENTS);
     expect(big.every((v) => v === 0)).toBe(true);
-    expect(streamKernelsFor(big)).toBeDefined();
-    expect(streamKernelsFor(allocLasting(WASM_STORAGE_MIN_ELEMENTS - 1))).toBeUndefined();
-    expect(streamKernelsFor(new Float32Array(N))).toBeUndefined();
+    expect(streamKernelsFor(big, big.length)).toBeDefined();
+    expect(streamKernelsFor(allocLasting(WASM_STORAGE_MIN_ELEMENTS - 1), N)).toBeUndefined();
+    expect(streamKernelsFor(new Float32Array(N), N)).toBeUndefined();
   });
 
   it('copies values of any typed array', () => {
@@ -175,10 +175,10 @@ describe('when the engine refuses another WebAssembly memory', () => {
       Object.defineProperty(WebAssembly, 'Memory', { value: original, configurable: true });
     }
     expect(d.length).toBe(N);
-    expect(streamKernelsFor(d)).toBeUndefined();
+    expect(streamKernelsFor(d, d.length)).toBeUndefined();
     d.fill(-2);
     clampSymmetric(d, 0, N, 1);
     expect([d[0], d[N - 1]]).toEqual([-1, -1]);
-    expect(streamKernelsFor(allocLasting(N))).toBeUndefined();
+    expect(streamKernelsFor(allocLasting(N), N)).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ import { STREAM_WASM_BASE64 } from './stream-wasm.js';
 export const WASM_STORAGE_MIN_ELEMENTS = 1 << 17;
 
 /** Runs shorter than this stay in the JavaScript kernels: a WebAssembly call is not free. */
-export const STREAM_MIN_COUNT = 64;
+const STREAM_MIN_COUNT = 64;
 
 const PAGE_BYTES = 65536;
 
@@ -81,8 +81,12 @@ export function copyLasting(values: ArrayLike<number>): Float32Array {
   return out;
 }
 
-/** The SIMD kernels bound to d's memory, or undefined when d is a plain array. */
-export function streamKernelsFor(d: Float32Array): StreamKernels | undefined {
+/**
+ * The SIMD kernels bound to d's memory for a run of `count` elements, or undefined when d is a
+ * plain array or the run is too short to be worth a WebAssembly call.
+ */
+export function streamKernelsFor(d: Float32Array, count: number): StreamKernels | undefined {
+  if (count < STREAM_MIN_COUNT) return undefined;
   const buffer = d.buffer as ArrayBuffer;
   let kernels = instances.get(buffer);
   if (kernels === undefined) {
