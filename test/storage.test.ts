@@ -44,6 +44,7 @@ describe('lasting storage', () => {
       torch.randn(n),
       torch.rand(n),
       torch.tensor(new Float32Array(n)),
+      torch.tensor(torch.zeros(n).t()),
       torch.arange(n),
       torch.randperm(n),
     ])

@@ -1,6 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
-import { gather } from '../tensor/kernels/strided.js';
-import { allocLasting } from '../tensor/kernels/wasm-storage.js';
+import { gatherLasting } from '../tensor/kernels/wasm-storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
 import { enableGrad, noGrad } from './grad-mode.js';
@@ -64,7 +63,7 @@ function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean): void {
 
 /** A gradient's own copy in lasting storage: clipping and optimizers make passes over it. */
 function lastingCopy(grad: Tensor): Tensor {
-  return Tensor._fromData(gather(grad, allocLasting(grad.numel())), grad.shape);
+  return Tensor._fromData(gatherLasting(grad), grad.shape);
 }
 
 function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {

@@ -2,7 +2,7 @@
 import { Tensor, assertTensor, describe, type NestedArray } from './tensor.js';
 import { formatShape, numelOf, checkShape } from './shape.js';
 import { creationArgs, type CreationOptions, type SizeArgs } from './creation-args.js';
-import { allocLasting, copyLasting } from './kernels/wasm-storage.js';
+import { allocLasting, copyLasting, gatherLasting } from './kernels/wasm-storage.js';
 
 export type { CreationOptions, SizeArgs };
 
@@ -66,7 +66,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   let values: Float32Array;
   let shape: number[];
   if (data instanceof Tensor) {
-    values = data.toFloat32Array();
+    values = gatherLasting(data);
     shape = [...data.shape];
   } else if (typeof data === 'number' || typeof data === 'boolean') {
     values = Float32Array.of(Number(data));

@@ -14,6 +14,8 @@
  */
 import { decodeBase64 } from './base64.js';
 import { STREAM_WASM_BASE64 } from './stream-wasm.js';
+import { gather, type View } from './strided.js';
+import { numelOf } from '../shape.js';
 
 /** Storages of at least this many elements (512 KiB) get their own WebAssembly memory. */
 export const WASM_STORAGE_MIN_ELEMENTS = 1 << 17;
@@ -79,6 +81,11 @@ export function copyLasting(values: ArrayLike<number>): Float32Array {
   const out = allocLasting(values.length);
   out.set(values);
   return out;
+}
+
+/** A strided view's elements, row-major, in storage from allocLasting. */
+export function gatherLasting(view: View): Float32Array {
+  return gather(view, allocLasting(numelOf(view.shape)));
 }
 
 /**
