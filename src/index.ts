@@ -39,3 +39,20 @@ export type { ClipGradNormOptions, TensorOrTensors } from './utils/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
+
+// ==== exports: hardening ====
+// ==== end hardening ====
+// ==== exports: ops-math ====
+// ==== end ops-math ====
+// ==== exports: ops-shape-index ====
+// ==== end ops-shape-index ====
+// ==== exports: nn-functional ====
+// ==== end nn-functional ====
+// ==== exports: activations-losses ====
+// ==== end activations-losses ====
+// ==== exports: clipping ====
+// ==== end clipping ====
+// ==== exports: data-checkpoints ====
+// ==== end data-checkpoints ====
+// ==== exports: kernels ====
+// ==== end kernels ====

@@ -55,7 +55,7 @@ describe('tensor()', () => {
       'tensor: expected sequence of length 2 at dim 1 (got 1)',
     );
     expect(() => torch.tensor([[1, 'a']] as unknown as number[][])).toThrow(
-      'expected a number at index [0, 1], got string',
+      "expected a number at index [0, 1], got the string 'a'",
     );
     expect(() => torch.tensor(new Float32Array(5), { shape: [2, 3] })).toThrow(
       /shape \[2, 3\] is invalid for data of 5 elements/,

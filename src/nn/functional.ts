@@ -148,3 +148,8 @@ export function l1Loss(
   const loss = abs(sub(input, target));
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
 }
+
+// ==== exports: nn-functional ====
+// ==== end nn-functional ====
+// ==== exports: activations-losses ====
+// ==== end activations-losses ====

@@ -6,3 +6,10 @@ export { Linear, ReLU, Tanh, Sigmoid, Identity, Sequential, MSELoss, L1Loss } fr
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from '../utils/index.js';
+
+// ==== exports: nn-functional ====
+// ==== end nn-functional ====
+// ==== exports: activations-losses ====
+// ==== end activations-losses ====
+// ==== exports: recurrent ====
+// ==== end recurrent ====

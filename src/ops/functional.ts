@@ -54,3 +54,8 @@ export {
 } from './views.js';
 export { stack, cat } from './join.js';
 export { max, min, allclose, equal } from './compare.js';
+
+// ==== exports: ops-math ====
+// ==== end ops-math ====
+// ==== exports: ops-shape-index ====
+// ==== end ops-shape-index ====

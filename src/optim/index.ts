@@ -9,3 +9,6 @@ export type {
 } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
+
+// ==== exports: optim ====
+// ==== end optim ====

@@ -603,6 +603,24 @@ export class Tensor implements View {
   normal_(mean = 0, std = 1, options?: RandomOptions): this {
     return normalInPlace(this, mean, std, options);
   }
+
+  // ==== methods: ops-math ====
+  // ==== end ops-math ====
+
+  // ==== methods: ops-shape-index ====
+  // ==== end ops-shape-index ====
+
+  // ==== methods: nn-functional ====
+  // ==== end nn-functional ====
+
+  // ==== methods: activations-losses ====
+  // ==== end activations-losses ====
+
+  // ==== methods: hardening ====
+  // ==== end hardening ====
+
+  // ==== methods: clipping ====
+  // ==== end clipping ====
 }
 
 function flattenArgs(args: ReadonlyArray<number | readonly number[]>): number[] {
@@ -624,6 +642,9 @@ export function describe(value: unknown): string {
   if (value instanceof Tensor) return `Tensor of shape ${formatShape(value.shape)}`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'string') return `the string '${value}'`;
+  if (typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;
+  if (value === undefined) return 'undefined';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   return typeof value;
 }

@@ -10,3 +10,8 @@ export {
 export type { ClipGradNormOptions } from './clip-grad.js';
 export { parametersToVector, vectorToParameters } from './convert-parameters.js';
 export type { TensorOrTensors } from './params.js';
+
+// ==== exports: clipping ====
+// ==== end clipping ====
+// ==== exports: data-checkpoints ====
+// ==== end data-checkpoints ====
