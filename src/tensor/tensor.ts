@@ -643,7 +643,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'string') return `the string '${value}'`;
-  if (typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;
+  if (typeof value === 'boolean' || typeof value === 'bigint')
+    return `the ${typeof value} ${String(value)}`;
   if (value === undefined) return 'undefined';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   return typeof value;
