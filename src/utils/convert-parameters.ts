@@ -1,7 +1,7 @@
 /** `parameters_to_vector` / `vector_to_parameters`. */
 import { Tensor, describe } from '../tensor/tensor.js';
 import { cat } from '../ops/join.js';
-import { tensorList, type TensorOrTensors } from './params.js';
+import { tensorList, type TensorOrTensors } from './clip/params.js';
 
 /** One differentiable 1-D tensor holding every parameter, flattened, in order. */
 export function parametersToVector(parameters: TensorOrTensors): Tensor {

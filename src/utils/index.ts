@@ -6,10 +6,10 @@ export {
   getTotalNorm,
   clipGradsWithNorm_,
   clipCoefficient,
-} from './clip-grad.js';
-export type { ClipGradNormOptions } from './clip-grad.js';
+} from './clip/index.js';
+export type { ClipGradNormOptions } from './clip/index.js';
 export { parametersToVector, vectorToParameters } from './convert-parameters.js';
-export type { TensorOrTensors } from './params.js';
+export type { TensorOrTensors } from './clip/params.js';
 
 // ==== exports: clipping ====
 // ==== end clipping ====

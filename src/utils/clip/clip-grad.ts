@@ -4,12 +4,12 @@
  * clamped to at most 1 and multiplied into every gradient in place, always.
  * Each pass is one loop over each gradient's memory; nothing is allocated per element.
  */
-import { Tensor, describe } from '../tensor/tensor.js';
-import { formatOrder, norm } from '../ops/reduce.js';
-import { noGrad } from '../autograd/grad-mode.js';
-import { normRow } from '../tensor/kernels/reduce.js';
-import { forEachRow, isContiguousLayout } from '../tensor/kernels/strided.js';
-import { clampRange, clampSymmetric, scaleRange } from '../tensor/kernels/inplace.js';
+import { Tensor, describe } from '../../tensor/tensor.js';
+import { formatOrder, norm } from '../../ops/reduce.js';
+import { noGrad } from '../../autograd/grad-mode.js';
+import { normRow } from '../../tensor/kernels/reduce.js';
+import { forEachRow, isContiguousLayout } from '../../tensor/kernels/strided.js';
+import { clampRange, clampSymmetric, scaleRange } from '../../tensor/kernels/inplace.js';
 import { gradsOf, tensorList, type TensorOrTensors } from './params.js';
 
 export interface ClipGradNormOptions {

@@ -1,4 +1,4 @@
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor, describe } from '../../tensor/tensor.js';
 
 /** A tensor, or any iterable of tensors (arrays, generators, `module.parameters()`). */
 export type TensorOrTensors = Tensor | Iterable<Tensor>;
