@@ -14,4 +14,5 @@ export type { TensorOrTensors } from './clip/params.js';
 // ==== exports: clipping ====
 // ==== end clipping ====
 // ==== exports: data-checkpoints ====
+export * as data from './data/index.js';
 // ==== end data-checkpoints ====

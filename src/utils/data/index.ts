@@ -1,0 +1,8 @@
+/** `torch.utils.data`: datasets, samplers and the DataLoader. */
+export { TensorDataset } from './dataset.js';
+export type { Dataset, DatasetLike } from './dataset.js';
+export { DataLoader } from './dataloader.js';
+export type { DataLoaderOptions, Batch } from './dataloader.js';
+export { SequentialSampler, RandomSampler } from './samplers.js';
+export { defaultCollate } from './collate.js';
+export type { Collated } from './collate.js';
