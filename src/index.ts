@@ -53,6 +53,8 @@ export * as utils from './utils/index.js';
 // ==== exports: clipping ====
 // ==== end clipping ====
 // ==== exports: data-checkpoints ====
+export { load, save, safetensors } from './serialization/index.js';
+export type { LoadedValue, SaveableValue } from './serialization/index.js';
 // ==== end data-checkpoints ====
 // ==== exports: kernels ====
 // ==== end kernels ====
