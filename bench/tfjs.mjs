@@ -2,7 +2,7 @@
 // are immutable, so clipping returns new gradients (and the old ones are disposed).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { BIG_LINEAR, CLIP_SHAPES, MLP, fill, matmulSize, numel } from './workloads.mjs';
+import { BIG_LINEAR, CLIP_SHAPES, M, MLP, fill, matmulSize, numel } from './workloads.mjs';
 
 /** PyTorch's clip_grad_norm_ in tfjs ops: returns the total and the scaled gradients. */
 function clipByTotalNorm(grads, maxNorm, p) {
@@ -120,7 +120,41 @@ export function makePeer(backend) {
         const y = track(tf.tensor2d(fill(batch * outF, 10), [batch, outF]));
         return { fn: trainingStep([w, b], forward, x, y, BIG_LINEAR.lr, BIG_LINEAR.maxNorm) };
       }
-      return null;
+      return prepareElementwise(workload, track);
     },
   };
+}
+
+/** Forward-only elementwise workloads (tfjs ops run synchronously on both backends). */
+function prepareElementwise(workload, track) {
+  const run = (f) => ({ fn: () => tf.dispose(f()) });
+  const vec = (n, seed) => track(tf.tensor1d(fill(n, seed)));
+  switch (workload) {
+    case 'add 1M forward': {
+      const [a, b] = [vec(M, 1), vec(M, 2)];
+      return run(() => tf.add(a, b));
+    }
+    case 'mul 1M forward': {
+      const [a, b] = [vec(M, 1), vec(M, 2)];
+      return run(() => tf.mul(a, b));
+    }
+    case 'add 10M forward': {
+      const [a, b] = [vec(10 * M, 1), vec(10 * M, 2)];
+      return run(() => tf.add(a, b));
+    }
+    case 'exp 1M': {
+      const a = vec(M, 1);
+      return run(() => tf.exp(a));
+    }
+    case 'tanh 1M': {
+      const a = vec(M, 1);
+      return run(() => tf.tanh(a));
+    }
+    case 'sum over dim 0 of [1024,1024]': {
+      const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
+      return run(() => tf.sum(a, 0));
+    }
+    default:
+      return null;
+  }
 }

@@ -1,6 +1,6 @@
 // torchlet on the shared workloads, from the built package (dist/).
 import * as torch from '../dist/index.js';
-import { BIG_LINEAR, CLIP_SHAPES, MLP, fill, matmulSize, numel } from './workloads.mjs';
+import { BIG_LINEAR, CLIP_SHAPES, M, MLP, fill, matmulSize, numel } from './workloads.mjs';
 
 export const name = 'torchlet';
 
@@ -67,6 +67,69 @@ export function prepare(workload) {
         shape: [BIG_LINEAR.batch, BIG_LINEAR.outF],
       });
       return { fn: trainingStep(lin, opt, x, y, BIG_LINEAR.maxNorm) };
+    }
+    default:
+      return prepareElementwise(workload);
+  }
+}
+
+const leaf = (n, seed, shape = [n]) => torch.tensor(fill(n, seed), { shape, requiresGrad: true });
+
+/** f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. */
+function forwardBackward(inputs, f, shape) {
+  const g = torch.tensor(fill(numel(shape), 99), { shape });
+  return () => {
+    for (const x of inputs) x.grad = null;
+    f(...inputs).backward(g);
+  };
+}
+
+function prepareElementwise(workload) {
+  const a = () => torch.tensor(fill(M, 1));
+  const b = () => torch.tensor(fill(M, 2));
+  switch (workload) {
+    case 'add 1M forward': {
+      const [x, y] = [a(), b()];
+      return { fn: () => x.add(y) };
+    }
+    case 'mul 1M forward': {
+      const [x, y] = [a(), b()];
+      return { fn: () => x.mul(y) };
+    }
+    case 'add 10M forward': {
+      const x = torch.tensor(fill(10 * M, 1));
+      const y = torch.tensor(fill(10 * M, 2));
+      return { fn: () => x.add(y) };
+    }
+    case 'add 1M forward+backward':
+      return { fn: forwardBackward([leaf(M, 1), leaf(M, 2)], (x, y) => x.add(y), [M]) };
+    case 'relu 1M forward+backward':
+      return { fn: forwardBackward([leaf(M, 1)], (x) => x.relu(), [M]) };
+    case 'broadcast add [1024,1024]+[1024] forward+backward':
+      return {
+        fn: forwardBackward(
+          [leaf(M, 1, [1024, 1024]), leaf(1024, 2)],
+          (x, y) => x.add(y),
+          [1024, 1024],
+        ),
+      };
+    case 'exp 1M': {
+      const x = a();
+      return { fn: () => x.exp() };
+    }
+    case 'tanh 1M': {
+      const x = a();
+      return { fn: () => x.tanh() };
+    }
+    case 'sum over dim 0 of [1024,1024]': {
+      const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
+      return { fn: () => x.sum(0) };
+    }
+    case 'SGD momentum step, 1e6 parameters': {
+      const p = torch.tensor(fill(1e6, 1), { requiresGrad: true });
+      p.grad = torch.tensor(fill(1e6, 2));
+      const opt = new torch.optim.SGD([p], { lr: 0.01, momentum: 0.9 });
+      return { fn: () => opt.step() };
     }
     default:
       return null;

@@ -8,7 +8,7 @@ export const CLIP_SHAPES = [
   ...Array(10).fill([1000]),
 ];
 
-export const MATMUL_SIZES = [64, 256, 1024];
+export const MATMUL_SIZES = [64, 128, 256, 512, 1024];
 
 /** MLP 16→64→64→50 (tanh), batch 32, MSE, SGD; and one Linear(1024, 1024), batch 64. */
 export const MLP = { layers: [16, 64, 64, 50], batch: 32, lr: 0.01, maxNorm: 1.0 };
@@ -44,6 +44,25 @@ export function time(fn, { warmup = 3, runs = 15 } = {}) {
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Elementwise work, reductions over a dim and the optimizer update (1M = 2^20 elements; data from
+ * fill, so random signs). "+backward" runs backward with a fixed upstream gradient into leaves
+ * whose .grad was cleared (as zeroGrad does), so the engine stores each first gradient.
+ */
+export const M = 1 << 20;
+export const ELEMENTWISE = [
+  'add 1M forward',
+  'mul 1M forward',
+  'add 1M forward+backward',
+  'relu 1M forward+backward',
+  'broadcast add [1024,1024]+[1024] forward+backward',
+  'exp 1M',
+  'tanh 1M',
+  'sum over dim 0 of [1024,1024]',
+  'SGD momentum step, 1e6 parameters',
+  'add 10M forward',
+];
+
 /** Workload names, in table order; each peer's prepare(name) returns { fn, dispose? } or null. */
 export const WORKLOADS = [
   'clipGradNorm_ (norm 2)',
@@ -52,6 +71,7 @@ export const WORKLOADS = [
   ...MATMUL_SIZES.map((n) => `matmul ${n}²`),
   'MLP training step',
   'Linear(1024, 1024) training step',
+  ...ELEMENTWISE,
 ];
 
 export const matmulSize = (name) => (name.startsWith('matmul ') ? Number(name.slice(7, -1)) : null);

@@ -1,5 +1,5 @@
 /**
- * Lasting tensors (created data, leaves' gradients) get WebAssembly storage when large, and
+ * Wasm-backed tensors (created data, leaves' gradients) get WebAssembly storage when large, and
  * everything computed on them equals what the same computation gives on plain storage.
  */
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ function plainTwins(params: Tensor[]): Tensor[] {
   });
 }
 
-describe('lasting storage', () => {
+describe('wasm-backed storage', () => {
   it('holds large created tensors and large leaf gradients; small ones and op outputs stay plain', () => {
     const n = WASM_STORAGE_MIN_ELEMENTS;
     for (const t of [

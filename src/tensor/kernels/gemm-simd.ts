@@ -5,9 +5,9 @@
  * result is copied out. Returns false when WebAssembly SIMD is not available; callers then use the
  * JavaScript kernels.
  */
-import { GEMM_TILE_COLS, GEMM_TILE_ROWS, GEMM_WASM_BASE64 } from './gemm-wasm.js';
+import { GEMM_TILE_COLS, GEMM_TILE_ROWS } from './generated/gemm-wasm.js';
 import type { Mat } from './matmul.js';
-import { decodeBase64 } from './base64.js';
+import { GEMM_K_BLOCK, GEMM_SCRATCH_MAX_BYTES, gemmKernelModule } from './simd.js';
 
 interface Kernel {
   memory: WebAssembly.Memory;
@@ -27,11 +27,9 @@ let kernel: Kernel | null | undefined;
 function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
   try {
-    const bytes = decodeBase64(GEMM_WASM_BASE64);
-    const instance = new WebAssembly.Instance(
-      new WebAssembly.Module(bytes.buffer as ArrayBuffer),
-      {},
-    );
+    const module = gemmKernelModule();
+    if (module === null) return (kernel = null);
+    const instance = new WebAssembly.Instance(module, {});
     const exports = instance.exports as unknown as Kernel;
     kernel = { memory: exports.memory, gemm: exports.gemm };
   } catch {
@@ -40,16 +38,18 @@ function load(): Kernel | null {
   return kernel;
 }
 
+/** Whether the GEMM micro-kernel runs here. */
 export function simdAvailable(): boolean {
   return load() !== null;
 }
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
-/** Depth of one k-block. */
-const K_BLOCK = 256;
-
-/** out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]; false if SIMD is unavailable. */
+/**
+ * out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]; false if SIMD is unavailable (or a
+ * B panel alone exceeds `scratchMaxBytes`, default GEMM_SCRATCH_MAX_BYTES). Results do not depend
+ * on the scratch size: row blocks change which rows are computed together, not any sum.
+ */
 export function gemmSimd(
   a: Mat,
   b: Mat,
@@ -58,51 +58,61 @@ export function gemmSimd(
   n: number,
   out: Float32Array,
   outOffset: number,
+  scratchMaxBytes = GEMM_SCRATCH_MAX_BYTES,
 ): boolean {
   const kern = load();
   if (kern === null) return false;
   const R = GEMM_TILE_ROWS;
   const C = GEMM_TILE_COLS;
-  const mp = roundUp(m, R);
   const np = roundUp(n, C);
   // k is cut into blocks so one B panel (KC x 8 floats) and one A panel stay in L1 cache.
-  const kc = Math.min(K_BLOCK, k);
-  const aLen = mp * kc;
+  const kc = Math.min(GEMM_K_BLOCK, k);
   const bLen = kc * np;
+  // Rows of C are computed in blocks that keep the scratch (A panel, B panel, C block) within
+  // GEMM_SCRATCH_MAX_BYTES: any product size works, and all addresses stay far below 2^32.
+  const perRow = kc + np;
+  const fit = Math.floor((scratchMaxBytes / 4 - bLen) / perRow);
+  if (fit < R) return false; // B panel alone too large: the JavaScript kernels take this product
+  const rowBlock = Math.min(roundUp(m, R), fit - (fit % R));
+  const aLen = rowBlock * kc;
   const cStart = aLen + bLen;
-  const bytes = (cStart + mp * np) * 4;
+  const floats = cStart + rowBlock * np;
   const have = kern.memory.buffer.byteLength;
-  if (bytes > have) kern.memory.grow(Math.ceil((bytes - have) / 65536));
-  const mem = new Float32Array(kern.memory.buffer, 0, cStart + mp * np);
-  for (let k0 = 0; k0 < k; k0 += kc) {
-    const depth = Math.min(kc, k - k0);
-    packPanels(
-      mem,
-      0,
-      a.buffer,
-      a.offset + k0 * a.colStride,
-      a.rowStride,
-      a.colStride,
-      m,
-      depth,
-      R,
-    );
-    // B's columns are packed like A's rows: B(p, c) is the transpose's (c, p).
-    packPanels(
-      mem,
-      aLen,
-      b.buffer,
-      b.offset + k0 * b.rowStride,
-      b.colStride,
-      b.rowStride,
-      n,
-      depth,
-      C,
-    );
-    kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1);
+  if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
+  const mem = new Float32Array(kern.memory.buffer, 0, floats);
+  for (let i0 = 0; i0 < m; i0 += rowBlock) {
+    const rows = Math.min(rowBlock, m - i0);
+    const mp = roundUp(rows, R);
+    for (let k0 = 0; k0 < k; k0 += kc) {
+      const depth = Math.min(kc, k - k0);
+      packPanels(
+        mem,
+        0,
+        a.buffer,
+        a.offset + i0 * a.rowStride + k0 * a.colStride,
+        a.rowStride,
+        a.colStride,
+        rows,
+        depth,
+        R,
+      );
+      // B's columns are packed like A's rows: B(p, c) is the transpose's (c, p).
+      packPanels(
+        mem,
+        aLen,
+        b.buffer,
+        b.offset + k0 * b.rowStride,
+        b.colStride,
+        b.rowStride,
+        n,
+        depth,
+        C,
+      );
+      kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1);
+    }
+    for (let i = 0; i < rows; i++)
+      out.set(mem.subarray(cStart + i * np, cStart + i * np + n), outOffset + (i0 + i) * n);
   }
-  for (let i = 0; i < m; i++)
-    out.set(mem.subarray(cStart + i * np, cStart + i * np + n), outOffset + i * n);
   return true;
 }
 
@@ -126,6 +136,29 @@ function packPanels(
   for (let r0 = 0; r0 < rows; r0 += width) {
     const full = Math.min(width, rows - r0);
     const base = off + r0 * rs;
+    if (full === 4 && width === 4) {
+      // Whole panels of the kernel's widths, unrolled: one read per stream, no inner loop.
+      for (let p = 0, at = base; p < k; p++, at += ps, o += 4) {
+        dst[o] = src[at];
+        dst[o + 1] = src[at + rs];
+        dst[o + 2] = src[at + 2 * rs];
+        dst[o + 3] = src[at + 3 * rs];
+      }
+      continue;
+    }
+    if (full === 8 && width === 8) {
+      for (let p = 0, at = base; p < k; p++, at += ps, o += 8) {
+        dst[o] = src[at];
+        dst[o + 1] = src[at + rs];
+        dst[o + 2] = src[at + 2 * rs];
+        dst[o + 3] = src[at + 3 * rs];
+        dst[o + 4] = src[at + 4 * rs];
+        dst[o + 5] = src[at + 5 * rs];
+        dst[o + 6] = src[at + 6 * rs];
+        dst[o + 7] = src[at + 7 * rs];
+      }
+      continue;
+    }
     for (let p = 0; p < k; p++) {
       const at = base + p * ps;
       let w = 0;

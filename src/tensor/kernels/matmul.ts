@@ -1,4 +1,5 @@
 import { gemmSimd } from './gemm-simd.js';
+import { GEMM_SIMD_MIN_WORK } from './simd.js';
 
 /**
  * Pure matrix-multiply kernels on strided 2-D operands. Transposed operands (as in `Linear`'s
@@ -40,9 +41,6 @@ function layoutOf(a: Mat, rows: number, cols: number): { mat: Mat; transposed: b
   return { mat: packRowMajor(a, rows, cols), transposed: false };
 }
 
-/** Below this many multiply-adds the packing overhead outweighs SIMD; the JS kernels run. */
-const SIMD_MIN_WORK = 4096;
-
 /**
  * out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]: WebAssembly SIMD for all but tiny
  * products (float32 accumulation, as BLAS), the JavaScript kernels otherwise (float64 accumulation).
@@ -53,7 +51,7 @@ export const gemm: GemmKernel = (a, b, m, k, n, out, outOffset) => {
     out.fill(0, outOffset, outOffset + m * n);
     return;
   }
-  if (m * n * k >= SIMD_MIN_WORK && gemmSimd(a, b, m, k, n, out, outOffset)) return;
+  if (m * n * k >= GEMM_SIMD_MIN_WORK && gemmSimd(a, b, m, k, n, out, outOffset)) return;
   gemmJs(a, b, m, k, n, out, outOffset);
 };
 

@@ -236,13 +236,24 @@ export function varianceRows(
 
 /**
  * Sum over the leading `rows` of a contiguous `[rows, cols]` block: the bias-gradient shape,
- * done column-wise without any transposed copy.
+ * done column-wise without any transposed copy. Each column is one float64 accumulator that adds
+ * the rows in order; four rows are added per pass over the accumulators (the same additions in
+ * the same order, so the same bits), which quarters the accumulator loads and stores.
  */
 export function sumLeading(data: Float32Array, rows: number, cols: number): Float32Array {
   const acc = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
+  let r = 0;
+  for (const head = rows & 3; r < head; r++) {
     const base = r * cols;
     for (let c = 0; c < cols; c++) acc[c] += data[base + c];
+  }
+  for (; r < rows; r += 4) {
+    const b0 = r * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
+    for (let c = 0; c < cols; c++)
+      acc[c] = acc[c] + data[b0 + c] + data[b1 + c] + data[b2 + c] + data[b3 + c];
   }
   return Float32Array.from(acc);
 }

@@ -57,11 +57,15 @@ export function forEachRow(
   }
 }
 
-/** Copies a strided view into `out` (row-major). */
+/**
+ * Copies a strided view into `out` (row-major). Contiguous rows are block copies and broadcast
+ * rows (stride 0, e.g. an expanded scalar) native fills; only other strides loop per element.
+ */
 export function gather(view: View, out: Float32Array): Float32Array {
   const src = view.buffer;
   forEachRow(view.shape, view.strides, view.offset, (off, start, len, stride) => {
     if (stride === 1) out.set(src.subarray(off, off + len), start);
+    else if (stride === 0) out.fill(src[off], start, start + len);
     else for (let j = 0; j < len; j++) out[start + j] = src[off + j * stride];
   });
   return out;

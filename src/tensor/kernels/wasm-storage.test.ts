@@ -1,5 +1,5 @@
 /**
- * Lasting storage in WebAssembly memory, and the SIMD kernels that run on it: every kernel must
+ * Wasm-backed storage in WebAssembly memory, and the SIMD kernels that run on it: every kernel must
  * give bit-for-bit what the JavaScript kernels give on a plain Float32Array.
  */
 import { describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { clampRange, clampSymmetric, scaleRange } from './inplace.js';
 import { maxAbs, sumAbs, sumRow, sumSquares } from './reduce.js';
 import {
   WASM_STORAGE_MIN_ELEMENTS,
-  allocLasting,
-  copyLasting,
+  allocWasmBacked,
+  copyWasmBacked,
   streamKernelsFor,
 } from './wasm-storage.js';
 
@@ -26,13 +26,13 @@ function sample(seed: number, specialEvery: number): Float32Array {
   return out;
 }
 
-/** The same values in a plain array and in lasting (WebAssembly) storage. */
+/** The same values in a plain array and in wasm-backed storage. */
 function pair(seed: number, specialEvery = 97): [Float32Array, Float32Array] {
   const plain = sample(seed, specialEvery);
-  const lasting = copyLasting(plain);
-  expect(streamKernelsFor(lasting, lasting.length)).toBeDefined();
+  const wasm = copyWasmBacked(plain);
+  expect(streamKernelsFor(wasm, wasm.length)).toBeDefined();
   expect(streamKernelsFor(plain, plain.length)).toBeUndefined();
-  return [plain, lasting];
+  return [plain, wasm];
 }
 
 const bits = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
@@ -54,24 +54,24 @@ const runs: [number, number][] = [
   [N - 100, 100],
 ];
 
-describe('lasting storage', () => {
+describe('wasm-backed storage', () => {
   it('is WebAssembly memory from WASM_STORAGE_MIN_ELEMENTS elements on, plain below', () => {
-    const big = allocLasting(WASM_STORAGE_MIN_ELEMENTS);
+    const big = allocWasmBacked(WASM_STORAGE_MIN_ELEMENTS);
     expect(big.length).toBe(WASM_STORAGE_MIN_ELEMENTS);
     expect(big.every((v) => v === 0)).toBe(true);
     expect(streamKernelsFor(big, big.length)).toBeDefined();
-    expect(streamKernelsFor(allocLasting(WASM_STORAGE_MIN_ELEMENTS - 1), N)).toBeUndefined();
+    expect(streamKernelsFor(allocWasmBacked(WASM_STORAGE_MIN_ELEMENTS - 1), N)).toBeUndefined();
     expect(streamKernelsFor(new Float32Array(N), N)).toBeUndefined();
   });
 
   it('copies values of any typed array', () => {
     const src = Float64Array.from({ length: N }, (_, i) => i / 3);
-    expect(copyLasting(src)).toEqual(Float32Array.from(src));
+    expect(copyWasmBacked(src)).toEqual(Float32Array.from(src));
   });
 
   it('keeps its own kernels per memory (two storages do not share state)', () => {
-    const a = copyLasting(new Float32Array(N).fill(2));
-    const b = copyLasting(new Float32Array(N).fill(3));
+    const a = copyWasmBacked(new Float32Array(N).fill(2));
+    const b = copyWasmBacked(new Float32Array(N).fill(3));
     scaleRange(a, 0, N, 0.5);
     expect([a[0], a[N - 1], b[0], b[N - 1]]).toEqual([1, 1, 3, 3]);
   });
@@ -81,10 +81,10 @@ describe('SIMD kernels equal the JavaScript kernels bit for bit', () => {
   for (const c of [0.3, Math.fround(0.7), 0, -1, 1e-30, 3e38, Infinity, NaN]) {
     it(`scaleRange by ${c}`, () => {
       for (const [start, count] of runs) {
-        const [plain, lasting] = pair(start + 1);
+        const [plain, wasm] = pair(start + 1);
         scaleRange(plain, start, count, c);
-        scaleRange(lasting, start, count, c);
-        expectSameBits(plain, lasting);
+        scaleRange(wasm, start, count, c);
+        expectSameBits(plain, wasm);
       }
     });
   }
@@ -104,10 +104,10 @@ describe('SIMD kernels equal the JavaScript kernels bit for bit', () => {
   for (const [lo, hi] of bounds) {
     it(`clampRange to [${show(lo)}, ${show(hi)}]`, () => {
       for (const [start, count] of runs) {
-        const [plain, lasting] = pair(start + 11);
+        const [plain, wasm] = pair(start + 11);
         clampRange(plain, start, count, lo, hi);
-        clampRange(lasting, start, count, lo, hi);
-        expectSameBits(plain, lasting);
+        clampRange(wasm, start, count, lo, hi);
+        expectSameBits(plain, wasm);
       }
     });
   }
@@ -115,10 +115,10 @@ describe('SIMD kernels equal the JavaScript kernels bit for bit', () => {
   for (const c of [0, 0.01, 1 / 3, 1.5, 1e-45, Infinity]) {
     it(`clampSymmetric to ±${c}`, () => {
       for (const [start, count] of runs) {
-        const [plain, lasting] = pair(start + 21);
+        const [plain, wasm] = pair(start + 21);
         clampSymmetric(plain, start, count, c);
-        clampSymmetric(lasting, start, count, c);
-        expectSameBits(plain, lasting);
+        clampSymmetric(wasm, start, count, c);
+        expectSameBits(plain, wasm);
       }
     });
   }
@@ -127,9 +127,9 @@ describe('SIMD kernels equal the JavaScript kernels bit for bit', () => {
   for (const specialEvery of [1e9, 97]) {
     it(`sumRow, sumSquares, sumAbs and maxAbs${specialEvery === 97 ? ' with NaN/inf/subnormals' : ''}`, () => {
       for (const [start, count] of runs) {
-        const [plain, lasting] = pair(start + 31, specialEvery);
+        const [plain, wasm] = pair(start + 31, specialEvery);
         for (const reduce of [sumRow, sumSquares, sumAbs, maxAbs])
-          expect(reduce(lasting, start, count)).toBe(reduce(plain, start, count));
+          expect(reduce(wasm, start, count)).toBe(reduce(plain, start, count));
       }
     });
   }
@@ -137,26 +137,26 @@ describe('SIMD kernels equal the JavaScript kernels bit for bit', () => {
   it('maxAbs finds a NaN or the maximum in the leading elements and in the SIMD part', () => {
     for (const at of [0, 1, 2, 3, 4, 1001, N - 1]) {
       for (const value of [NaN, 1e30, -Infinity]) {
-        const [plain, lasting] = pair(at, 1e9);
+        const [plain, wasm] = pair(at, 1e9);
         plain[at] = value;
-        lasting[at] = value;
-        expect(maxAbs(lasting, 0, N)).toBe(maxAbs(plain, 0, N));
-        expect(maxAbs(lasting, 1, N - 1)).toBe(maxAbs(plain, 1, N - 1));
+        wasm[at] = value;
+        expect(maxAbs(wasm, 0, N)).toBe(maxAbs(plain, 0, N));
+        expect(maxAbs(wasm, 1, N - 1)).toBe(maxAbs(plain, 1, N - 1));
       }
     }
   });
 
   it('work on views into the storage (a subarray with a byte offset)', () => {
-    const [plain, lasting] = pair(41);
+    const [plain, wasm] = pair(41);
     const p = plain.subarray(3, N - 2);
-    const l = lasting.subarray(3, N - 2);
+    const l = wasm.subarray(3, N - 2);
     expect(sumSquares(l, 1, p.length - 1)).toBe(sumSquares(p, 1, p.length - 1));
     expect(maxAbs(l, 2, 500)).toBe(maxAbs(p, 2, 500));
     scaleRange(p, 1, p.length - 2, 0.3);
     scaleRange(l, 1, l.length - 2, 0.3);
     clampRange(p, 5, 1000, -0.5, 0.25);
     clampRange(l, 5, 1000, -0.5, 0.25);
-    expectSameBits(plain, lasting);
+    expectSameBits(plain, wasm);
   });
 });
 
@@ -170,7 +170,7 @@ describe('when the engine refuses another WebAssembly memory', () => {
     Object.defineProperty(WebAssembly, 'Memory', { value: refuse, configurable: true });
     let d: Float32Array;
     try {
-      d = allocLasting(N);
+      d = allocWasmBacked(N);
     } finally {
       Object.defineProperty(WebAssembly, 'Memory', { value: original, configurable: true });
     }
@@ -179,6 +179,6 @@ describe('when the engine refuses another WebAssembly memory', () => {
     d.fill(-2);
     clampSymmetric(d, 0, N, 1);
     expect([d[0], d[N - 1]]).toEqual([-1, -1]);
-    expect(streamKernelsFor(allocLasting(N), N)).toBeUndefined();
+    expect(streamKernelsFor(allocWasmBacked(N), N)).toBeUndefined();
   });
 });

