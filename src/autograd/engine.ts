@@ -1,14 +1,22 @@
 import { Tensor } from '../tensor/tensor.js';
-import { gatherLasting } from '../tensor/kernels/wasm-storage.js';
+import { gatherGradient } from '../tensor/kernels/wasm-storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
 import { enableGrad, noGrad } from './grad-mode.js';
+import { checkOptions } from '../tensor/options.js';
 import type { Node } from './node.js';
 
+/**
+ * Options of `Tensor.backward` (and the autograd engine), as PyTorch's `retain_graph` and
+ * `create_graph`.
+ */
 export interface BackwardOptions {
   /** Keep the saved tensors so the graph can be walked again. Defaults to `createGraph`. */
   retainGraph?: boolean;
-  /** Record the backward pass itself, for higher-order gradients. */
+  /**
+   * Record the backward pass itself so the gradients can be differentiated again (second
+   * derivatives). Default `false`.
+   */
   createGraph?: boolean;
 }
 
@@ -56,14 +64,14 @@ function runHooks(
 /** Adds `grad` into `tensor.grad`: a copy the first time, in place afterwards (out of place when recording). */
 function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean): void {
   const current = tensor.grad;
-  if (current === null) tensor._setGradUnchecked(createGraph ? grad : lastingCopy(grad));
+  if (current === null) tensor._setGradUnchecked(createGraph ? grad : gradientCopy(tensor, grad));
   else if (createGraph) tensor._setGradUnchecked(current.add(grad));
   else noGrad(() => current.add_(grad));
 }
 
-/** A gradient's own copy in lasting storage: clipping and optimizers make passes over it. */
-function lastingCopy(grad: Tensor): Tensor {
-  return Tensor._fromData(gatherLasting(grad), grad.shape);
+/** A gradient's own copy for `leaf.grad` (wasm-backed or not: see gatherGradient). */
+function gradientCopy(leaf: Tensor, grad: Tensor): Tensor {
+  return Tensor._fromData(gatherGradient(leaf, grad), grad.shape);
 }
 
 function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {
@@ -75,8 +83,12 @@ function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {
 export function runBackward(
   root: Tensor,
   gradient: Tensor | undefined,
-  options: BackwardOptions = {},
+  rawOptions?: BackwardOptions,
 ): void {
+  const options = checkOptions<BackwardOptions>('backward', rawOptions, {
+    retainGraph: 'boolean',
+    createGraph: 'boolean',
+  });
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   if (!root.requiresGrad) {

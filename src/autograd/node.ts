@@ -14,6 +14,10 @@ export type BackwardFn = (
   needs: readonly boolean[],
 ) => ReadonlyArray<Tensor | null>;
 
+/**
+ * A gradient hook (see `Tensor.registerHook`): called with the gradient flowing into a tensor;
+ * return a tensor to replace that gradient, or nothing to keep it.
+ */
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 
 interface SavedTensor {
@@ -33,7 +37,17 @@ const FREED_MESSAGE =
   '.backward(). Specify retainGraph: true if you need to backward through the graph a second time ' +
   'or if you need to access saved tensors after calling backward.';
 
-/** One recorded op in the graph: PyTorch's `grad_fn`. */
+/**
+ * One recorded operation in the autograd graph: PyTorch's `grad_fn`. A non-leaf tensor's
+ * `gradFn` is the node that produced it; `backward()` walks these nodes from the output to the
+ * leaves. Nodes are made by the ops; you read them rather than construct them.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * x.mul(2).sum().gradFn?.name; // 'SumBackward0'
+ * ```
+ */
 export class Node {
   /** Hooks registered on the op's output tensor; they may replace the incoming gradient. */
   readonly hooks: GradHook[] = [];
@@ -48,7 +62,17 @@ export class Node {
   private saved: SavedTensor[] | null;
   private readonly savedCount: number;
 
+  /**
+   * Made by the ops when they record their output (users rarely call this).
+   *
+   * @param name - PyTorch's name for the node, e.g. `'MulBackward0'`.
+   * @param inputs - The op's inputs that require grad, `null` for the others.
+   * @param saved - The tensors the derivative needs, checked for in-place modification at backward.
+   * @param backwardFn - The local derivative: output gradient to one gradient per input.
+   * @param output - The op's output when it is among `saved` (for error messages), default `null`.
+   */
   constructor(
+    /** PyTorch's name for this node (`'AddBackward0'`, `'MmBackward0'`, …). */
     readonly name: string,
     /** The op's inputs that require grad, null for the others; grads flow back along these. */
     readonly inputs: ReadonlyArray<Tensor | null>,
@@ -86,6 +110,21 @@ export class Node {
     return this.backwardFn(grad, tensors, this.needs());
   }
 
+  /**
+   * After an in-place op wrote its result into `to` (self), the tensor it saved as its output is
+   * `to`, at `to`'s current version: PyTorch saves self itself, so a later in-place write to self
+   * makes backward fail instead of silently using the old values.
+   */
+  rebindSavedOutput(from: Tensor, to: Tensor): void {
+    if (this.saved === null) return;
+    for (const entry of this.saved) {
+      if (entry.tensor === from) {
+        entry.tensor = to;
+        entry.version = to._storage.version;
+      }
+    }
+  }
+
   private needs(): boolean[] {
     return this.inputs.map((t) => t !== null);
   }
@@ -95,6 +134,11 @@ export class Node {
     this.saved = null;
   }
 
+  /**
+   * The node as PyTorch prints a `grad_fn`, e.g. `<MulBackward0>`.
+   *
+   * @returns The name in angle brackets.
+   */
   toString(): string {
     return `<${this.name}>`;
   }

@@ -1,27 +1,69 @@
 /** Function forms that dispatch like PyTorch's overloads, and whole-tensor comparisons. */
 import { Tensor, describe } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
-import { maxAll, maxDim, minAll, minDim, type ValuesIndices } from './reduce.js';
+import {
+  maxAll,
+  maxDim,
+  minAll,
+  minDim,
+  reductionArgs,
+  type ReduceOptions,
+  type ValuesIndices,
+} from './reduce.js';
 import { maximum, minimum } from './elementwise.js';
 
 /** `torch.max(x)`, `torch.max(x, dim, keepdim?)` → `{ values, indices }`, `torch.max(x, other)`. */
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(
+  x: Tensor,
+  dim: number | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  if (dim === undefined) return maxAll(x);
-  if (dim instanceof Tensor) return maximum(x, dim);
-  return maxDim(x, dim, keepdim);
+export function max(
+  x: Tensor,
+  dim?: number | Tensor | null | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+): Tensor | ValuesIndices {
+  return extreme(x, dim, keepdim, true);
 }
 
 /** `torch.min`, with the same three forms as `max`. */
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(
+  x: Tensor,
+  dim: number | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  if (dim === undefined) return minAll(x);
-  if (dim instanceof Tensor) return minimum(x, dim);
-  return minDim(x, dim, keepdim);
+export function min(
+  x: Tensor,
+  dim?: number | Tensor | null | ReduceOptions,
+  keepdim?: boolean | ReduceOptions,
+): Tensor | ValuesIndices {
+  return extreme(x, dim, keepdim, false);
+}
+
+function extreme(
+  x: Tensor,
+  dimArg: number | Tensor | null | ReduceOptions | undefined,
+  keepArg: boolean | ReduceOptions | undefined,
+  largest: boolean,
+): Tensor | ValuesIndices {
+  const op = largest ? 'max' : 'min';
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+  if (dimArg instanceof Tensor) {
+    if (keepArg !== undefined)
+      throw new TypeError(`${op}: unexpected argument ${describe(keepArg)} after the other tensor`);
+    return largest ? maximum(x, dimArg) : minimum(x, dimArg);
+  }
+  const { dim, keepdim } = reductionArgs(op, dimArg, keepArg, undefined, true);
+  if (dim === undefined) {
+    if (keepArg !== undefined || keepdim)
+      throw new TypeError(`${op}: keepdim needs a dim (${op}() over every element has no keepdim)`);
+    return largest ? maxAll(x) : minAll(x);
+  }
+  return largest ? maxDim(x, dim as number, keepdim) : minDim(x, dim as number, keepdim);
 }
 
 /** True when both have the same shape and elements (NaN unequal, as `torch.equal`). */

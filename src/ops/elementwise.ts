@@ -5,6 +5,9 @@
 import { record } from '../autograd/node.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
+import { checkOptions } from '../tensor/options.js';
+import { Storage } from '../tensor/storage.js';
+import { elementwiseStrides, isNonOverlappingAndDense, layOut } from '../tensor/layout.js';
 import { broadcastStrides, gather } from '../tensor/kernels/strided.js';
 import {
   addKernel,
@@ -31,7 +34,17 @@ export function operand(x: TensorLike, op: string): Tensor {
 
 function binaryForward(a: Tensor, b: Tensor, kernel: BinaryKernel, op: string): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
-  return Tensor._fromData(mapBinary(a, b, shape, kernel), shape);
+  return withLayout(mapBinary(a, b, shape, kernel), shape, [a, b]);
+}
+
+/**
+ * An elementwise result (row-major `values`) as a tensor laid out as PyTorch lays it out for these
+ * inputs: row-major when every input is contiguous, otherwise in the inputs' dimension order.
+ */
+function withLayout(values: Float32Array, shape: Shape, inputs: readonly Tensor[]): Tensor {
+  if (inputs.every((t) => t.isContiguous())) return Tensor._fromData(values, shape);
+  const strides = elementwiseStrides(shape, inputs);
+  return new Tensor(new Storage(layOut(values, shape, strides)), shape, strides);
 }
 
 /** out[i] = f(x[i]) as one loop. Hot ops pass their own loop literal so V8 can inline the math. */
@@ -45,10 +58,18 @@ const perElement =
   };
 
 function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
+  if (!x.isContiguous() && isNonOverlappingAndDense(x.shape, x.strides)) {
+    // Dense in another dim order (a transpose, a permute): map the memory block as it lies, and
+    // give the output the same strides, as PyTorch does.
+    const n = x.numel();
+    const out = new Float32Array(n);
+    loop(x.buffer.subarray(x.offset, x.offset + n), out);
+    return new Tensor(new Storage(out), x.shape, x.strides);
+  }
   const src = x._contiguousData();
   const out = new Float32Array(src.length);
   loop(src, out);
-  return Tensor._fromData(out, x.shape);
+  return withLayout(out, x.shape, [x]);
 }
 
 const plain = (fn: BinaryFn): BinaryKernel => ({ fn });
@@ -63,19 +84,48 @@ function broadcastData(t: Tensor, shape: Shape): Float32Array {
 
 // ---- Binary arithmetic -----------------------------------------------------------------------
 
+/** `alpha` from an `{ alpha }` options object, checked; PyTorch rounds it to the tensor's float32. */
+export function alphaOf(options: unknown, op: string): number {
+  const { alpha } = checkOptions<{ alpha?: number }>(op, options, { alpha: 'number' });
+  return alpha === undefined ? 1 : Math.fround(alpha);
+}
+
+/**
+ * `a + alpha * b`, fused as PyTorch computes it: the product is never rounded to float32 on its
+ * own, so `add(inf, -3e38, { alpha: 2 })` is inf (not inf - inf = NaN).
+ */
+function fusedAlpha(x: Tensor, y: Tensor, alpha: number, op: string): Tensor {
+  return binaryForward(
+    x,
+    y,
+    plain((p, q) => p + alpha * q),
+    op,
+  );
+}
+
 export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
-  const alpha = options?.alpha ?? 1;
-  if (alpha !== 1) return add(a, mul(b, alpha));
+  const alpha = alphaOf(options, 'add');
   const x = operand(a, 'add');
   const y = operand(b, 'add');
+  if (alpha !== 1) {
+    return record(fusedAlpha(x, y, alpha, 'add'), 'AddBackward0', [x, y], (g) => [
+      g,
+      mul(g, alpha),
+    ]);
+  }
   return record(binaryForward(x, y, addKernel, 'add'), 'AddBackward0', [x, y], (g) => [g, g]);
 }
 
 export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
-  const alpha = options?.alpha ?? 1;
-  if (alpha !== 1) return sub(a, mul(b, alpha));
+  const alpha = alphaOf(options, 'sub');
   const x = operand(a, 'sub');
   const y = operand(b, 'sub');
+  if (alpha !== 1) {
+    return record(fusedAlpha(x, y, -alpha, 'sub'), 'SubBackward0', [x, y], (g) => [
+      g,
+      mul(g, -alpha),
+    ]);
+  }
   return record(binaryForward(x, y, subKernel, 'sub'), 'SubBackward0', [x, y], (g) => [g, neg(g)]);
 }
 
@@ -108,26 +158,51 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
-const powFn: BinaryFn = (a, b) => Math.pow(a, b);
+/**
+ * C's `pow` (which PyTorch calls), where it differs from JavaScript's `Math.pow`: `pow(1, y)` is 1
+ * for every y (NaN and ±inf included) and `pow(-1, ±inf)` is 1; JavaScript gives NaN for both.
+ * `pow(x, ±0)` is 1 in both.
+ */
+export const cPow: BinaryFn = (a, b) => {
+  if (a === 1) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return Math.pow(a, b);
+};
+const powFn: BinaryFn = cPow;
+const f32 = Math.fround;
+
+/**
+ * The elementwise loop of `pow(x, e)` for a number `e`, as PyTorch's CPU kernel: `e = 0` fills
+ * ones, `e = 1` copies, `0.5`, `-0.5` and `-1` are sqrt, 1/sqrt and 1/x (so `pow(-inf, 0.5)` is
+ * NaN and `pow(-0, 0.5)` is -0), `2`, `3` and `-2` multiply in float32, the rest call C's pow.
+ */
+function powScalarLoop(e: number): UnaryLoop {
+  if (e === 0) return (_x, o) => o.fill(1);
+  if (e === 1) return (x, o) => o.set(x);
+  if (e === 0.5) return perElement((v) => Math.sqrt(v));
+  if (e === -0.5) return perElement((v) => 1 / f32(Math.sqrt(v)));
+  if (e === -1) return perElement((v) => 1 / v);
+  if (e === 2)
+    return (x, o) => {
+      for (let i = 0; i < x.length; i++) o[i] = x[i] * x[i];
+    };
+  if (e === 3) return perElement((v) => f32(v * v) * v);
+  if (e === -2) return perElement((v) => 1 / f32(v * v));
+  const ef = f32(e);
+  return perElement((v) => cPow(v, ef));
+}
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') {
     const x = operand(a, 'pow');
     const e = b;
-    const out = unaryForward(
-      x,
-      e === 2
-        ? (src, o) => {
-            for (let i = 0; i < src.length; i++) o[i] = src[i] * src[i];
-          }
-        : perElement((v) => Math.pow(v, e)),
-    );
+    const out = unaryForward(x, powScalarLoop(e));
     // pow_backward: zero gradient for a zero exponent, else e * x^(e-1).
     return record(
       out,
       'PowBackward0',
       [x],
-      (g, [sx]) => [e === 0 ? mul(g, 0) : mul(g, mul(pow(sx!, e - 1), e))],
+      (g, [sx]) => [e === 0 ? zeroGrad(g) : mul(g, mul(pow(sx!, e - 1), e))],
       [x],
     );
   }
@@ -156,7 +231,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
     'maximum',
     'MaximumBackward0',
     (p, q) => (p !== p || q !== q ? NaN : p > q ? p : q),
-    gt,
+    lt,
   );
 }
 
@@ -167,7 +242,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
     'minimum',
     'MinimumBackward0',
     (p, q) => (p !== p || q !== q ? NaN : p < q ? p : q),
-    lt,
+    gt,
   );
 }
 
@@ -178,7 +253,7 @@ function extremum(
   op: string,
   name: string,
   fn: BinaryFn,
-  wins: (p: Tensor, q: Tensor) => Tensor,
+  loses: (p: Tensor, q: Tensor) => Tensor,
 ): Tensor {
   const x = operand(a, op);
   const y = operand(b, op);
@@ -186,11 +261,14 @@ function extremum(
     binaryForward(x, y, plain(fn), op),
     name,
     [x, y],
+    // PyTorch: where(x == y, g / 2, g) masked to 0 where x loses. A NaN on either side neither
+    // ties nor loses, so both get g. Masks select (never multiply): an infinite g stays finite elsewhere.
     (g, [sx, sy], [nx, ny]) => {
-      const tie = mul(eq(sx!, sy!), 0.5);
+      const tie = eq(sx!, sy!);
+      const half = mul(g, 0.5);
       return [
-        nx ? mul(g, add(wins(sx!, sy!), tie)) : null,
-        ny ? mul(g, add(wins(sy!, sx!), tie)) : null,
+        nx ? where(loses(sx!, sy!), 0, where(tie, half, g)) : null,
+        ny ? where(loses(sy!, sx!), 0, where(tie, half, g)) : null,
       ];
     },
     [x, y],
@@ -203,17 +281,45 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const x = operand(a, 'where');
   const y = operand(b, 'where');
   const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, 'where'), y.shape, 'where');
+  const fast = maskedSelect(c, x, y, shape);
+  if (fast !== null) return fast;
   const cd = broadcastData(c, shape);
   const xd = broadcastData(x, shape);
   const yd = broadcastData(y, shape);
   for (let i = 0; i < xd.length; i++) if (cd[i] === 0) xd[i] = yd[i];
   const mask = Tensor._fromData(cd, shape);
   return record(
-    Tensor._fromData(xd, shape),
+    withLayout(xd, shape, [c, x, y]),
     'WhereBackward0',
     [x, y],
     (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
     [mask],
+  );
+}
+
+/**
+ * where() in one loop for the masks of backward formulas (`where(mask, g, 0)`, `where(mask, 0, g)`):
+ * a contiguous mask and tensor of the result's shape and a 0-d other side. Null for other layouts.
+ */
+function maskedSelect(c: Tensor, x: Tensor, y: Tensor, shape: Shape): Tensor | null {
+  const xScalar = x.dim() === 0;
+  const t = xScalar ? y : x;
+  const other = xScalar ? x : y;
+  if (other.dim() !== 0 || !sameShape(c.shape, shape) || !sameShape(t.shape, shape)) return null;
+  if (!c.isContiguous() || !t.isContiguous()) return null;
+  const cd = c._contiguousData();
+  const td = t._contiguousData();
+  const v = other.buffer[other.offset];
+  const out = new Float32Array(td.length);
+  if (xScalar) for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? v : td[i];
+  else for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? td[i] : v;
+  // The condition is saved as it is (PyTorch saves it too): writing to it later fails backward.
+  return record(
+    Tensor._fromData(out, shape),
+    'WhereBackward0',
+    [x, y],
+    (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
+    [c],
   );
 }
 
@@ -311,12 +417,21 @@ function unary(
   derivative: (g: Tensor, saved: Tensor) => Tensor,
   saves: 'input' | 'output' | 'none',
 ): Tensor {
+  if (!(x instanceof Tensor)) {
+    // The op's name is its grad_fn's without the suffix: 'SqrtBackward0' -> 'sqrt'.
+    const op = name.replace(/Backward\d*$/, '').toLowerCase();
+    throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+  }
   const out = unaryForward(x, loop);
   const save = saves === 'input' ? [x] : saves === 'output' ? [out] : [];
   return record(out, name, [x], (g, [s]) => [derivative(g, s ?? g)], save);
 }
 
-const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN);
+/** PyTorch's `(0 < v) - (v < 0)`: NaN (and -0) give 0. */
+const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
+
+/** A zero gradient of g's shape that ignores g's values (an infinite g must not become NaN). */
+const zeroGrad = (g: Tensor): Tensor => Tensor._fromData(new Float32Array(g.numel()), g.shape);
 
 export const neg = (x: Tensor): Tensor =>
   unary(
@@ -339,7 +454,7 @@ export const abs = (x: Tensor): Tensor =>
     'input',
   );
 export const sign = (x: Tensor): Tensor =>
-  unary(x, perElement(sgn), 'SignBackward0', (g) => mul(g, 0), 'none');
+  unary(x, perElement(sgn), 'SignBackward0', zeroGrad, 'none');
 export const exp = (x: Tensor): Tensor =>
   unary(
     x,
@@ -460,7 +575,7 @@ export const relu = (x: Tensor): Tensor =>
       }
     },
     'ReluBackward0',
-    (g, o) => mul(g, gt(o, 0)),
+    (g, o) => where(gt(o, 0), g, 0),
     'output',
   );
 
@@ -483,7 +598,7 @@ export function clamp(x: Tensor, min: number | null, max: number | null): Tensor
     perElement((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi))),
     'ClampBackward1',
     // Gradient passes where min <= x <= max (inclusive), as clamp_backward does.
-    (g, i) => mul(g, mul(ge(i, lo), le(i, hi))),
+    (g, i) => where(mul(ge(i, lo), le(i, hi)), g, 0),
     'input',
   );
 }

@@ -39,11 +39,13 @@ function applyInPlace<T extends Tensor>(
   op: string,
   others: Tensor[],
   compute: (x: Tensor) => Tensor,
+  overlapAllowed = false,
 ): T {
   if (!(self instanceof Tensor))
     throw new TypeError(`${op}: expected a Tensor, got ${describe(self)}`);
-  checkWritable(self);
+  checkWritable(self, overlapAllowed);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
+  if (recording && self.requiresGrad && self._multiOutput) throw multiOutputError(self);
   if (!recording) {
     const result = noGrad(() => compute(self));
     checkResultShape(self, result, op);
@@ -56,7 +58,10 @@ function applyInPlace<T extends Tensor>(
   const result = compute(previous);
   checkResultShape(self, result, op);
   writeInto(self, result._contiguousData());
-  if (result.gradFn) self._setHistory(result.gradFn);
+  if (result.gradFn) {
+    result.gradFn.rebindSavedOutput(result, self);
+    self._setHistory(result.gradFn);
+  }
   return self;
 }
 
@@ -98,6 +103,7 @@ function applyThroughView<T extends Tensor>(
   checkResultShape(self, result, op);
   const newBase = copySlices(previousBase, result, w);
   writeInto(self, result._contiguousData());
+  result.gradFn?.rebindSavedOutput(result, self);
   if (newBase.gradFn) {
     base._setHistory(newBase.gradFn);
     self._setHistory(viewNode(base, w));
@@ -115,8 +121,11 @@ const NO_GRAD_VIEW_MESSAGE =
  * Writes PyTorch refuses before touching memory: several elements sharing one memory location
  * (expanded tensors), and, in grad mode, a view made in no-grad mode of a tensor that requires grad.
  */
-function checkWritable(self: Tensor): void {
-  if (self.shape.some((size, d) => size > 1 && self.strides[d] === 0)) {
+function checkWritable(self: Tensor, overlapAllowed = false): void {
+  // An empty tensor has no element to share (PyTorch: non-overlapping), whatever its strides.
+  const overlapping =
+    self.numel() > 0 && self.shape.some((size, d) => size > 1 && self.strides[d] === 0);
+  if (!overlapAllowed && overlapping) {
     throw new Error(
       'unsupported operation: more than one element of the written-to tensor refers to a single ' +
         'memory location. Please clone() the tensor before performing the operation.',
@@ -125,6 +134,17 @@ function checkWritable(self: Tensor): void {
   const base = self._base;
   if (base !== null && !self._isAlias && !self._tracksBase && isGradEnabled() && base.requiresGrad)
     throw new Error(NO_GRAD_VIEW_MESSAGE);
+}
+
+/** PyTorch's refusal of in-place writes to an output of split/chunk/unbind under autograd. */
+function multiOutputError(self: Tensor): Error {
+  const info = self._multiOutput!;
+  const name = info.name || (self.gradFn?.name ?? 'a view op');
+  return new Error(
+    `Output ${info.index} of ${name} is a view and is being modified inplace. This view is the ` +
+      'output of a function that returns multiple views. Such functions do not allow the output ' +
+      'views to be modified inplace. You should replace the inplace operation by an out-of-place one.',
+  );
 }
 
 /**
@@ -159,20 +179,16 @@ export function add_<T extends Tensor>(
   options?: { alpha?: number },
 ): T {
   const o = E.operand(other, 'add_');
-  const alpha = options?.alpha ?? 1;
-  if (typeof alpha !== 'number')
-    throw new TypeError(`add_: alpha must be a number, got ${describe(alpha)}`);
+  const alpha = E.alphaOf(options, 'add_');
   if (
     fastBinary(
       self,
       o,
       (d, s) => {
-        const a = Math.fround(alpha);
-        for (let i = 0; i < d.length; i++) d[i] += a * s;
+        for (let i = 0; i < d.length; i++) d[i] += alpha * s;
       },
       (d, v) => {
-        const a = Math.fround(alpha);
-        for (let i = 0; i < d.length; i++) d[i] += a * v[i];
+        for (let i = 0; i < d.length; i++) d[i] += alpha * v[i];
       },
     )
   ) {
@@ -186,7 +202,7 @@ export function sub_<T extends Tensor>(
   other: TensorLike,
   options?: { alpha?: number },
 ): T {
-  return add_(self, other, { alpha: -(options?.alpha ?? 1) });
+  return add_(self, other, { alpha: -E.alphaOf(options, 'sub_') });
 }
 
 export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
@@ -274,20 +290,34 @@ export function overwrite_<T extends Tensor>(
   op: string,
   name: string,
   produce: (numel: number) => Float32Array,
+  overlapAllowed = false,
 ): T {
-  return applyInPlace(self, op, [], (x) =>
-    record(Tensor._fromData(produce(x.numel()), x.shape), name, [x], (g) => [E.mul(g, 0)]),
+  return applyInPlace(
+    self,
+    op,
+    [],
+    (x) =>
+      record(Tensor._fromData(produce(x.numel()), x.shape), name, [x], (g) => [
+        Tensor._fromData(new Float32Array(g.numel()), g.shape),
+      ]),
+    overlapAllowed,
   );
 }
 
+/**
+ * Sets every element to `value`. Like PyTorch, allowed on expanded tensors (every alias gets the
+ * same value, so the write is well defined).
+ */
 export function fill_<T extends Tensor>(self: T, value: number): T {
+  if (!(self instanceof Tensor))
+    throw new TypeError(`fill_: expected a Tensor, got ${describe(self)}`);
   if (typeof value !== 'number')
     throw new TypeError(`fill_: value must be a number, got ${describe(value)}`);
   if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
-    checkWritable(self);
+    checkWritable(self, true);
     self.buffer.fill(value, self.offset, self.offset + self.numel());
     self._storage.version++;
     return self;
   }
-  return overwrite_(self, 'fill_', 'FillBackward2', (n) => new Float32Array(n).fill(value));
+  return overwrite_(self, 'fill_', 'FillBackward2', (n) => new Float32Array(n).fill(value), true);
 }

@@ -23,7 +23,84 @@ import {
   type RowReducer,
 } from '../tensor/kernels/reduce.js';
 import { isContiguousLayout } from '../tensor/kernels/strided.js';
-import { abs, div, eq, exp, mul, pow, sign, sub, where } from './elementwise.js';
+import { abs, div, eq, exp, isnan, mul, pow, sign, sub, where } from './elementwise.js';
+import { checkOptions, type OptionSpec } from '../tensor/options.js';
+
+/** Keyword arguments every reduction accepts: PyTorch's `dim=` and `keepdim=`. */
+export interface ReduceOptions {
+  /** The dims to reduce (a number or a list; omitted or null: every dim). */
+  dim?: DimArg | null;
+  /** Keep reduced dims as size 1. Default false. */
+  keepdim?: boolean;
+}
+
+/** What a reduction takes in its `dim` slot: dims, null (every dim), or the options object. */
+export type DimOrOptions<O = ReduceOptions> = DimArg | null | O;
+/** What a reduction takes in its `keepdim` slot: a boolean or the options object. */
+export type KeepdimOrOptions<O = ReduceOptions> = boolean | O;
+
+const REDUCE_SPEC: OptionSpec = { dim: 'any', keepdim: 'boolean' };
+
+function isOptionsObject(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
+}
+
+/** A checked `dim`: an integer, (unless `single`) a list of integers, or undefined for every dim. */
+function checkDim(op: string, dim: unknown, single: boolean): DimArg | undefined {
+  if (dim === undefined || dim === null) return undefined;
+  const what = single ? 'an integer' : 'an integer or a list of integers';
+  if (typeof dim === 'number') {
+    if (!Number.isInteger(dim))
+      throw new TypeError(`${op}: dim must be ${what}, got ${describe(dim)}`);
+    return dim;
+  }
+  if (!single && Array.isArray(dim)) {
+    dim.forEach((d: unknown, i) => {
+      if (typeof d !== 'number' || !Number.isInteger(d)) {
+        throw new TypeError(
+          `${op}: dim must be ${what}, got ${describe(d)} at position ${i} of the list`,
+        );
+      }
+    });
+    return dim as number[];
+  }
+  throw new TypeError(`${op}: dim must be ${what}, got ${describe(dim)}`);
+}
+
+/**
+ * Reads a reduction's `(dim?, keepdim?)` arguments in every form of the calling conventions:
+ * `(1)`, `([0, 1], true)`, `(1, { keepdim: true })`, `({ dim: 1, keepdim: true })`, `(null)`.
+ */
+export function reductionArgs<O extends ReduceOptions = ReduceOptions>(
+  op: string,
+  dimArg: unknown,
+  keepArg: unknown,
+  spec: OptionSpec = REDUCE_SPEC,
+  single = false,
+): { dim: DimArg | undefined; keepdim: boolean; options: O } {
+  let options = {} as O;
+  let dim = dimArg;
+  let keep = keepArg;
+  if (isOptionsObject(dimArg)) {
+    if (keepArg !== undefined)
+      throw new TypeError(
+        `${op}: unexpected argument ${describe(keepArg)} after the options object`,
+      );
+    options = checkOptions<O>(op, dimArg, spec);
+    dim = options.dim;
+    keep = undefined;
+  } else if (isOptionsObject(keepArg)) {
+    options = checkOptions<O>(op, keepArg, spec);
+    if (options.dim !== undefined)
+      throw new TypeError(`${op}: dim given both as an argument and as the option 'dim'`);
+    keep = undefined;
+  }
+  let keepdim: boolean;
+  if (keep === undefined) keepdim = options.keepdim ?? false;
+  else if (typeof keep === 'boolean') keepdim = keep;
+  else throw new TypeError(`${op}: keepdim must be a boolean, got ${describe(keep)}`);
+  return { dim: checkDim(op, dim, single), keepdim, options };
+}
 
 /** `max(dim)` / `min(dim)` result: destructure as `{ values, indices }` or `[values, indices]`. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
@@ -68,8 +145,19 @@ function checkNonEmpty(x: Tensor, dims: readonly number[], op: string): void {
   }
 }
 
-export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+/**
+ * Sum over `dim` (every dim when omitted).
+ * @param x - The input.
+ * @param dimArg - A dim, a list of dims, null, or `{ dim, keepdim }`. Default: every dim.
+ * @param keepArg - `keepdim` (default false) or `{ keepdim }`.
+ * @returns The sums.
+ * @throws TypeError for a dim that is not an integer (list) or an unknown option; RangeError for
+ *   a dim out of range.
+ * @example sum(tensor([[1, 2], [3, 4]]), 1, { keepdim: true }) // [[3], [7]]
+ */
+export function sum(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
   assertTensor(x, 'sum');
+  const { dim, keepdim } = reductionArgs('sum', dimArg, keepArg);
   const dims = normalizeDims(dim, x.dim(), 'sum');
   const shape = x.shape;
   let out: Tensor;
@@ -89,8 +177,10 @@ export function sum(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return record(out, name, [x], (g) => [expandBack(g, shape, dims, keepdim)]);
 }
 
-export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
+/** Mean over `dim`; arguments as {@link sum}. */
+export function mean(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
   assertTensor(x, 'mean');
+  const { dim, keepdim } = reductionArgs('mean', dimArg, keepArg);
   const dims = normalizeDims(dim, x.dim(), 'mean');
   const n = numelOf(dims.map((d) => x.shape[d]));
   const shape = x.shape;
@@ -99,8 +189,14 @@ export function mean(x: Tensor, dim?: DimArg, keepdim = false): Tensor {
   return record(out, name, [x], (g) => [div(expandBack(g, shape, dims, keepdim), n)]);
 }
 
-export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
+/** Product over one `dim` (an integer, as PyTorch) or every element; arguments as {@link sum}. */
+export function prod(
+  x: Tensor,
+  dimArg?: number | null | ReduceOptions,
+  keepArg?: KeepdimOrOptions,
+): Tensor {
   assertTensor(x, 'prod');
+  const { dim, keepdim } = reductionArgs('prod', dimArg, keepArg, REDUCE_SPEC, true);
   const dims = normalizeDims(dim, x.dim(), 'prod');
   const shape = x.shape;
   const out = reduceForward(x, dims, keepdim, prodRow);
@@ -209,7 +305,8 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, largest: boolean):
     Tensor._fromData(values, outShape),
     largest ? 'MaxBackward0' : 'MinBackward0',
     [x],
-    (g, [si]) => [mul(oneHot(si!, shape, dims, keepdim), expandBack(g, shape, dims, keepdim))],
+    // Selects (never multiplies): an infinite gradient must not turn the other elements into NaN.
+    (g, [si]) => [where(oneHot(si!, shape, dims, keepdim), expandBack(g, shape, dims, keepdim), 0)],
     [idx],
   );
   return valuesIndices(vals, idx);
@@ -230,6 +327,26 @@ export const maxDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =
 export const minDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices =>
   extremeDim(x, dim, keepdim, false);
 
+/** Full max()/min(): the gradient is shared evenly by masked fill among the extremes (NaN: the NaNs). */
+function extremeAll(x: Tensor, largest: boolean): Tensor {
+  const op = largest ? 'max' : 'min';
+  assertTensor(x, op);
+  const dims = x.shape.map((_, i) => i);
+  checkNonEmpty(x, dims, op);
+  const out = reduceForward(x, dims, false, largest ? maxRow : minRow);
+  return record(
+    out,
+    largest ? 'MaxBackward1' : 'MinBackward1',
+    [x],
+    (g, [sx, so]) => {
+      const value = so!.item();
+      const mask = value !== value ? isnan(sx!) : eq(sx!, so!);
+      return [where(mask, div(g, sum(mask)), 0)];
+    },
+    [x, out],
+  );
+}
+
 /**
  * amax/amin over dims, and full max()/min(): the gradient is shared evenly among tied extremes
  * (PyTorch's evenly_distribute_backward). `op` and `name` label errors and the graph node.
@@ -239,9 +356,9 @@ function extremeDims(
   dim: DimArg | undefined,
   keepdim: boolean,
   largest: boolean,
-  op = largest ? 'amax' : 'amin',
-  name = largest ? 'AmaxBackward0' : 'AminBackward0',
 ): Tensor {
+  const op = largest ? 'amax' : 'amin';
+  const name = largest ? 'AmaxBackward0' : 'AminBackward0';
   assertTensor(x, op);
   const dims = normalizeDims(dim, x.dim(), op);
   checkNonEmpty(x, dims, op);
@@ -260,14 +377,22 @@ function extremeDims(
   );
 }
 
-export const maxAll = (x: Tensor): Tensor =>
-  extremeDims(x, undefined, false, true, 'max', 'MaxBackward1');
-export const minAll = (x: Tensor): Tensor =>
-  extremeDims(x, undefined, false, false, 'min', 'MinBackward1');
-export const amax = (x: Tensor, dim?: DimArg, keepdim = false): Tensor =>
-  extremeDims(x, dim, keepdim, true);
-export const amin = (x: Tensor, dim?: DimArg, keepdim = false): Tensor =>
-  extremeDims(x, dim, keepdim, false);
+export const maxAll = (x: Tensor): Tensor => extremeAll(x, true);
+export const minAll = (x: Tensor): Tensor => extremeAll(x, false);
+
+/**
+ * Largest elements over `dim` (ties share the gradient, as PyTorch's amax: by multiplication, so
+ * an infinite gradient gives NaN at the other elements there too). Arguments as {@link sum}.
+ */
+export function amax(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
+  const { dim, keepdim } = reductionArgs('amax', dimArg, keepArg);
+  return extremeDims(x, dim, keepdim, true);
+}
+/** Smallest elements over `dim`; see {@link amax}. */
+export function amin(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
+  const { dim, keepdim } = reductionArgs('amin', dimArg, keepArg);
+  return extremeDims(x, dim, keepdim, false);
+}
 
 function argExtreme(
   x: Tensor,
@@ -285,15 +410,32 @@ function argExtreme(
       keepdim ? x.shape.map(() => 1) : [],
     );
   }
+  normalizeDim(dim, x.dim(), op); // errors name argmax/argmin, not max/min
   return extremeDim(x.detach(), dim, keepdim, largest).indices;
 }
 
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor =>
-  argExtreme(x, dim, keepdim, true);
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor =>
-  argExtreme(x, dim, keepdim, false);
+/** Index of the first largest element (over one `dim`, or of the flattened tensor). */
+export function argmax(
+  x: Tensor,
+  dimArg?: number | null | ReduceOptions,
+  keepArg?: KeepdimOrOptions,
+): Tensor {
+  const { dim, keepdim } = reductionArgs('argmax', dimArg, keepArg, REDUCE_SPEC, true);
+  return argExtreme(x, dim as number | undefined, keepdim, true);
+}
+/** Index of the first smallest element; see {@link argmax}. */
+export function argmin(
+  x: Tensor,
+  dimArg?: number | null | ReduceOptions,
+  keepArg?: KeepdimOrOptions,
+): Tensor {
+  const { dim, keepdim } = reductionArgs('argmin', dimArg, keepArg, REDUCE_SPEC, true);
+  return argExtreme(x, dim as number | undefined, keepdim, false);
+}
 
 export interface VarOptions {
+  /** The dims to reduce (default: every dim). */
+  dim?: DimArg | null;
   /** Bessel's correction: 1 (default) for the unbiased estimate, 0 for the population variance. */
   correction?: number;
   /** `unbiased: false` is `correction: 0` (PyTorch's older spelling). */
@@ -301,16 +443,52 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
-function varianceLike(
-  x: Tensor,
-  dim: DimArg | undefined,
-  options: VarOptions,
-  isStd: boolean,
-): Tensor {
+const VAR_SPEC: OptionSpec = {
+  dim: 'any',
+  correction: 'number',
+  unbiased: 'boolean',
+  keepdim: 'boolean',
+};
+
+/**
+ * var/std arguments as PyTorch takes them: `()`, `(unbiased)`, `(dim, unbiased?, keepdim?)`,
+ * `(dim, { correction, keepdim })`, `({ dim, correction, unbiased, keepdim })`.
+ */
+function varianceArgs(
+  op: string,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+): { dim: DimArg | undefined; keepdim: boolean; correction: number } {
+  let unbiased: unknown;
+  let parsed: { dim: DimArg | undefined; keepdim: boolean; options: VarOptions };
+  if (typeof a === 'boolean') {
+    if (b !== undefined || c !== undefined)
+      throw new TypeError(`${op}: unexpected argument ${describe(b ?? c)} after unbiased`);
+    unbiased = a;
+    parsed = { dim: undefined, keepdim: false, options: {} };
+  } else if (typeof b === 'boolean' || (b === undefined && c !== undefined)) {
+    unbiased = b;
+    parsed = reductionArgs<VarOptions>(op, a, c, VAR_SPEC);
+  } else {
+    parsed = reductionArgs<VarOptions>(op, a, b, VAR_SPEC);
+    if (c !== undefined)
+      throw new TypeError(`${op}: unexpected argument ${describe(c)} after the options object`);
+  }
+  const { options } = parsed;
+  if (options.unbiased !== undefined) unbiased = options.unbiased;
+  if (unbiased !== undefined && typeof unbiased !== 'boolean')
+    throw new TypeError(`${op}: unbiased must be a boolean, got ${describe(unbiased)}`);
+  if (unbiased !== undefined && options.correction !== undefined)
+    throw new TypeError(`${op}: cannot specify both 'unbiased' and 'correction'`);
+  const correction = options.correction ?? (unbiased === false ? 0 : 1);
+  return { dim: parsed.dim, keepdim: parsed.keepdim, correction };
+}
+
+function varianceLike(x: Tensor, a: unknown, b: unknown, c: unknown, isStd: boolean): Tensor {
   const op = isStd ? 'std' : 'var';
   assertTensor(x, op);
-  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const keepdim = options.keepdim ?? false;
+  const { dim, keepdim, correction } = varianceArgs(op, a, b, c);
   const dims = normalizeDims(dim, x.dim(), op);
   const n = numelOf(dims.map((d) => x.shape[d]));
   const shape = x.shape;
@@ -335,25 +513,85 @@ function varianceLike(
   );
 }
 
-export const variance = (x: Tensor, dim?: DimArg, options: VarOptions = {}): Tensor =>
-  varianceLike(x, dim, options, false);
-export const std = (x: Tensor, dim?: DimArg, options: VarOptions = {}): Tensor =>
-  varianceLike(x, dim, options, true);
+/**
+ * Variance over `dim` with Bessel's `correction` (default 1).
+ * @param x - The input.
+ * @param dimArg - Dims (default every dim), `unbiased`, or `{ dim, correction, unbiased, keepdim }`.
+ * @param second - `unbiased` (PyTorch's positional form) or the options object.
+ * @param third - `keepdim` after a positional `unbiased`.
+ * @returns The variances.
+ * @throws TypeError for bad dims or options (both `unbiased` and `correction` included).
+ * @example tensor([1, 2, 3, 4]).var({ correction: 0 }) // 1.25
+ */
+export const variance = (
+  x: Tensor,
+  dimArg?: DimOrOptions<VarOptions> | boolean,
+  second?: boolean | VarOptions,
+  third?: boolean,
+): Tensor => varianceLike(x, dimArg, second, third, false);
+/** Standard deviation; arguments as {@link variance}. */
+export const std = (
+  x: Tensor,
+  dimArg?: DimOrOptions<VarOptions> | boolean,
+  second?: boolean | VarOptions,
+  third?: boolean,
+): Tensor => varianceLike(x, dimArg, second, third, true);
 
-/** `torch.linalg.vector_norm(x, p, dim, keepdim)`. */
-export function norm(x: Tensor, p: number = 2, dim?: DimArg, keepdim = false): Tensor {
+/** Options of `norm`: PyTorch's `p=`, `dim=`, `keepdim=`. */
+export interface NormOptions extends ReduceOptions {
+  /** The order (default 2; `'fro'` is 2). */
+  p?: number | 'fro';
+}
+
+const NORM_SPEC: OptionSpec = { p: "number|'fro'", dim: 'any', keepdim: 'boolean' };
+
+/**
+ * `torch.linalg.vector_norm(x, p, dim, keepdim)` (what `torch.norm` computes for a numeric p).
+ * @param x - The input.
+ * @param pArg - The order: a number (`Infinity`, `-Infinity` and 0 allowed) or `'fro'` (2), or the
+ *   options object `{ p, dim, keepdim }`. Default 2.
+ * @param dimArg - Dims (default every dim), or `{ dim, keepdim }`.
+ * @param keepArg - `keepdim` (default false) or `{ keepdim }`.
+ * @returns The norms.
+ * @throws TypeError for a bad order, dim or option; RangeError for an infinite or negative order
+ *   over an empty dim (no identity).
+ */
+export function norm(
+  x: Tensor,
+  pArg?: number | 'fro' | null | NormOptions,
+  dimArg?: DimOrOptions<NormOptions>,
+  keepArg?: KeepdimOrOptions<NormOptions>,
+): Tensor {
   assertTensor(x, 'norm');
-  if (typeof p !== 'number' || Number.isNaN(p)) {
+  let pValue: unknown = pArg;
+  let parsed: { dim: DimArg | undefined; keepdim: boolean; options: NormOptions };
+  if (isOptionsObject(pArg)) {
+    if (dimArg !== undefined || keepArg !== undefined)
+      throw new TypeError(`norm: unexpected argument after the options object`);
+    parsed = reductionArgs<NormOptions>('norm', pArg, undefined, NORM_SPEC);
+    pValue = parsed.options.p;
+  } else {
+    parsed = reductionArgs<NormOptions>('norm', dimArg, keepArg, NORM_SPEC);
+    if (parsed.options.p !== undefined)
+      throw new TypeError(`norm: p given both as an argument and as the option 'p'`);
+  }
+  const { dim, keepdim } = parsed;
+  if (pValue === undefined || pValue === null || pValue === 'fro') pValue = 2;
+  if (typeof pValue !== 'number' || Number.isNaN(pValue)) {
     throw new TypeError(
-      `norm: the order p must be a number (Infinity allowed), got ${describe(p)}`,
+      `norm: the order p must be a number (Infinity allowed) or 'fro', got ${describe(pValue)}`,
     );
   }
+  const p = pValue;
   const dims = normalizeDims(dim, x.dim(), 'norm');
-  const reducesEmpty = dims.some((d) => x.shape[d] === 0) || x.numel() === 0;
-  if (reducesEmpty && (p < 0 || p === Infinity)) {
+  const emptyDim = dims.find((d) => x.shape[d] === 0);
+  if (emptyDim !== undefined && (p < 0 || p === Infinity)) {
     throw new RangeError(
-      `linalg.vector_norm cannot compute the ${formatOrder(p)} norm on an empty tensor because ` +
-        'the operation does not have an identity',
+      dim === undefined
+        ? `linalg.vector_norm cannot compute the ${formatOrder(p)} norm on an empty tensor because ` +
+            'the operation does not have an identity'
+        : `linalg.vector_norm cannot compute the ${formatOrder(p)} norm on the dimension ` +
+            `${emptyDim} because this dimension is empty and the operation does not have an identity`,
     );
   }
   const shape = x.shape;
@@ -400,8 +638,15 @@ function normBackward(g: Tensor, x: Tensor, nrm: Tensor, p: number, dims: number
   return mul(scaled, scale);
 }
 
-export function logsumexp(x: Tensor, dim: DimArg, keepdim = false): Tensor {
+/** log(sum(exp(x))) over `dim` (required, as in PyTorch), computed stably; arguments as {@link sum}. */
+export function logsumexp(
+  x: Tensor,
+  dimArg: DimArg | ReduceOptions,
+  keepArg?: KeepdimOrOptions,
+): Tensor {
   assertTensor(x, 'logsumexp');
+  const { dim, keepdim } = reductionArgs('logsumexp', dimArg, keepArg);
+  if (dim === undefined) throw new TypeError(`logsumexp: dim is required, got ${describe(dimArg)}`);
   const dims = normalizeDims(dim, x.dim(), 'logsumexp');
   const shape = x.shape;
   const out = reduceForward(x, dims, keepdim, (d, s, n) => {

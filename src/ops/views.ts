@@ -1,7 +1,7 @@
 /** View ops: new shapes and strides over the same storage, each with its backward. */
 import { record } from '../autograd/node.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
-import { Tensor, assertTensor } from '../tensor/tensor.js';
+import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
 import {
   contiguousStrides,
   formatShape,
@@ -13,6 +13,9 @@ import {
   type Shape,
 } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { checkOptions } from '../tensor/options.js';
+import { Storage } from '../tensor/storage.js';
+import { elementwiseStrides, isNonOverlappingAndDense, layOut } from '../tensor/layout.js';
 
 /** A tensor on `x`'s storage with another shape, strides and offset. */
 function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.offset): Tensor {
@@ -20,6 +23,8 @@ function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.
   // A view of a detached alias is a view of that alias: it shares no history with the alias's base.
   v._base = x._isAlias ? x : (x._base ?? x);
   v._tracksBase = isGradEnabled();
+  // A view of a split/chunk/unbind output is still one of them for in-place checks (as PyTorch).
+  v._multiOutput = x._multiOutput ? { name: '', index: 0 } : null;
   return v;
 }
 
@@ -75,7 +80,7 @@ export function reshape(x: Tensor, args: ReadonlyArray<number | readonly number[
   assertTensor(x, 'reshape');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'reshape'), x.numel(), 'reshape');
   if (viewStrides(x.shape, x.strides, shape) !== null) return view(x, [shape]);
-  return view(clone(x), [shape]);
+  return view(clone(x, { memoryFormat: 'contiguous' }), [shape]);
 }
 
 /** Like shapeFromArgs, but allows one -1 entry. */
@@ -278,39 +283,149 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, s, s + length);
 }
 
+/** Marks the outputs of a function returning several views: PyTorch refuses in-place writes to them. */
+function markMultiOutput(views: Tensor[], name: string): Tensor[] {
+  views.forEach((v, i) => {
+    v._multiOutput = { name, index: i };
+  });
+  return views;
+}
+
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   assertTensor(x, 'unbind');
+  if (x.dim() === 0)
+    throw new RangeError('unbind: dimension specified as 0 but tensor has no dimensions');
   const d = normalizeDim(dim, x.dim(), 'unbind');
-  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+  return markMultiOutput(
+    Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i)),
+    'UnbindBackward0',
+  );
 }
 
-export function split(x: Tensor, splitSize: number, dim = 0): Tensor[] {
+/**
+ * Splits into views along `dim`: pieces of `sizeOrSizes` elements (the last may be smaller), or,
+ * with a list, pieces of exactly those sizes (PyTorch's `split_with_sizes`).
+ * @param x - The tensor to split.
+ * @param sizeOrSizes - A piece size (a non-negative integer; 0 only for an empty dim) or a list
+ *   of sizes adding up to the dim's size.
+ * @param dim - The dim to split (default 0).
+ * @returns The pieces, views of `x` (PyTorch refuses in-place writes to them under autograd).
+ * @throws TypeError for a size that is not an integer; RangeError for sizes that do not fit.
+ * @example split(arange(5), [2, 3]) // [tensor([0, 1]), tensor([2, 3, 4])]
+ */
+export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
   assertTensor(x, 'split');
-  if (!Number.isInteger(splitSize) || splitSize <= 0)
-    throw new RangeError(`split: split size must be positive, got ${splitSize}`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim))
+    throw new TypeError(`split: dim must be an integer, got ${describe(dim)}`);
+  if (x.dim() === 0)
+    throw new RangeError('split: expected a tensor with at least one dimension, got a 0-d tensor');
   const d = normalizeDim(dim, x.dim(), 'split');
+  const size = x.shape[d];
+  if (Array.isArray(sizeOrSizes)) {
+    const sizes = sizeOrSizes as readonly unknown[];
+    sizes.forEach((s, i) => {
+      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
+        throw new TypeError(
+          `split: split sizes must be non-negative integers, got ${describe(s)} at position ${i}`,
+        );
+      }
+    });
+    const total = (sizes as number[]).reduce((a, b) => a + b, 0);
+    if (total !== size) {
+      throw new RangeError(
+        `split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at ` +
+          `dimension ${d}), but got split_sizes=${formatShape(sizes as number[])}`,
+      );
+    }
+    const out: Tensor[] = [];
+    let start = 0;
+    for (const s of sizes as number[]) {
+      out.push(slice(x, d, start, start + s));
+      start += s;
+    }
+    return markMultiOutput(out, 'SplitWithSizesBackward0');
+  }
+  const splitSize = sizeOrSizes;
+  if (typeof splitSize !== 'number' || !Number.isInteger(splitSize))
+    throw new TypeError(
+      `split: split size must be an integer or a list of integers, got ${describe(splitSize)}`,
+    );
+  if (splitSize < 0)
+    throw new RangeError(`split: split size must be non-negative, got ${splitSize}`);
+  if (splitSize === 0 && size !== 0)
+    throw new RangeError(
+      `split: split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`,
+    );
   const out: Tensor[] = [];
-  for (let s = 0; s < x.shape[d]; s += splitSize)
-    out.push(slice(x, d, s, Math.min(s + splitSize, x.shape[d])));
-  return out;
+  // An empty dim still gives one (empty) piece, as in PyTorch.
+  if (size === 0) out.push(slice(x, d, 0, 0));
+  for (let s = 0; s < size; s += splitSize) out.push(slice(x, d, s, Math.min(s + splitSize, size)));
+  return markMultiOutput(out, 'SplitBackward0');
 }
 
+/**
+ * Splits into `chunks` views of equal size along `dim` (the last may be smaller, and there may be
+ * fewer), as PyTorch's chunk; an empty dim gives `chunks` empty pieces.
+ * @param x - The tensor to split.
+ * @param chunks - The number of pieces (a positive integer).
+ * @param dim - The dim (default 0).
+ * @returns The pieces, views of `x`.
+ * @throws TypeError for a non-integer count; RangeError for a count below 1.
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   assertTensor(x, 'chunk');
-  if (!Number.isInteger(chunks) || chunks <= 0)
-    throw new RangeError(`chunk: number of chunks must be positive, got ${chunks}`);
+  if (typeof chunks !== 'number' || !Number.isInteger(chunks))
+    throw new TypeError(`chunk: chunks must be an integer, got ${describe(chunks)}`);
+  if (chunks <= 0)
+    throw new RangeError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  if (x.dim() === 0) throw new RangeError('chunk: chunk expects at least a 1-dimensional tensor');
   const d = normalizeDim(dim, x.dim(), 'chunk');
-  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+  const size = x.shape[d];
+  if (size === 0) {
+    const pieces = Array.from({ length: chunks }, () => slice(x, d, 0, 0));
+    return markMultiOutput(pieces, 'SplitWithSizesBackward0');
+  }
+  return split(x, Math.ceil(size / chunks), d);
 }
 
-/** The same tensor when already contiguous, otherwise a contiguous copy. */
+/** The same tensor when already contiguous, otherwise a contiguous (row-major) copy. */
 export function contiguous(x: Tensor): Tensor {
   assertTensor(x, 'contiguous');
-  return isContiguousLayout(x.shape, x.strides) ? x : clone(x);
+  return isContiguousLayout(x.shape, x.strides) ? x : clone(x, { memoryFormat: 'contiguous' });
 }
 
-export function clone(x: Tensor): Tensor {
+/** Options of `clone`: PyTorch's `memory_format=` (`torch.preserve_format` or `contiguous_format`). */
+export interface CloneOptions {
+  /** `'preserve'` (default): keep a dense input's strides; `'contiguous'`: row-major. */
+  memoryFormat?: 'preserve' | 'contiguous';
+}
+
+/**
+ * A copy with its own memory. Like PyTorch's default (`preserve_format`), a dense input (a
+ * transpose, a permute) keeps its strides, and any other input gets a dense layout in its own
+ * dim order, so a later `reshape` of the copy copies again where PyTorch's does.
+ * @param x - The tensor to copy.
+ * @param options - `{ memoryFormat: 'preserve' | 'contiguous' }` (default `'preserve'`).
+ * @returns The copy, recorded as CloneBackward0.
+ * @throws TypeError when `x` is not a tensor or an option is unknown or of the wrong type.
+ * @example clone(arange(6).reshape(2, 3).t()).stride() // [1, 3]
+ */
+export function clone(x: Tensor, options?: CloneOptions): Tensor {
   assertTensor(x, 'clone');
-  const out = Tensor._fromData(gather(x, new Float32Array(x.numel())), x.shape);
+  const { memoryFormat = 'preserve' } = checkOptions<CloneOptions>('clone', options, {
+    memoryFormat: "'preserve'|'contiguous'",
+  });
+  let out: Tensor;
+  if (memoryFormat === 'contiguous' || x.isContiguous()) {
+    out = Tensor._fromData(gather(x, new Float32Array(x.numel())), x.shape);
+  } else if (isNonOverlappingAndDense(x.shape, x.strides)) {
+    const n = x.numel();
+    out = new Tensor(new Storage(x.buffer.slice(x.offset, x.offset + n)), x.shape, x.strides);
+  } else {
+    // Not dense (a strided slice): a dense layout in the input's dim order (infer_dense_strides).
+    const strides = elementwiseStrides(x.shape, [x]);
+    const values = gather(x, new Float32Array(x.numel()));
+    out = new Tensor(new Storage(layOut(values, x.shape, strides)), x.shape, strides);
+  }
   return record(out, 'CloneBackward0', [x], (g) => [g]);
 }

@@ -29,17 +29,47 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
+/** Largest element count a tensor may have (the largest exact integer; memory runs out first). */
+const MAX_NUMEL = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Checks a shape: every size a non-negative integer, and a representable element count.
+ * @throws TypeError for a size that is not a number; RangeError for a negative or fractional size.
+ */
 export function checkShape(shape: Shape, op: string): number[] {
+  if (!Array.isArray(shape))
+    throw new TypeError(`${op}: expected a shape (an array of sizes), got ${describeValue(shape)}`);
   const out: number[] = [];
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(
-        `${op}: invalid shape ${formatShape(shape)}: sizes must be non-negative integers`,
+  let numel = 1;
+  shape.forEach((d: unknown, i) => {
+    if (typeof d !== 'number') {
+      throw new TypeError(
+        `${op}: invalid shape: size at dim ${i} must be a number, got ${describeValue(d)}`,
       );
     }
+    if (!Number.isInteger(d) || d < 0) {
+      throw new RangeError(
+        `${op}: invalid shape [${shape.join(', ')}]: sizes must be non-negative integers, got ${d} at dim ${i}`,
+      );
+    }
+    numel *= d;
     out.push(d);
+  });
+  if (numel > MAX_NUMEL) {
+    throw new RangeError(
+      `${op}: invalid shape ${formatShape(out)}: ${numel} elements is more than any tensor can hold`,
+    );
   }
   return out;
+}
+
+/** A short description of a bad value (this module cannot import the tensor module's `describe`). */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string '${value}'`;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  return `the ${typeof value} ${String(value)}`;
 }
 
 /** Accepts both `f(2, 3)` and `f([2, 3])`, as PyTorch does. */
@@ -48,20 +78,23 @@ export function shapeFromArgs(
   op: string,
 ): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return checkShape(args[0] as number[], op);
-  for (const a of args) {
+  args.forEach((a, i) => {
     if (typeof a !== 'number') {
       throw new TypeError(
-        `${op}: expected sizes as numbers or one array of numbers, got ${JSON.stringify(args)}`,
+        `${op}: expected sizes as numbers or one array of numbers, got ${describeValue(a)} at position ${i}`,
       );
     }
-  }
+  });
   return checkShape(args as number[], op);
 }
 
 /** Wraps a possibly negative dim into `[0, ndim)`; 0-d tensors accept dims -1 and 0 like PyTorch. */
 export function normalizeDim(dim: number, ndim: number, op: string): number {
   const rank = Math.max(ndim, 1);
-  if (!Number.isInteger(dim) || dim < -rank || dim >= rank) {
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
+  }
+  if (dim < -rank || dim >= rank) {
     throw new RangeError(
       `${op}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`,
     );
@@ -76,6 +109,11 @@ export function normalizeDims(
   op: string,
 ): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) {
+    throw new TypeError(
+      `${op}: dim must be an integer or a list of integers, got ${describeValue(dim)}`,
+    );
+  }
   const list = typeof dim === 'number' ? [dim] : [...dim];
   if (list.length === 0) return Array.from({ length: ndim }, (_, i) => i);
   const seen = new Set<number>();
