@@ -1,0 +1,293 @@
+/**
+ * Logical reductions and order statistics: all, any, isclose, median, mode. Boolean results are
+ * float32 tensors of 0 and 1 (there is one dtype).
+ */
+import { record } from '../autograd/node.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../tensor/options.js';
+import { normalizeDims } from '../tensor/shape.js';
+import { rowLayout } from '../tensor/kernels/reduce.js';
+import * as E from './elementwise.js';
+import {
+  checkDim,
+  checkTensor,
+  lanes,
+  mapPairs,
+  operands,
+  reducedShape,
+  scatterAlong,
+  valuesIndices,
+} from './math-common.js';
+import {
+  reductionArgs,
+  type DimOrOptions,
+  type KeepdimOrOptions,
+  type ReduceOptions,
+  type ValuesIndices,
+} from './reduce.js';
+import { stableArgsort } from './stable-sort.js';
+import { introsort } from './selection.js';
+
+function truthReduce(x: Tensor, dimArg: unknown, keepArg: unknown, op: 'all' | 'any'): Tensor {
+  checkTensor(x, op);
+  const { dim, keepdim: keep } = reductionArgs(op, dimArg, keepArg);
+  const dims = normalizeDims(dim, x.dim(), op);
+  const layout = rowLayout(x, dims);
+  const out = new Float32Array(layout.outer);
+  const wantAll = op === 'all';
+  for (let o = 0; o < layout.outer; o++) {
+    let r = wantAll;
+    for (let i = o * layout.inner; i < (o + 1) * layout.inner; i++) {
+      // NaN is nonzero, so it counts as true.
+      const truthy = layout.data[i] !== 0;
+      if (wantAll ? !truthy : truthy) {
+        r = !wantAll;
+        break;
+      }
+    }
+    out[o] = r ? 1 : 0;
+  }
+  const shape: number[] = [];
+  x.shape.forEach((s, i) => {
+    if (!dims.includes(i)) shape.push(s);
+    else if (keep) shape.push(1);
+  });
+  return Tensor._fromData(out, shape);
+}
+
+/**
+ * 1 where every element (over `dim`, or the whole tensor) is nonzero, else 0.
+ * @param x - Input tensor.
+ * @param dim - A dim, a list of dims, or omitted for all (PyTorch 2.x accepts lists).
+ * @param keepdim - Keep reduced dims as size 1 (default false); also `{ keepdim }`.
+ * @returns A 0/1 float tensor; `all` of an empty set is 1.
+ * @throws RangeError for a dim out of range.
+ * @example all(tensor([[1, 0], [1, 1]]), 1) // [0, 1]
+ */
+export function all(x: Tensor, dim?: DimOrOptions, keepdim?: KeepdimOrOptions): Tensor {
+  return truthReduce(x, dim, keepdim, 'all');
+}
+
+/**
+ * 1 where any element (over `dim`, or the whole tensor) is nonzero, else 0.
+ * @param x - Input tensor.
+ * @param dim - A dim, a list of dims, or omitted for all.
+ * @param keepdim - Keep reduced dims as size 1 (default false); also `{ keepdim }`.
+ * @returns A 0/1 float tensor; `any` of an empty set is 0.
+ * @throws RangeError for a dim out of range.
+ */
+export function any(x: Tensor, dim?: DimOrOptions, keepdim?: KeepdimOrOptions): Tensor {
+  return truthReduce(x, dim, keepdim, 'any');
+}
+
+/** Options of {@link isclose}. */
+export interface IscloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Count NaN as equal to NaN (default false). */
+  equalNan?: boolean;
+}
+
+/**
+ * 1 where `|a - b| <= atol + rtol · |b|` (or `a == b`, which covers equal infinities), computed in
+ * float32 as PyTorch does; with broadcasting.
+ * @param a - A tensor (or a number when `b` is a tensor).
+ * @param b - The reference values.
+ * @param options - `{ rtol = 1e-5, atol = 1e-8, equalNan = false }`.
+ * @returns A 0/1 float tensor of the broadcast shape.
+ * @throws RangeError for a negative tolerance or shapes that do not broadcast.
+ * @example isclose(tensor([1, 2]), tensor([1, 2.1])) // [1, 0]
+ */
+export function isclose(a: Tensor | number, b: Tensor | number, options?: IscloseOptions): Tensor {
+  const o = checkOptions<IscloseOptions>('isclose', options, {
+    rtol: 'number',
+    atol: 'number',
+    equalNan: 'boolean',
+  });
+  const rtol = o.rtol ?? 1e-5;
+  const atol = o.atol ?? 1e-8;
+  if (rtol < 0)
+    throw new RangeError(`isclose: rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (atol < 0)
+    throw new RangeError(`isclose: atol must be greater than or equal to zero, but got ${atol}`);
+  const equalNan = o.equalNan ?? false;
+  const [x, y] = operands(a, b, 'isclose');
+  const f = Math.fround;
+  const r = f(rtol);
+  const t = f(atol);
+  return mapPairs(
+    x,
+    y,
+    (p, q) => {
+      if (p === q) return 1;
+      if (equalNan && p !== p && q !== q) return 1;
+      if (rtol === 0 && atol === 0) return 0;
+      const allowed = f(t + Math.abs(f(r * q)));
+      const actual = Math.abs(f(p - q));
+      return Number.isFinite(actual) && actual <= allowed ? 1 : 0;
+    },
+    'isclose',
+  );
+}
+
+/** Ascending order with ties broken by position: a strict total order, so the pick is unique. */
+function rankOrder(vals: Float32Array): Int32Array {
+  const order = new Int32Array(vals.length);
+  stableArgsort(vals, false, order);
+  return order;
+}
+
+/**
+ * Without `dim`: the lower median of all elements (NaN if any is NaN; the gradient is shared among
+ * the elements equal to it). With `dim`: `{ values, indices }` of each lane's lower median (the
+ * first NaN when a lane holds one), the gradient flowing to `indices`.
+ * @param x - Input tensor.
+ * @param dim - The dim to reduce; omit for the whole tensor.
+ * @param keepdim - Keep the reduced dim as size 1 (default false).
+ * @returns A 0-d tensor, or `{ values, indices }` with `dim`.
+ * @throws TypeError for a non-integer dim; RangeError for a dim out of range or an empty dim.
+ * @example median(tensor([3, 1, 2, 4])) // 2
+ */
+export function median(x: Tensor): Tensor;
+export function median(
+  x: Tensor,
+  dim: number | ReduceOptions,
+  keepdim?: KeepdimOrOptions,
+): ValuesIndices;
+export function median(
+  x: Tensor,
+  dimArg?: number | null | ReduceOptions,
+  keepArg?: KeepdimOrOptions,
+): Tensor | ValuesIndices {
+  checkTensor(x, 'median');
+  const { dim, keepdim } = reductionArgs('median', dimArg, keepArg, undefined, true);
+  if (dim === undefined) return medianAll(x);
+  checkDim(dim, 'median');
+  const l = lanes(x, dim, 'median');
+  checkReducible(x, l.dim, l.len, 'median');
+  const values = new Float32Array(l.pre * l.post);
+  const indices = new Float32Array(values.length);
+  const vals = new Float32Array(l.len);
+  for (let p = 0; p < l.pre; p++)
+    for (let q = 0; q < l.post; q++) {
+      const base = p * l.len * l.post + q;
+      let nanAt = -1;
+      for (let k = 0; k < l.len; k++) {
+        vals[k] = l.data[base + k * l.post];
+        if (nanAt < 0 && vals[k] !== vals[k]) nanAt = k;
+      }
+      const at = nanAt >= 0 ? nanAt : rankOrder(vals)[(l.len - 1) >> 1];
+      values[p * l.post + q] = vals[at];
+      indices[p * l.post + q] = at;
+    }
+  const shape = reducedShape(x.shape, l.dim, keepdim);
+  const idx = Tensor._fromData(indices, shape);
+  const xShape = x.shape;
+  const d = l.dim;
+  const out = record(
+    Tensor._fromData(values, shape),
+    'MedianBackward1',
+    [x],
+    (g, [si]) => [scatterAlong(g, si!, d, xShape)],
+    [idx],
+  );
+  return valuesIndices(out, idx);
+}
+
+function checkReducible(x: Tensor, dim: number, len: number, op: string): void {
+  if (len === 0 && x.dim() > 0)
+    throw new RangeError(`${op}(): Expected reduction dim ${dim} to have non-zero size.`);
+}
+
+function medianAll(x: Tensor): Tensor {
+  const data = x._contiguousData();
+  let value = NaN;
+  if (data.length > 0 && !data.some((v) => v !== v)) {
+    const sorted = Float32Array.from(data).sort();
+    value = sorted[(data.length - 1) >> 1];
+  }
+  const out = Tensor._fromData(Float32Array.of(value), []);
+  return record(
+    out,
+    'MedianBackward0',
+    [x],
+    (g, [sx, so]) => {
+      // evenly_distribute_backward: the gradient is split among the elements equal to the result
+      // (among the NaNs when the result is NaN).
+      const mask = Number.isNaN(so!.item()) ? E.isnan(sx!) : E.eq(sx!, so!);
+      return [E.mul(E.div(mask, mask.sum()), g)];
+    },
+    [x, out],
+  );
+}
+
+/**
+ * The most frequent value along a dim (the smallest among equally frequent ones) and the index
+ * PyTorch's CPU kernel reports for it: the last occurrence for lanes of up to 16 elements; for
+ * longer lanes (and with NaNs, each of which counts once) the same unstable sort is run so that
+ * the index is PyTorch's.
+ * @param x - Input tensor.
+ * @param dim - The dim to reduce (default -1).
+ * @param keepdim - Keep the reduced dim as size 1 (default false).
+ * @returns `{ values, indices }`; the gradient flows to `indices`.
+ * @throws TypeError for a non-integer dim; RangeError for a dim out of range or an empty dim.
+ * @example mode(tensor([1, 2, 2, 3])).values // 2
+ */
+export function mode(
+  x: Tensor,
+  dimArg?: number | ReduceOptions,
+  keepArg?: KeepdimOrOptions,
+): ValuesIndices {
+  checkTensor(x, 'mode');
+  const args = reductionArgs('mode', dimArg, keepArg, undefined, true);
+  const dim = args.dim ?? -1;
+  const keepdim = args.keepdim;
+  checkDim(dim, 'mode');
+  const l = lanes(x, dim, 'mode');
+  checkReducible(x, l.dim, l.len, 'mode');
+  const values = new Float32Array(l.pre * l.post);
+  const indices = new Float32Array(values.length);
+  const vals = new Float32Array(l.len);
+  for (let p = 0; p < l.pre; p++)
+    for (let q = 0; q < l.post; q++) {
+      const base = p * l.len * l.post + q;
+      for (let k = 0; k < l.len; k++) vals[k] = l.data[base + k * l.post];
+      // PyTorch sorts (value, position) pairs by value with std::sort, which is not stable:
+      // the index reported is the last of the mode's run in that order, so run the same sort.
+      const order = Int32Array.from({ length: l.len }, (_, i) => i);
+      introsort(order, 0, l.len, (i, j) => vals[i] < vals[j]);
+      let best = 0;
+      let bestValue = 0;
+      let bestIndex = 0;
+      let run = 0;
+      for (let i = 0; i < order.length; i++) {
+        run++;
+        const v = vals[order[i]];
+        const last = i === order.length - 1 || vals[order[i + 1]] !== v;
+        if (last) {
+          if (run > best) {
+            best = run;
+            bestValue = v;
+            bestIndex = order[i];
+          }
+          run = 0;
+        }
+      }
+      values[p * l.post + q] = bestValue;
+      indices[p * l.post + q] = bestIndex;
+    }
+  const shape = reducedShape(x.shape, l.dim, keepdim);
+  const idx = Tensor._fromData(indices, shape);
+  const xShape = x.shape;
+  const d = l.dim;
+  const out = record(
+    Tensor._fromData(values, shape),
+    'ModeBackward0',
+    [x],
+    (g, [si]) => [scatterAlong(g, si!, d, xShape)],
+    [idx],
+  );
+  return valuesIndices(out, idx);
+}

@@ -1,0 +1,180 @@
+/**
+ * Shared plumbing for the math ops (unary, binary, scans, sorting): elementwise forwards over any
+ * strides, the lane layout of one dim, and the scatter/gather pair that routes gradients of
+ * value-selecting ops (sort, topk, cummax, median, …) back to the positions they came from.
+ */
+import { record } from '../autograd/node.js';
+import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
+import { broadcastShapes, normalizeDim, numelOf, sameShape, type Shape } from '../tensor/shape.js';
+import { mapBinary, type BinaryFn } from '../tensor/kernels/elementwise.js';
+import type { ValuesIndices } from './reduce.js';
+
+/** A tensor of `shape` filled with `value`. */
+export function filled(shape: Shape, value: number): Tensor {
+  return Tensor._fromData(new Float32Array(numelOf(shape)).fill(value), shape);
+}
+
+/** Converts a number operand to a 0-d tensor (PyTorch's wrapped scalar); rejects anything else. */
+export function toOperand(x: unknown, op: string, arg: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') return Tensor._fromData(Float32Array.of(x), []);
+  throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
+}
+
+/** Throws unless `x` is a Tensor; names the op and argument. */
+export function checkTensor(x: unknown, op: string, arg = 'input'): asserts x is Tensor {
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
+}
+
+/** out[i] = fn(x[i]) over the row-major elements of `x` (any strides). */
+export function mapElements(x: Tensor, fn: (v: number) => number): Tensor {
+  const src = x._contiguousData();
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
+  return Tensor._fromData(out, x.shape);
+}
+
+/** out = fn(a, b) with broadcasting (any strides). */
+export function mapPairs(a: Tensor, b: Tensor, fn: BinaryFn, op: string): Tensor {
+  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
+  return Tensor._fromData(mapBinary(a, b, shape, { fn }), shape);
+}
+
+/** Both operands as tensors (at least one must be a Tensor, as in PyTorch's function forms). */
+export function operands(
+  a: TensorLike,
+  b: TensorLike,
+  op: string,
+  names = ['input', 'other'],
+): [Tensor, Tensor] {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new TypeError(
+      `${op}: expected at least one Tensor argument, got ${describe(a)} and ${describe(b)}`,
+    );
+  }
+  return [toOperand(a, op, names[0]), toOperand(b, op, names[1])];
+}
+
+/** Builds the `{ values, indices }` result (also destructurable as `[values, indices]`). */
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
+/**
+ * Row-major data of `x` seen as lanes along `dim`: element (p, l, q) sits at
+ * `p * len * post + l * post + q`; lane (p, q) starts at `p * len * post + q` with stride `post`.
+ */
+export interface Lanes {
+  readonly data: Float32Array;
+  readonly pre: number;
+  readonly len: number;
+  readonly post: number;
+  /** The normalised dim (0 for a 0-d tensor). */
+  readonly dim: number;
+}
+
+export function lanes(x: Tensor, dim: number, op: string): Lanes {
+  const d = normalizeDim(dim, x.dim(), op);
+  const shape = x.shape;
+  if (shape.length === 0) return { data: x._contiguousData(), pre: 1, len: 1, post: 1, dim: 0 };
+  return {
+    data: x._contiguousData(),
+    pre: numelOf(shape.slice(0, d)),
+    len: shape[d],
+    post: numelOf(shape.slice(d + 1)),
+    dim: d,
+  };
+}
+
+/** Checks that `dim` is an integer (a TypeError naming the op otherwise). */
+export function checkDim(dim: unknown, op: string): asserts dim is number {
+  if (typeof dim !== 'number' || !Number.isInteger(dim))
+    throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}`);
+}
+
+/** `x` viewed with a size-1 axis at `dim` unless it already has `rank` dims. */
+function withAxis(x: Tensor, dim: number, rank: number): Tensor {
+  return x.dim() === rank ? x : x.unsqueeze(dim);
+}
+
+/**
+ * A zero tensor of `shape` with `g` added at the positions `indices` name along `dim`
+ * (indices and g share a shape that matches `shape` except along `dim`). Recorded: its gradient is
+ * the gather of the incoming gradient at the same positions.
+ */
+export function scatterAlong(g: Tensor, indices: Tensor, dim: number, shape: Shape): Tensor {
+  const rank = shape.length;
+  const gi = withAxis(g, dim, Math.max(rank, g.dim()));
+  const ii = withAxis(indices, dim, Math.max(rank, indices.dim()));
+  const out = new Float32Array(numelOf(shape));
+  if (rank === 0) {
+    const gd = gi._contiguousData();
+    if (gd.length > 0) out[0] = gd[0];
+  } else {
+    const gd = gi._contiguousData();
+    const id = ii._contiguousData();
+    const pre = numelOf(shape.slice(0, dim));
+    const post = numelOf(shape.slice(dim + 1));
+    const len = shape[dim];
+    const k = gi.shape[dim];
+    for (let p = 0; p < pre; p++)
+      for (let j = 0; j < k; j++)
+        for (let q = 0; q < post; q++) {
+          const src = (p * k + j) * post + q;
+          out[(p * len + id[src]) * post + q] += gd[src];
+        }
+  }
+  return record(
+    Tensor._fromData(out, shape),
+    'ScatterAddBackward0',
+    [g],
+    (gg, [si]) => [gatherAlong(gg, si!, dim, g.shape)],
+    [indices],
+  );
+}
+
+/** out[p, j, q] = x[p, indices[p, j, q], q] along `dim`, reshaped to `outShape`. Recorded. */
+export function gatherAlong(x: Tensor, indices: Tensor, dim: number, outShape: Shape): Tensor {
+  const rank = x.dim();
+  const ii = withAxis(indices, dim, Math.max(rank, indices.dim()));
+  const n = ii.numel();
+  const out = new Float32Array(n);
+  const xd = x._contiguousData();
+  const id = ii._contiguousData();
+  if (rank === 0) {
+    if (n > 0) out[0] = xd[0];
+  } else {
+    const shape = x.shape;
+    const pre = numelOf(shape.slice(0, dim));
+    const post = numelOf(shape.slice(dim + 1));
+    const len = shape[dim];
+    const k = ii.shape[dim];
+    for (let p = 0; p < pre; p++)
+      for (let j = 0; j < k; j++)
+        for (let q = 0; q < post; q++) {
+          const dst = (p * k + j) * post + q;
+          out[dst] = xd[(p * len + id[dst]) * post + q];
+        }
+  }
+  const xShape = x.shape;
+  return record(
+    Tensor._fromData(out, outShape),
+    'GatherBackward0',
+    [x],
+    (g, [si]) => [scatterAlong(g, si!, dim, xShape)],
+    [indices],
+  );
+}
+
+/** Shape of a reduction over `dim`: that dim dropped, or kept as 1. */
+export function reducedShape(shape: Shape, dim: number, keepdim: boolean): number[] {
+  if (shape.length === 0) return [];
+  return shape.flatMap((s, i) => (i === dim ? (keepdim ? [1] : []) : [s]));
+}
+
+/** Checks a positional-or-options boolean argument. */
+export function checkBool(value: unknown, op: string, arg: string): asserts value is boolean {
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${op}: ${arg} must be a boolean, got ${describe(value)}`);
+}
