@@ -1,0 +1,82 @@
+/** Reading index arguments: float32 tensors holding integers, or plain number arrays. */
+import { Tensor, describe } from '../tensor/tensor.js';
+import type { Shape } from '../tensor/shape.js';
+
+/** An index argument read into plain integers, with its shape. */
+export interface IndexArray {
+  readonly shape: Shape;
+  readonly data: Float64Array;
+}
+
+/** Flattens a nested number array, checking that it is rectangular. */
+function nestedShape(value: unknown, op: string, arg: string): number[] {
+  if (!Array.isArray(value)) return [];
+  if (value.length === 0) return [0];
+  const inner = nestedShape(value[0], op, arg);
+  for (const v of value) {
+    const s = nestedShape(v, op, arg);
+    if (s.length !== inner.length || s.some((d, i) => d !== inner[i]))
+      throw new RangeError(`${op}: ${arg} must be a rectangular array, got ragged nesting`);
+  }
+  return [value.length, ...inner];
+}
+
+/** Reads `index` (a Tensor or a nested number array) as integers; non-integers throw. */
+export function readIndex(index: unknown, op: string, arg = 'index'): IndexArray {
+  let shape: number[];
+  let data: Float64Array;
+  if (index instanceof Tensor) {
+    shape = [...index.shape];
+    data = Float64Array.from(index._contiguousData());
+  } else if (Array.isArray(index)) {
+    shape = nestedShape(index, op, arg);
+    const flat = (index as unknown[]).flat(Infinity);
+    data = new Float64Array(flat.length);
+    flat.forEach((v, i) => {
+      if (typeof v !== 'number')
+        throw new TypeError(`${op}: ${arg} must hold numbers, got ${describe(v)}`);
+      data[i] = v;
+    });
+  } else {
+    throw new TypeError(
+      `${op}: ${arg} must be a Tensor or an array of integers, got ${describe(index)}`,
+    );
+  }
+  for (const v of data) {
+    if (!Number.isInteger(v)) {
+      throw new TypeError(
+        `${op}(): Expected dtype int64 for ${arg}: it must hold integers, got the value ${v}`,
+      );
+    }
+  }
+  return { shape, data };
+}
+
+/** Checks each index against `size` and wraps negatives when `wrap`; the message names op and dim. */
+export function checkBounds(
+  idx: IndexArray,
+  size: number,
+  dim: number,
+  op: string,
+  wrap: boolean,
+): Int32Array {
+  const out = new Int32Array(idx.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = idx.data[i];
+    const ok = wrap ? v >= -size && v < size : v >= 0 && v < size;
+    if (!ok) {
+      throw new RangeError(
+        `${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`,
+      );
+    }
+    out[i] = v < 0 ? v + size : v;
+  }
+  return out;
+}
+
+/** Whether `shape` broadcasts to exactly `target` (numpy rules, target unchanged). */
+export function broadcastsTo(shape: Shape, target: Shape): boolean {
+  if (shape.length > target.length) return false;
+  const lead = target.length - shape.length;
+  return shape.every((d, i) => d === 1 || d === target[lead + i]);
+}
