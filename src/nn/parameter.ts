@@ -1,7 +1,26 @@
 import { Tensor, describe } from '../tensor/tensor.js';
 
-/** A tensor that a Module registers as a learnable parameter. Shares memory with the tensor it wraps. */
+/**
+ * A tensor that a {@link Module} registers as a learnable parameter when assigned to one of its
+ * fields, as `nn.Parameter`. It shares memory with the tensor it wraps, is a leaf, and requires
+ * grad
+ * by default.
+ *
+ * @example
+ * ```ts
+ * class Scale extends nn.Module {
+ *   w = new nn.Parameter(ones(3));
+ *   forward(x: Tensor) { return x.mul(this.w); }
+ * }
+ * new Scale().parameters().length; // 1
+ * ```
+ */
 export class Parameter extends Tensor {
+  /**
+   * @param data - The tensor to wrap (memory is shared, history is not).
+   * @param requiresGrad - Whether the parameter requires grad (default `true`).
+   * @throws TypeError if `data` is not a Tensor.
+   */
   constructor(data: Tensor, requiresGrad = true) {
     if (!(data instanceof Tensor))
       throw new TypeError(`Parameter: expected a Tensor, got ${describe(data)}`);
@@ -12,6 +31,11 @@ export class Parameter extends Tensor {
     this.requiresGrad_(requiresGrad);
   }
 
+  /**
+   * The parameter as PyTorch prints it: `Parameter containing:` and the tensor.
+   *
+   * @returns The printed form.
+   */
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
   }

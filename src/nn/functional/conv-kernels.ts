@@ -1,0 +1,209 @@
+/**
+ * Convolution as im2col + GEMM. One geometry describes a 2-D convolution from an input side
+ * `[n, c, h, w]` to an output side `[n, o, oh, ow]`; three bilinear kernels cover the forward pass
+ * and both adjoints, which is all that conv, transposed conv and their derivatives need.
+ */
+import { gemm, type Mat } from '../../tensor/kernels/matmul.js';
+
+/** Sizes of one 2-D convolution. `ph`/`pw` are the padding before each spatial dim. */
+export interface ConvGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  o: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+  groups: number;
+  oh: number;
+  ow: number;
+}
+
+/** Row-major `[c·kh·kw, oh·ow]` patches of sample `n` of a strided input (zero where padded). */
+function im2col(
+  g: ConvGeometry,
+  x: Float32Array,
+  xOffset: number,
+  xStrides: readonly number[],
+  n: number,
+  cols: Float32Array,
+): void {
+  const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const [sn, sc, sy, sx] = xStrides;
+  const L = oh * ow;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    const base = xOffset + n * sn + ci * sc;
+    for (let p = 0; p < kh; p++) {
+      for (let q = 0; q < kw; q++, row++) {
+        const rowBase = row * L;
+        for (let i = 0; i < oh; i++) {
+          const y = i * sh - ph + p * dh;
+          const outBase = rowBase + i * ow;
+          if (y < 0 || y >= h) {
+            cols.fill(0, outBase, outBase + ow);
+            continue;
+          }
+          const yBase = base + y * sy;
+          let xx = q * dw - pw;
+          for (let j = 0; j < ow; j++, xx += sw)
+            cols[outBase + j] = xx >= 0 && xx < w ? x[yBase + xx * sx] : 0;
+        }
+      }
+    }
+  }
+}
+
+/** Adds row-major patches `[c·kh·kw, oh·ow]` back into a contiguous `[c, h, w]` image at `outOffset`. */
+function col2im(g: ConvGeometry, cols: Float32Array, out: Float32Array, outOffset: number): void {
+  const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const L = oh * ow;
+  let row = 0;
+  for (let ci = 0; ci < c; ci++) {
+    const base = outOffset + ci * h * w;
+    for (let p = 0; p < kh; p++) {
+      for (let q = 0; q < kw; q++, row++) {
+        const rowBase = row * L;
+        for (let i = 0; i < oh; i++) {
+          const y = i * sh - ph + p * dh;
+          if (y < 0 || y >= h) continue;
+          const yBase = base + y * w;
+          const inBase = rowBase + i * ow;
+          let xx = q * dw - pw;
+          for (let j = 0; j < ow; j++, xx += sw)
+            if (xx >= 0 && xx < w) out[yBase + xx] += cols[inBase + j];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * For a 1×1 kernel with stride 1 and no padding the patches are the input itself: sample `n` read
+ * in place as a `[c, h·w]` matrix, when its spatial dims flatten to one stride.
+ */
+function directPatches(g: ConvGeometry, x: Operand4, n: number): Mat | null {
+  if (g.kh !== 1 || g.kw !== 1 || g.sh !== 1 || g.sw !== 1 || g.ph !== 0 || g.pw !== 0) return null;
+  const [sn, sc, sy, sx] = x.strides;
+  if (g.h > 1 && g.w > 1 && sy !== g.w * sx) return null;
+  const colStride = g.w > 1 ? sx : sy;
+  return { buffer: x.buffer, offset: x.offset + n * sn, rowStride: sc, colStride };
+}
+
+/** A strided 4-D operand as the kernels read it. */
+export interface Operand4 {
+  buffer: Float32Array;
+  offset: number;
+  strides: readonly number[];
+}
+
+/** The `[c·kh·kw, oh·ow]` patches of sample `n`: the input itself when possible, else im2col into `cols`. */
+function patches(g: ConvGeometry, x: Operand4, n: number, cols: Float32Array | null): Mat {
+  const direct = directPatches(g, x, n);
+  if (direct !== null) return direct;
+  im2col(g, x.buffer, x.offset, x.strides, n, cols!);
+  return { buffer: cols!, offset: 0, rowStride: g.oh * g.ow, colStride: 1 };
+}
+
+/** y[n, o] = Σ W[o, c, p, q] · x[n, c, ·]: the forward convolution. `w` is contiguous `[o, c/g, kh, kw]`. */
+export function convForwardKernel(g: ConvGeometry, x: Operand4, w: Float32Array): Float32Array {
+  const { n, c, o, kh, kw, groups, oh, ow } = g;
+  const L = oh * ow;
+  const ck = (c / groups) * kh * kw;
+  const og = o / groups;
+  const out = new Float32Array(n * o * L);
+  if (out.length === 0) return out;
+  const cols = directPatches(g, x, 0) ? null : new Float32Array(c * kh * kw * L);
+  for (let s = 0; s < n; s++) {
+    const p = patches(g, x, s, cols);
+    for (let gi = 0; gi < groups; gi++) {
+      gemm(
+        { buffer: w, offset: gi * og * ck, rowStride: ck, colStride: 1 },
+        { ...p, offset: p.offset + gi * ck * p.rowStride },
+        og,
+        ck,
+        L,
+        out,
+        s * o * L + gi * og * L,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * x-side adjoint: gx[n, c] = Σ W[o, c, p, q] · gy[n, o, ·] scattered back to the input grid. This is
+ * the input gradient of a convolution and the forward pass of a transposed convolution.
+ */
+export function convInputAdjointKernel(
+  g: ConvGeometry,
+  gy: Float32Array,
+  w: Float32Array,
+): Float32Array {
+  const { n, c, h, w: width, o, kh, kw, groups, oh, ow } = g;
+  const L = oh * ow;
+  const ck = (c / groups) * kh * kw;
+  const og = o / groups;
+  const out = new Float32Array(n * c * h * width);
+  if (out.length === 0 || L === 0) return out;
+  const cols = new Float32Array(c * kh * kw * L);
+  for (let s = 0; s < n; s++) {
+    for (let gi = 0; gi < groups; gi++) {
+      gemm(
+        { buffer: w, offset: gi * og * ck, rowStride: 1, colStride: ck },
+        { buffer: gy, offset: s * o * L + gi * og * L, rowStride: L, colStride: 1 },
+        ck,
+        og,
+        L,
+        cols,
+        gi * ck * L,
+      );
+    }
+    col2im(g, cols, out, s * c * h * width);
+  }
+  return out;
+}
+
+/** w-side adjoint: gW[o, c, p, q] = Σₙ gy[n, o, ·] · patches(x[n])ᵀ — the weight gradient. */
+export function convWeightAdjointKernel(
+  g: ConvGeometry,
+  x: Operand4,
+  gy: Float32Array,
+): Float32Array {
+  const { n, c, o, kh, kw, groups, oh, ow } = g;
+  const L = oh * ow;
+  const ck = (c / groups) * kh * kw;
+  const og = o / groups;
+  const out = new Float32Array(o * ck);
+  if (out.length === 0 || L === 0 || n === 0) return out;
+  const cols = directPatches(g, x, 0) ? null : new Float32Array(c * kh * kw * L);
+  const tmp = new Float32Array(og * ck);
+  for (let s = 0; s < n; s++) {
+    const p = patches(g, x, s, cols);
+    for (let gi = 0; gi < groups; gi++) {
+      gemm(
+        { buffer: gy, offset: s * o * L + gi * og * L, rowStride: L, colStride: 1 },
+        {
+          buffer: p.buffer,
+          offset: p.offset + gi * ck * p.rowStride,
+          rowStride: p.colStride,
+          colStride: p.rowStride,
+        },
+        og,
+        L,
+        ck,
+        tmp,
+        0,
+      );
+      const base = gi * og * ck;
+      for (let i = 0; i < tmp.length; i++) out[base + i] += tmp[i];
+    }
+  }
+  return out;
+}
