@@ -223,7 +223,7 @@ describe('SGD behaviour', () => {
     const opt = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
     opt.step();
     const sd = opt.stateDict();
-    expect(sd.paramGroups[0]).toMatchObject({ lr: 0.1, momentum: 0.9, params: [0] });
+    expect(sd.param_groups[0]).toMatchObject({ lr: 0.1, momentum: 0.9, params: [0] });
     const q = param();
     const opt2 = new torch.optim.SGD([q], { lr: 0.5 });
     opt2.loadStateDict(sd);

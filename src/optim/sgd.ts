@@ -1,13 +1,35 @@
-import { noGrad, enableGrad } from '../autograd/grad-mode.js';
-import { Tensor, describe } from '../tensor/tensor.js';
-import { Optimizer, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { requireNonNegative } from './validate.js';
+import {
+  Optimizer,
+  bufferOf,
+  clipOptionsOf,
+  optionsObject,
+  zerosLikeParam,
+  type CommonOptions,
+  type GroupOptions,
+  type ParamGroup,
+  type ParamView,
+  type ParamsInput,
+} from './optimizer.js';
 
+/** SGD's group options. */
 export interface SGDOptions extends GroupOptions {
+  /** Momentum factor. Default 0. */
   momentum: number;
+  /** Dampening of the momentum. Default 0. */
   dampening: number;
+  /** L2 penalty added to the gradient. Default 0. */
   weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
   nesterov: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
   maximize: boolean;
+}
+
+/** SGD's per-parameter state (PyTorch's key): null until momentum is used. */
+export interface SGDState {
+  momentum_buffer: Tensor | null;
 }
 
 const f = Math.fround;
@@ -21,85 +43,86 @@ const f = Math.fround;
  *   d = nesterov ? d + momentum · b : b               (if momentum ≠ 0)
  *   p = p − lr · d
  *
- * One fused loop per parameter, in float32 with fused multiply-adds like PyTorch's CPU kernel.
- * `lr` defaults to 1e-3 as in PyTorch 2.x (1.13 required it).
+ * In float32 with fused multiply-adds like PyTorch's CPU kernels. `lr` defaults to 1e-3 as in
+ * PyTorch 2.x (1.13 required it); a number in place of the options is the learning rate.
+ *
+ * @param params - Tensors or parameter groups.
+ * @param options - `lr` (1e-3), `momentum` (0), `dampening` (0), `weightDecay` (0), `nesterov`
+ *   (false), `maximize` (false), and the clipping options (`ClipOptions`); or the lr alone.
+ * @throws TypeError for unknown or mistyped options; RangeError for PyTorch's invalid values.
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
  */
-export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, {
-      lr: options.lr ?? 1e-3,
-      momentum: options.momentum ?? 0,
-      dampening: options.dampening ?? 0,
-      weightDecay: options.weightDecay ?? 0,
-      nesterov: options.nesterov ?? false,
-      maximize: options.maximize ?? false,
+export class SGD extends Optimizer<SGDOptions, SGDState> {
+  constructor(
+    params: ParamsInput<SGDOptions>,
+    options: (Partial<SGDOptions> & CommonOptions) | number = {},
+  ) {
+    const o = optionsObject('SGD', options, {
+      lr: 'number',
+      momentum: 'number',
+      dampening: 'number',
+      weightDecay: 'number',
+      nesterov: 'boolean',
+      maximize: 'boolean',
     });
+    super(
+      params,
+      {
+        lr: (o.lr as number | undefined) ?? 1e-3,
+        momentum: (o.momentum as number | undefined) ?? 0,
+        dampening: (o.dampening as number | undefined) ?? 0,
+        weightDecay: (o.weightDecay as number | undefined) ?? 0,
+        nesterov: (o.nesterov as boolean | undefined) ?? false,
+        maximize: (o.maximize as boolean | undefined) ?? false,
+      },
+      { name: 'SGD', clip: clipOptionsOf(o) },
+    );
   }
 
   protected override validateGroup(g: ParamGroup<SGDOptions>): void {
-    for (const key of ['lr', 'momentum', 'dampening', 'weightDecay'] as const) {
-      if (typeof g[key] !== 'number' || Number.isNaN(g[key]))
-        throw new TypeError(`SGD: ${key} must be a number, got ${describe(g[key])}`);
-    }
-    if (g.lr < 0) throw new RangeError(`Invalid learning rate: ${g.lr}`);
-    if (g.momentum < 0) throw new RangeError(`Invalid momentum value: ${g.momentum}`);
-    if (g.weightDecay < 0) throw new RangeError(`Invalid weight_decay value: ${g.weightDecay}`);
+    requireNonNegative('SGD', 'lr', g.lr);
+    requireNonNegative('SGD', 'momentum', g.momentum);
+    requireNonNegative('SGD', 'weight_decay', g.weightDecay);
+    if (typeof g.dampening !== 'number' || Number.isNaN(g.dampening))
+      throw new TypeError(`SGD: dampening must be a number, got ${String(g.dampening)}`);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
-      throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+      throw new RangeError('SGD: Nesterov momentum requires a momentum and zero dampening');
     }
   }
 
-  step(closure?: () => Tensor): Tensor | undefined {
-    const loss = closure ? enableGrad(closure) : undefined;
-    noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          this.updateParameter(p, p.grad, group);
-        }
-      }
-    });
-    return loss;
+  protected initState(): SGDState {
+    return { momentum_buffer: null };
   }
 
-  private updateParameter(p: Tensor, grad: Tensor, group: ParamGroup<SGDOptions>): void {
-    const { momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
-    // Contiguous parameters are updated in their own memory; others via a copy written back.
-    const inPlace = p.isContiguous();
-    const param = p._contiguousData();
-    const g = grad._contiguousData();
+  protected updateParameter(
+    { param, grad, tensor }: ParamView,
+    state: SGDState,
+    group: ParamGroup<SGDOptions>,
+  ): void {
+    const { momentum, dampening, nesterov } = group;
     const n = param.length;
     const negLr = f(-group.lr);
-    const wd32 = f(wd);
+    if (momentum === 0) {
+      for (let i = 0; i < n; i++) param[i] = negLr * grad[i] + param[i];
+      return;
+    }
     const mom32 = f(momentum);
     const damp32 = f(1 - dampening);
-    if (momentum !== 0) {
-      const state = this.state.get(p) ?? {};
-      const existing = state.momentum_buffer;
-      const buf = existing instanceof Tensor ? existing.buffer : new Float32Array(n);
-      if (!(existing instanceof Tensor)) state.momentum_buffer = Tensor._fromData(buf, p.shape);
-      this.state.set(p, state);
-      const first = !(existing instanceof Tensor);
-      for (let i = 0; i < n; i++) {
-        let d = maximize ? -g[i] : g[i];
-        if (wd !== 0) d = f(wd32 * param[i] + d);
-        const b = first
-          ? d
-          : dampening === 0
-            ? f(f(buf[i] * mom32) + d)
-            : f(damp32 * d + f(buf[i] * mom32));
-        buf[i] = b;
-        d = nesterov ? f(mom32 * b + d) : b;
-        param[i] = negLr * d + param[i];
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        let d = maximize ? -g[i] : g[i];
-        if (wd !== 0) d = f(wd32 * param[i] + d);
-        param[i] = negLr * d + param[i];
-      }
+    const first = state.momentum_buffer === null;
+    if (state.momentum_buffer === null) state.momentum_buffer = zerosLikeParam(tensor);
+    const buf = bufferOf(state.momentum_buffer);
+    for (let i = 0; i < n; i++) {
+      const d = grad[i];
+      // First step: the buffer is a copy of d (PyTorch's torch.clone(d_p)).
+      const b = first
+        ? d
+        : dampening === 0
+          ? f(f(buf[i] * mom32) + d)
+          : f(damp32 * d + f(buf[i] * mom32));
+      buf[i] = b;
+      param[i] = negLr * (nesterov ? f(mom32 * b + d) : b) + param[i];
     }
-    if (inPlace) p._storage.version++;
-    else p.copy_(Tensor._fromData(param, p.shape));
   }
 }

@@ -1,0 +1,72 @@
+import type { Tensor } from '../tensor/tensor.js';
+import type { AdamState } from './adam-update.js';
+import { adamUpdate } from './adam-update.js';
+import {
+  ADAM_SPEC,
+  adamDefaults,
+  adamInitState,
+  validateAdamGroup,
+  type AdamOptions,
+} from './adam.js';
+import {
+  Optimizer,
+  clipOptionsOf,
+  optionsObject,
+  zerosLikeParam,
+  type CommonOptions,
+  type ParamGroup,
+  type ParamView,
+  type ParamsInput,
+} from './optimizer.js';
+
+const f = Math.fround;
+
+/**
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, PyTorch 1.13's exact
+ * single-tensor float32 arithmetic (torch/optim/adamw.py). Each step first shrinks the
+ * parameter, `p = p · (1 − lr · weightDecay)`, then applies Adam's update without adding the
+ * decay to the gradient.
+ *
+ * @param params - Tensors or parameter groups.
+ * @param options - `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8), `weightDecay` (1e-2),
+ *   `amsgrad` (false), `maximize` (false) and the clipping options; or the lr alone.
+ * @throws TypeError for unknown or mistyped options; RangeError for PyTorch's invalid values.
+ * @example
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ */
+export class AdamW extends Optimizer<AdamOptions, AdamState> {
+  constructor(
+    params: ParamsInput<AdamOptions>,
+    options: (Partial<AdamOptions> & CommonOptions) | number = {},
+  ) {
+    const o = optionsObject('AdamW', options, ADAM_SPEC);
+    super(params, adamDefaults(o, 1e-2), { name: 'AdamW', clip: clipOptionsOf(o) });
+  }
+
+  protected override validateGroup(g: ParamGroup<AdamOptions>): void {
+    validateAdamGroup('AdamW', g);
+  }
+
+  /** AdamW's decay is decoupled: never added to the gradient. */
+  protected override coupledWeightDecay(): number {
+    return 0;
+  }
+
+  protected initState(p: Tensor, group: ParamGroup<AdamOptions>): AdamState {
+    return adamInitState(p, group.amsgrad);
+  }
+
+  protected updateParameter(
+    { param, grad, tensor }: ParamView,
+    state: AdamState,
+    group: ParamGroup<AdamOptions>,
+  ): void {
+    if (group.amsgrad && state.max_exp_avg_sq === undefined)
+      state.max_exp_avg_sq = zerosLikeParam(tensor);
+    state.step += 1;
+    // param.mul_(1 − lr · weight_decay), the factor computed in double and used as float32.
+    const shrink = f(1 - group.lr * group.weightDecay);
+    for (let i = 0; i < param.length; i++) param[i] = f(param[i] * shrink);
+    adamUpdate(param, grad, state, group.lr, group.betas, group.eps, group.amsgrad);
+  }
+}
