@@ -8,3 +8,4 @@ export {
   clipCoefficient,
 } from './clip-grad.js';
 export type { ClipGradNormOptions } from './clip-grad.js';
+export * as clipping from './clipping.js';
