@@ -41,6 +41,9 @@ export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 
 // ==== exports: hardening ====
+export type { TensorJSON } from './tensor/tensor.js';
+export type { ReduceOptions, NormOptions, DimOrOptions, KeepdimOrOptions } from './ops/reduce.js';
+export type { CloneOptions } from './ops/views.js';
 // ==== end hardening ====
 // ==== exports: ops-math ====
 // ==== end ops-math ====
@@ -49,12 +52,16 @@ export * as utils from './utils/index.js';
 // ==== exports: nn-functional ====
 // ==== end nn-functional ====
 // ==== exports: activations-losses ====
+export { softmax, logSoftmax } from './ops/softmax.js';
 // ==== end activations-losses ====
 // ==== exports: clipping ====
+export { clipping } from './utils/index.js';
 // ==== end clipping ====
 // ==== exports: data-checkpoints ====
 export { load, save, safetensors } from './serialization/index.js';
 export type { LoadedValue, SaveableValue } from './serialization/index.js';
 // ==== end data-checkpoints ====
 // ==== exports: kernels ====
+export { backend } from './tensor/kernels/backend.js';
+export type { Backend } from './tensor/kernels/backend.js';
 // ==== end kernels ====

@@ -10,8 +10,20 @@ import { matmul } from '../ops/linalg.js';
 export { relu, sigmoid, tanh };
 
 /**
- * y = x Wᵀ + b. 2-D inputs run as one fused kernel: W is read transposed in place, the bias
- * is added in the same pass, and backward computes only the gradients that are needed.
+ * Applies an affine map `y = input @ weightᵀ + bias`, as `F.linear`. 2-D inputs run as one fused
+ * kernel (the weight is read transposed in place, the bias added in the same pass).
+ *
+ * @param input - Shape `[..., in]`.
+ * @param weight - Shape `[out, in]`.
+ * @param bias - Shape `[out]` (or 0-d), default `null` for none.
+ * @returns Shape `[..., out]`.
+ * @throws TypeError if an argument is not a Tensor.
+ * @throws RangeError if `weight` is not 2-D, the last dimension of `input` is not `in`, or `bias`
+ *   does not have `out` elements.
+ * @example
+ * ```ts
+ * F.linear(ones(2, 3), ones(4, 3), zeros(4)).shape; // [2, 4]
+ * ```
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   assertTensor(input, 'linear', 'input to be a Tensor');
@@ -77,8 +89,19 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   );
 }
 
+/**
+ * How a loss combines its per-element values: `'mean'` (the default everywhere), `'sum'`, or
+ * `'none'` (keep them all).
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/**
+ * Checks a `reduction` option.
+ *
+ * @param reduction - The value to check.
+ * @returns It, typed as a {@link Reduction}.
+ * @throws RangeError unless it is `'mean'`, `'sum'` or `'none'`.
+ */
 export function checkReduction(reduction: unknown): Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new RangeError(
@@ -99,8 +122,20 @@ function warnShapeMismatch(input: Tensor, target: Tensor): void {
 }
 
 /**
- * Mean squared error. Gradient as PyTorch's mse_loss_backward: α·(x − y)·g with α = 2/N for
- * 'mean' and 2 otherwise, rounded to float32 step by step.
+ * The mean squared error `(input - target)²`, reduced, as `F.mse_loss`. Shapes broadcast (with
+ * PyTorch's warning when they differ). The gradient is PyTorch's `mse_loss_backward`,
+ * α·(x − y)·g with α = 2/N for `'mean'` and 2 otherwise, rounded to float32 step by step.
+ *
+ * @param input - The predictions.
+ * @param target - The targets.
+ * @param options - `reduction` (default `'mean'`): `'mean'`, `'sum'` or `'none'`.
+ * @returns The loss: 0-d, or elementwise with `'none'`.
+ * @throws TypeError if `input` or `target` is not a Tensor.
+ * @throws RangeError for an invalid `reduction` or shapes that do not broadcast.
+ * @example
+ * ```ts
+ * F.mseLoss(tensor([1, 2]), tensor([1, 4])); // tensor(2.)
+ * ```
  */
 export function mseLoss(
   input: Tensor,
@@ -135,7 +170,16 @@ export function mseLoss(
   );
 }
 
-/** Mean absolute error, composed from differentiable ops. */
+/**
+ * The mean absolute error `|input - target|`, reduced, as `F.l1_loss`.
+ *
+ * @param input - The predictions.
+ * @param target - The targets.
+ * @param options - `reduction` (default `'mean'`): `'mean'`, `'sum'` or `'none'`.
+ * @returns The loss: 0-d, or elementwise with `'none'`.
+ * @throws TypeError if `input` or `target` is not a Tensor.
+ * @throws RangeError for an invalid `reduction` or shapes that do not broadcast.
+ */
 export function l1Loss(
   input: Tensor,
   target: Tensor,
@@ -150,6 +194,63 @@ export function l1Loss(
 }
 
 // ==== exports: nn-functional ====
+export { conv1d, conv2d, convTranspose2d } from './functional/conv.js';
+export type { ConvOptions, ConvTransposeOptions, SizeArg } from './functional/conv.js';
+export {
+  maxPool1d,
+  maxPool2d,
+  avgPool1d,
+  avgPool2d,
+  adaptiveAvgPool2d,
+} from './functional/pool.js';
+export type { MaxPoolOptions, AvgPoolOptions } from './functional/pool.js';
+export { pad, interpolate } from './functional/resample.js';
+export type { PadOptions, InterpolateOptions } from './functional/resample.js';
+export { layerNorm, batchNorm, normalize, cosineSimilarity } from './functional/normalization.js';
+export type { BatchNormOptions, NormalizeOptions } from './functional/normalization.js';
+export { embedding, oneHot } from './functional/embedding.js';
+export type { EmbeddingOptions } from './functional/embedding.js';
+export { dropout } from './functional/dropout.js';
+export { scaledDotProductAttention } from './functional/attention.js';
+export type { AttentionOptions } from './functional/attention.js';
 // ==== end nn-functional ====
 // ==== exports: activations-losses ====
+export { softmax, logSoftmax } from '../ops/softmax.js';
+export type { SoftmaxDim } from '../ops/softmax.js';
+export {
+  gelu,
+  silu,
+  mish,
+  elu,
+  selu,
+  celu,
+  leakyRelu,
+  relu6,
+  hardtanh,
+  hardsigmoid,
+  hardswish,
+  softplus,
+  softsign,
+  logsigmoid,
+  glu,
+} from './functional/activation.js';
+export {
+  crossEntropy,
+  nllLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  huberLoss,
+  smoothL1Loss,
+  klDiv,
+} from './functional/loss.js';
+export type {
+  LossReduction,
+  CrossEntropyOptions,
+  NllOptions,
+  BceOptions,
+  BceLogitsOptions,
+  HuberOptions,
+  SmoothL1Options,
+  KlDivOptions,
+} from './functional/loss.js';
 // ==== end activations-losses ====

@@ -8,8 +8,55 @@ export * as functional from './functional.js';
 export * as utils from '../utils/index.js';
 
 // ==== exports: nn-functional ====
+export { Conv1d, Conv2d, ConvTranspose2d } from './modules/conv.js';
+export type { ConvModuleOptions, ConvTransposeModuleOptions } from './modules/conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './modules/pooling.js';
+export { LayerNorm, BatchNorm1d, BatchNorm2d } from './modules/normalization.js';
+export type { LayerNormOptions, BatchNormModuleOptions } from './modules/normalization.js';
+export { Embedding } from './modules/embedding.js';
+export { Dropout } from './modules/dropout.js';
+export type { EmbeddingModuleOptions } from './modules/embedding.js';
 // ==== end nn-functional ====
 // ==== exports: activations-losses ====
+export {
+  GELU,
+  SiLU,
+  Mish,
+  ELU,
+  CELU,
+  SELU,
+  LeakyReLU,
+  Hardtanh,
+  ReLU6,
+  Hardsigmoid,
+  Hardswish,
+  Softplus,
+  Softsign,
+  LogSigmoid,
+  GLU,
+  Softmax,
+  LogSoftmax,
+} from './modules/activation.js';
+export {
+  CrossEntropyLoss,
+  NLLLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  HuberLoss,
+  SmoothL1Loss,
+  KLDivLoss,
+} from './modules/loss.js';
+export type {
+  CrossEntropyLossOptions,
+  NLLLossOptions,
+  BCELossOptions,
+  BCEWithLogitsLossOptions,
+} from './modules/loss.js';
+export { ModuleList, ModuleDict, Flatten, Unflatten } from './modules/container.js';
+export { RemovableHandle } from './hooks.js';
+export type { ForwardHook, ForwardPreHook, FullBackwardHook, HookOptions } from './hooks.js';
 // ==== end activations-losses ====
 // ==== exports: recurrent ====
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './modules/rnn.js';
+export type { RNNOptions, RNNCellOptions } from './modules/rnn.js';
 // ==== end recurrent ====

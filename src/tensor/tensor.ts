@@ -7,9 +7,13 @@ import * as V from '../ops/views.js';
 import * as L from '../ops/linalg.js';
 import * as I from '../ops/inplace.js';
 import * as C from '../ops/compare.js';
+import * as SM from '../ops/softmax.js';
+import * as SI from '../ops/shape-index.js';
+import * as M from '../ops/math.js';
 import { uniformInPlace, normalInPlace, type RandomOptions } from '../random/sampling.js';
 import { formatTensor } from './format.js';
 import {
+  checkShape,
   contiguousStrides,
   formatShape,
   normalizeDim,
@@ -19,7 +23,7 @@ import {
 } from './shape.js';
 import { Storage } from './storage.js';
 import { viewNode, windowOf } from '../ops/view-history.js';
-import { gather, isContiguousLayout, type View } from './kernels/strided.js';
+import { gather, isContiguousLayout } from './kernels/strided.js';
 
 /** A tensor or a plain number, accepted wherever PyTorch accepts a Python scalar. */
 export type TensorLike = Tensor | number;
@@ -33,7 +37,7 @@ export type DimArg = number | readonly number[];
  * An n-dimensional float32 array with autograd. Views share storage with their base; the
  * storage's version counter tracks in-place writes for autograd's safety checks.
  */
-export class Tensor implements View {
+export class Tensor {
   /** @internal */ _storage: Storage;
   /** @internal */ _shape: number[];
   /** @internal */ _strides: number[];
@@ -80,9 +84,15 @@ export class Tensor implements View {
   get buffer(): Float32Array {
     return this._storage.data;
   }
-  /** A detached tensor sharing this tensor's storage, as PyTorch's `.data`. */
+  /**
+   * A detached tensor sharing this tensor's memory, as PyTorch's `.data`. Like PyTorch's, it has
+   * its own version counter: writes through it (`w.data.sub_(…)`) are invisible to autograd's
+   * in-place checks, unlike writes through `detach()`.
+   */
   get data(): Tensor {
-    return this._alias();
+    const t = this._alias();
+    t._storage = new Storage(this._storage.data);
+    return t;
   }
   /** Makes this tensor use `other`'s memory and shape, keeping its autograd identity (`p.data = t`). */
   set data(other: Tensor) {
@@ -198,13 +208,23 @@ export class Tensor implements View {
     };
   }
 
-  backward(gradient?: TensorLike, options?: BackwardOptions): void {
-    const g =
-      gradient === undefined
-        ? undefined
-        : gradient instanceof Tensor
-          ? gradient
-          : E.scalar(gradient);
+  /**
+   * Accumulates the gradient of this tensor into the leaves' `.grad`.
+   * @param gradient - The gradient of this tensor (a Tensor or a number); omitted or null for a
+   *   one-element tensor (implicitly 1).
+   * @param options - `{ retainGraph, createGraph }`.
+   * @throws TypeError for a gradient that is not a Tensor, number, null or undefined, or a bad option.
+   */
+  backward(gradient?: TensorLike | null, options?: BackwardOptions): void {
+    let g: Tensor | undefined;
+    if (gradient === undefined || gradient === null) g = undefined;
+    else if (gradient instanceof Tensor) g = gradient;
+    else if (typeof gradient === 'number') g = E.scalar(gradient);
+    else {
+      throw new TypeError(
+        `backward: gradient must be a Tensor, a number, null or undefined, got ${describe(gradient)}`,
+      );
+    }
     runBackward(this, g, options);
   }
 
@@ -299,8 +319,8 @@ export class Tensor implements View {
   mul(other: TensorLike): Tensor {
     return E.mul(this, other);
   }
-  div(other: TensorLike): Tensor {
-    return E.div(this, other);
+  div(other: TensorLike, options?: M.DivOptions): Tensor {
+    return options === undefined ? E.div(this, other) : M.div(this, other, options);
   }
   pow(exponent: TensorLike): Tensor {
     return E.pow(this, exponent);
@@ -407,51 +427,72 @@ export class Tensor implements View {
   }
 
   // ---- Reductions --------------------------------------------------------------------------
-  sum(dim?: DimArg, keepdim = false): Tensor {
+  // Every reduction takes `dim` as a number, a list, null or omitted, and `keepdim` positionally
+  // or as `{ keepdim }`; `{ dim, keepdim }` alone works too (the calling conventions).
+  sum(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.sum(this, dim, keepdim);
   }
-  mean(dim?: DimArg, keepdim = false): Tensor {
+  mean(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.mean(this, dim, keepdim);
   }
-  prod(dim?: number, keepdim = false): Tensor {
+  prod(dim?: number | null | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.prod(this, dim, keepdim);
   }
   /** Without `dim`: the maximum element. With `dim`: `{ values, indices }` like PyTorch. */
   max(): Tensor;
-  max(dim: number, keepdim?: boolean): R.ValuesIndices;
+  max(dim: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices;
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor, keepdim = false): Tensor | R.ValuesIndices {
+  max(
+    dim?: number | Tensor | null | R.ReduceOptions,
+    keepdim?: R.KeepdimOrOptions,
+  ): Tensor | R.ValuesIndices {
     return C.max(this, dim as number, keepdim);
   }
   min(): Tensor;
-  min(dim: number, keepdim?: boolean): R.ValuesIndices;
+  min(dim: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices;
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor, keepdim = false): Tensor | R.ValuesIndices {
+  min(
+    dim?: number | Tensor | null | R.ReduceOptions,
+    keepdim?: R.KeepdimOrOptions,
+  ): Tensor | R.ValuesIndices {
     return C.min(this, dim as number, keepdim);
   }
-  amax(dim?: DimArg, keepdim = false): Tensor {
+  amax(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.amax(this, dim, keepdim);
   }
-  amin(dim?: DimArg, keepdim = false): Tensor {
+  amin(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.amin(this, dim, keepdim);
   }
-  argmax(dim?: number, keepdim = false): Tensor {
+  argmax(dim?: number | null | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.argmax(this, dim, keepdim);
   }
-  argmin(dim?: number, keepdim = false): Tensor {
+  argmin(dim?: number | null | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.argmin(this, dim, keepdim);
   }
-  var(dim?: DimArg, options?: R.VarOptions): Tensor {
-    return R.variance(this, dim, options);
+  /** `var()`, `var(unbiased)`, `var(dim, unbiased?, keepdim?)`, `var(dim?, { correction, keepdim })`. */
+  var(
+    dim?: R.DimOrOptions<R.VarOptions> | boolean,
+    options?: boolean | R.VarOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return R.variance(this, dim, options, keepdim);
   }
-  std(dim?: DimArg, options?: R.VarOptions): Tensor {
-    return R.std(this, dim, options);
+  std(
+    dim?: R.DimOrOptions<R.VarOptions> | boolean,
+    options?: boolean | R.VarOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return R.std(this, dim, options, keepdim);
   }
   /** Vector norm like `torch.linalg.vector_norm`: p = 2, 1, any real, `Infinity`, `-Infinity`, 0. */
-  norm(p: number | 'fro' = 2, dim?: DimArg, keepdim = false): Tensor {
-    return R.norm(this, p === 'fro' ? 2 : p, dim, keepdim);
+  norm(
+    p?: number | 'fro' | null | R.NormOptions,
+    dim?: R.DimOrOptions<R.NormOptions>,
+    keepdim?: R.KeepdimOrOptions<R.NormOptions>,
+  ): Tensor {
+    return R.norm(this, p, dim, keepdim);
   }
-  logsumexp(dim: DimArg, keepdim = false): Tensor {
+  logsumexp(dim: DimArg | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
     return R.logsumexp(this, dim, keepdim);
   }
 
@@ -525,15 +566,12 @@ export class Tensor implements View {
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
     return V.slice(this, dim, start ?? null, end ?? null, step);
   }
-  /** Python's `t[i]`: selects along dim 0. */
-  index(i: number): Tensor {
-    return V.select(this, 0, i);
-  }
   unbind(dim = 0): Tensor[] {
     return V.unbind(this, dim);
   }
-  split(splitSize: number, dim = 0): Tensor[] {
-    return V.split(this, splitSize, dim);
+  /** Views of `sizeOrSizes` elements along `dim`, or of exactly the listed sizes. */
+  split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
+    return V.split(this, sizeOrSizes, dim);
   }
   chunk(chunks: number, dim = 0): Tensor[] {
     return V.chunk(this, chunks, dim);
@@ -541,8 +579,8 @@ export class Tensor implements View {
   contiguous(): Tensor {
     return V.contiguous(this);
   }
-  clone(): Tensor {
-    return V.clone(this);
+  clone(options?: V.CloneOptions): Tensor {
+    return V.clone(this, options);
   }
   onesLike(): Tensor {
     return Tensor._fromData(new Float32Array(this.numel()).fill(1), this._shape);
@@ -605,18 +643,398 @@ export class Tensor implements View {
   }
 
   // ==== methods: ops-math ====
+  tan(): Tensor {
+    return M.tan(this);
+  }
+  asin(): Tensor {
+    return M.asin(this);
+  }
+  acos(): Tensor {
+    return M.acos(this);
+  }
+  atan(): Tensor {
+    return M.atan(this);
+  }
+  sinh(): Tensor {
+    return M.sinh(this);
+  }
+  cosh(): Tensor {
+    return M.cosh(this);
+  }
+  asinh(): Tensor {
+    return M.asinh(this);
+  }
+  acosh(): Tensor {
+    return M.acosh(this);
+  }
+  atanh(): Tensor {
+    return M.atanh(this);
+  }
+  log2(): Tensor {
+    return M.log2(this);
+  }
+  log10(): Tensor {
+    return M.log10(this);
+  }
+  exp2(): Tensor {
+    return M.exp2(this);
+  }
+  floor(): Tensor {
+    return M.floor(this);
+  }
+  ceil(): Tensor {
+    return M.ceil(this);
+  }
+  /** Half to even; `round({ decimals })` (or `round(decimals)`) rounds to decimal places. */
+  round(options?: M.RoundOptions | number): Tensor {
+    return M.round(this, options);
+  }
+  trunc(): Tensor {
+    return M.trunc(this);
+  }
+  frac(): Tensor {
+    return M.frac(this);
+  }
+  erf(): Tensor {
+    return M.erf(this);
+  }
+  erfinv(): Tensor {
+    return M.erfinv(this);
+  }
+  /** `log(x / (1 - x))`, with the input clamped to `[eps, 1 - eps]` when `eps` is given. */
+  logit(eps?: number | null | { eps?: number | null }): Tensor {
+    return M.logit(this, eps);
+  }
+  remainder(other: TensorLike): Tensor {
+    return M.remainder(this, other);
+  }
+  fmod(other: TensorLike): Tensor {
+    return M.fmod(this, other);
+  }
+  atan2(other: TensorLike): Tensor {
+    return M.atan2(this, other);
+  }
+  hypot(other: TensorLike): Tensor {
+    return M.hypot(this, other);
+  }
+  lerp(end: Tensor, weight: TensorLike): Tensor {
+    return M.lerp(this, end, weight);
+  }
+  floorDivide(other: TensorLike): Tensor {
+    return M.floorDivide(this, other);
+  }
+  clampMin(min: TensorLike): Tensor {
+    return M.clampMin(this, min);
+  }
+  clampMax(max: TensorLike): Tensor {
+    return M.clampMax(this, max);
+  }
+  cumsum(dim: number): Tensor {
+    return M.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return M.cumprod(this, dim);
+  }
+  cummax(dim: number): R.ValuesIndices {
+    return M.cummax(this, dim);
+  }
+  cummin(dim: number): R.ValuesIndices {
+    return M.cummin(this, dim);
+  }
+  logcumsumexp(dim: number): Tensor {
+    return M.logcumsumexp(this, dim);
+  }
+  all(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
+    return M.all(this, dim, keepdim);
+  }
+  any(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
+    return M.any(this, dim, keepdim);
+  }
+  isclose(other: TensorLike, options?: M.IscloseOptions): Tensor {
+    return M.isclose(this, other, options);
+  }
+  /** Without `dim`: the lower median. With `dim`: `{ values, indices }`. */
+  median(): Tensor;
+  median(dim: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices;
+  median(dim?: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor | R.ValuesIndices {
+    return dim === undefined ? M.median(this) : M.median(this, dim, keepdim);
+  }
+  mode(dim?: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices {
+    return M.mode(this, dim, keepdim);
+  }
+  sort(dim?: number | M.SortOptions, descending?: boolean): R.ValuesIndices {
+    return M.sort(this, dim, descending);
+  }
+  argsort(dim?: number | M.SortOptions, descending?: boolean): Tensor {
+    return M.argsort(this, dim, descending);
+  }
+  topk(
+    k: number,
+    dim?: number | M.TopkOptions,
+    largest?: boolean,
+    sorted?: boolean,
+  ): R.ValuesIndices {
+    return M.topk(this, k, dim, largest, sorted);
+  }
+  kthvalue(
+    k: number,
+    dim?: number | { dim?: number; keepdim?: boolean },
+    keepdim?: boolean,
+  ): R.ValuesIndices {
+    return M.kthvalue(this, k, dim, keepdim);
+  }
+  unique(options?: M.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(options: M.UniqueOptions): Tensor | M.UniqueResult;
+  unique(options?: M.UniqueOptions): Tensor | M.UniqueResult {
+    return options === undefined ? M.unique(this) : M.unique(this, options);
+  }
   // ==== end ops-math ====
 
   // ==== methods: ops-shape-index ====
+  /** Reverses the order of elements along `dims` (a copy). */
+  flip(...dims: Array<number | readonly number[]>): Tensor {
+    return SI.flip(this, flattenArgs(dims));
+  }
+  /** Rolls elements along `dims` by `shifts` with wrap-around (flattened when dims is omitted). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return SI.roll(this, shifts, dims);
+  }
+  /** Repeats the tensor `sizes[i]` times along each dim (`Tensor.repeat`). */
+  repeat(...sizes: Array<number | readonly number[]>): Tensor {
+    return SI.repeat(this, flattenArgs(sizes));
+  }
+  /** `torch.tile`: repeat with missing leading repetitions taken as 1. */
+  tile(...dims: Array<number | readonly number[]>): Tensor {
+    return SI.tile(this, flattenArgs(dims));
+  }
+  /** The lower triangle of the last two dims, from diagonal `diagonal` down (default 0). */
+  tril(diagonal = 0): Tensor {
+    return SI.tril(this, diagonal);
+  }
+  /** The upper triangle of the last two dims, from diagonal `diagonal` up (default 0). */
+  triu(diagonal = 0): Tensor {
+    return SI.triu(this, diagonal);
+  }
+  /** A view of a diagonal: `diagonal(offset, dim1, dim2)` or `diagonal({ offset, dim1, dim2 })`. */
+  diagonal(offset?: number | SI.DiagonalOptions, dim1?: number, dim2?: number): Tensor {
+    return SI.diagonal(this, offset, dim1, dim2);
+  }
+  /** `torch.diag`: vector to diagonal matrix, or matrix to a copy of its diagonal. */
+  diag(diagonal = 0): Tensor {
+    return SI.diag(this, diagonal);
+  }
+  /** Moves dims `source` to `destination` (a view). */
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return SI.movedim(this, source, destination);
+  }
+  /** Alias of `movedim`. */
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return SI.movedim(this, source, destination);
+  }
+  /** Swaps two dims (a view, like transpose). */
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return SI.swapaxes(this, axis0, axis1);
+  }
+  /** Alias of `swapaxes`. */
+  swapdims(dim0: number, dim1: number): Tensor {
+    return SI.swapaxes(this, dim0, dim1);
+  }
+  /** Splits dim `dim` into `sizes` (a view; one size may be -1). */
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return SI.unflatten(this, dim, sizes);
+  }
+  /** The slices along `dim` at the integers of `index` (a copy). */
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
+    return SI.indexSelect(this, dim, index);
+  }
+  /** `torch.gather`: values along `dim` at `index` (index's shape). */
+  gather(dim: number, index: Tensor | readonly unknown[]): Tensor {
+    return SI.gather(this, dim, index);
+  }
+  /** `torch.scatter`: a copy with `src` (Tensor or number) written at `index` along `dim`. */
+  scatter(
+    dim: number,
+    index: Tensor | readonly unknown[],
+    src: TensorLike,
+    options?: SI.ScatterOptions,
+  ): Tensor {
+    return SI.scatter(this, dim, index, src, options);
+  }
+  /** In-place `scatter`. */
+  scatter_(
+    dim: number,
+    index: Tensor | readonly unknown[],
+    src: TensorLike,
+    options?: SI.ScatterOptions,
+  ): this {
+    return I.copy_(this, SI.scatter(this, dim, index, src, options));
+  }
+  /** `torch.scatter_add`: a copy with `src` added at `index` along `dim` (duplicates add up). */
+  scatterAdd(dim: number, index: Tensor | readonly unknown[], src: Tensor): Tensor {
+    return SI.scatterAdd(this, dim, index, src);
+  }
+  /** In-place `scatterAdd`. */
+  scatterAdd_(dim: number, index: Tensor | readonly unknown[], src: Tensor): this {
+    return I.copy_(this, SI.scatterAdd(this, dim, index, src));
+  }
+  /** `value` where `mask` is nonzero, this tensor elsewhere. */
+  maskedFill(mask: Tensor, value: TensorLike): Tensor {
+    return SI.maskedFill(this, mask, value);
+  }
+  /** In-place `maskedFill` (the mask must broadcast to this tensor's shape). */
+  maskedFill_(mask: Tensor, value: TensorLike): this {
+    return I.copy_(this, SI.maskedFill(this, mask, value));
+  }
+  /** The elements where `mask` is nonzero, as a 1-D tensor. */
+  maskedSelect(mask: Tensor): Tensor {
+    return SI.maskedSelect(this, mask);
+  }
+  /** `Tensor.where`: this tensor where `condition` is nonzero, `other` elsewhere. */
+  where(condition: TensorLike, other: TensorLike): Tensor {
+    return E.where(condition, this, other);
+  }
+  /**
+   * Python's `t[items]`: numbers, `null`, `'...'`, slice strings (`':'`, `'1:5'`, `'::2'`),
+   * integer Tensors/arrays (advanced indexing) and boolean arrays (masks). Basic items give views,
+   * advanced ones copies.
+   */
+  index(...items: SI.IndexItem[]): Tensor {
+    return SI.index(this, ...items);
+  }
+  /** Python's `t[items] = value` in place; `accumulate` adds (duplicates add up). */
+  indexPut_(
+    items: readonly SI.IndexItem[] | Tensor,
+    value: TensorLike,
+    options?: SI.IndexPutOptions,
+  ): this {
+    return SI.indexPut_(this, items, value, options);
+  }
+  /** Out-of-place `indexPut_` (`torch.index_put`). */
+  indexPut(
+    items: readonly SI.IndexItem[] | Tensor,
+    value: TensorLike,
+    options?: SI.IndexPutOptions,
+  ): Tensor {
+    return SI.indexPut(this, items, value, options);
+  }
+  /** `beta * this + alpha * (mat1 @ mat2)`. */
+  addmm(mat1: Tensor, mat2: Tensor, options?: SI.AddProductOptions): Tensor {
+    return SI.addmm(this, mat1, mat2, options);
+  }
+  /** `beta * this + alpha * (batch1 @ batch2)` per batch. */
+  baddbmm(batch1: Tensor, batch2: Tensor, options?: SI.AddProductOptions): Tensor {
+    return SI.baddbmm(this, batch1, batch2, options);
+  }
   // ==== end ops-shape-index ====
 
   // ==== methods: nn-functional ====
   // ==== end nn-functional ====
 
   // ==== methods: activations-losses ====
+  /**
+   * Softmax along `dim` (PyTorch's `x.softmax(dim)`), numerically stable.
+   *
+   * @param dim - The dim to normalise over, or `{ dim }`.
+   * @returns A tensor of this shape whose rows along `dim` sum to 1.
+   * @throws RangeError when `dim` is out of range.
+   */
+  softmax(dim: SM.SoftmaxDim): Tensor {
+    return SM.softmax(this, dim);
+  }
+  /**
+   * Log-softmax along `dim` (PyTorch's `x.log_softmax(dim)`), numerically stable.
+   *
+   * @param dim - The dim to normalise over, or `{ dim }`.
+   * @returns Log-probabilities of this shape.
+   * @throws RangeError when `dim` is out of range.
+   */
+  logSoftmax(dim: SM.SoftmaxDim): Tensor {
+    return SM.logSoftmax(this, dim);
+  }
   // ==== end activations-losses ====
 
   // ==== methods: hardening ====
+  /**
+   * @internal Set on the outputs of split/chunk/unbind (functions returning several views): the
+   * op's name and the output's position, for PyTorch's refusal of in-place writes to them.
+   */
+  _multiOutput: { name: string; index: number } | null = null;
+  /**
+   * @internal A value `structuredClone` and `postMessage` refuse, so that cloning a tensor fails
+   * loudly (naming what to do) instead of copying internal fields; see docs/interop.md.
+   */
+  readonly _structuredCloneGuard: () => void =
+    structuredCloneOfATensorIsUnsupportedUseToFloat32ArrayOrToJSON;
+
+  /**
+   * The tensor as JSON-ready data, `{ shape, data }` with `data` the elements in row-major order
+   * (what `JSON.stringify(t)` writes). NaN and ±infinity, which JSON cannot hold, are written as the
+   * strings `'nan'`, `'inf'` and `'-inf'`; `Tensor.fromJSON` reads the result back.
+   * @returns `{ shape, data }`: plain arrays, no autograd state.
+   * @example JSON.stringify(tensor([[1, 2]])) // '{"shape":[1,2],"data":[1,2]}'
+   */
+  toJSON(): TensorJSON {
+    const data: Array<number | 'nan' | 'inf' | '-inf'> = Array.from(this.toFloat32Array(), (v) =>
+      Number.isFinite(v) ? v : v !== v ? 'nan' : v > 0 ? 'inf' : '-inf',
+    );
+    return { shape: [...this._shape], data };
+  }
+
+  /**
+   * A tensor from what `toJSON()` wrote (or any `{ shape, data }` with numbers or the strings
+   * `'nan'`, `'inf'`, `'-inf'`).
+   * @param json - The `{ shape, data }` object.
+   * @returns A new contiguous tensor (no autograd state).
+   * @throws TypeError when `json` is not of that form; RangeError when data and shape disagree.
+   * @example Tensor.fromJSON(JSON.parse(JSON.stringify(t)))
+   */
+  static fromJSON(json: TensorJSON): Tensor {
+    if (
+      json === null ||
+      typeof json !== 'object' ||
+      !Array.isArray(json.shape) ||
+      !Array.isArray(json.data)
+    )
+      throw new TypeError(`fromJSON: expected an object { shape, data }, got ${describe(json)}`);
+    const shape = checkShape(json.shape, 'fromJSON');
+    if (numelOf(shape) !== json.data.length) {
+      throw new RangeError(
+        `fromJSON: shape ${formatShape(shape)} needs ${numelOf(shape)} elements, got ${json.data.length}`,
+      );
+    }
+    const values = new Float32Array(json.data.length);
+    json.data.forEach((v: unknown, i) => {
+      if (typeof v === 'number') values[i] = v;
+      else if (v === 'nan') values[i] = NaN;
+      else if (v === 'inf') values[i] = Infinity;
+      else if (v === '-inf') values[i] = -Infinity;
+      else
+        throw new TypeError(
+          `fromJSON: element ${i} must be a number, 'nan', 'inf' or '-inf', got ${describe(v)}`,
+        );
+    });
+    return Tensor._fromData(values, shape);
+  }
+
+  /**
+   * A zero-copy Float32Array of exactly this tensor's `numel()` elements, in row-major order,
+   * aliasing its memory: writes through it change the tensor (without autograd's version
+   * tracking) and later in-place ops show through it. Only for contiguous tensors (call
+   * `contiguous()` first); `toFloat32Array()` is the safe copy. Do not transfer its `buffer` to a
+   * worker (see docs/interop.md).
+   * @returns A subarray view of the tensor's memory, `length === numel()`.
+   * @throws Error when the tensor is not contiguous.
+   * @example const v = t.subarrayView(); v.length === t.numel()
+   */
+  subarrayView(): Float32Array {
+    if (!this.isContiguous()) {
+      throw new Error(
+        `subarrayView: the tensor (shape ${formatShape(this._shape)}, strides ` +
+          `${formatShape(this._strides)}) is not contiguous; call contiguous() first or copy with toFloat32Array()`,
+      );
+    }
+    return this._storage.data.subarray(this._offset, this._offset + this.numel());
+  }
   // ==== end hardening ====
 
   // ==== methods: clipping ====
@@ -635,6 +1053,15 @@ function clampBounds(
   if (a !== null && typeof a === 'object') return [a.min ?? null, a.max ?? null];
   return [a ?? null, b ?? null];
 }
+
+/** What `Tensor.toJSON()` returns: the shape and the row-major elements (non-finite as strings). */
+export interface TensorJSON {
+  shape: number[];
+  data: Array<number | 'nan' | 'inf' | '-inf'>;
+}
+
+/** Held by every tensor so that `structuredClone(tensor)` throws, naming this function. */
+function structuredCloneOfATensorIsUnsupportedUseToFloat32ArrayOrToJSON(): void {}
 
 /** Describes a bad argument for an error message. */
 export function describe(value: unknown): string {

@@ -12,6 +12,7 @@ export { parametersToVector, vectorToParameters } from './convert-parameters.js'
 export type { TensorOrTensors } from './clip/params.js';
 
 // ==== exports: clipping ====
+export { clipping } from './clip/index.js';
 // ==== end clipping ====
 // ==== exports: data-checkpoints ====
 export * as data from './data/index.js';
