@@ -5,4 +5,5 @@ export { DataLoader } from './dataloader.js';
 export type { DataLoaderOptions, Batch } from './dataloader.js';
 export { SequentialSampler, RandomSampler } from './samplers.js';
 export { defaultCollate } from './collate.js';
+export { readIdx } from './idx.js';
 export type { Collated } from './collate.js';
