@@ -15,7 +15,13 @@ y_train = torch.sin(x_train * 3)
 x_test = torch.linspace(-1, 1, 64).unsqueeze(1)
 y_test = torch.sin(x_test * 3)
 
-model = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 1))
+
+
+def make_model():
+    return nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 1))
+
+
+model = make_model()
 optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 criterion = nn.MSELoss()
 print(model)
@@ -39,6 +45,12 @@ for epoch in range(301):
         model.train()
         print(f'epoch {epoch:3d}  train loss {last:.5f}  test loss {test_loss:.5f}  grad norm {last_norm:.3f}')
 
+# Save and restore the weights into a fresh model (state_dict / load_state_dict).
+copy = make_model()
+copy.load_state_dict(model.state_dict())
+with torch.no_grad():
+    same = (copy(x_test) - model(x_test)).abs().max().item()
+print(f'restored model differs by {same:g} on the test points')
 with torch.no_grad():
     prediction = model(torch.tensor([[0.5]])).item()
 print(f'prediction at x = 0.5: {prediction:.4f} (sin(1.5) = {math.sin(1.5):.4f})')
