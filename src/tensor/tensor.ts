@@ -1,15 +1,15 @@
 import type { GradHook, Node } from '../autograd/node.js';
 import { runBackward, type BackwardOptions } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import * as E from '../ops/elementwise.js';
-import * as R from '../ops/reduce.js';
-import * as V from '../ops/views.js';
-import * as L from '../ops/linalg.js';
-import * as I from '../ops/inplace.js';
-import * as C from '../ops/compare.js';
-import * as SM from '../ops/softmax.js';
-import * as SI from '../ops/shape-index.js';
-import * as M from '../ops/math.js';
+import * as elementwise from '../ops/elementwise.js';
+import * as reductions from '../ops/reduce.js';
+import * as views from '../ops/views.js';
+import * as linalg from '../ops/linalg.js';
+import * as inplace from '../ops/inplace.js';
+import * as compare from '../ops/compare.js';
+import * as softmaxOps from '../ops/softmax.js';
+import * as shapeIndex from '../ops/shape-index.js';
+import * as math from '../ops/math.js';
 import { uniformInPlace, normalInPlace, type RandomOptions } from '../random/sampling.js';
 import { formatTensor } from './format.js';
 import {
@@ -219,7 +219,7 @@ export class Tensor {
     let g: Tensor | undefined;
     if (gradient === undefined || gradient === null) g = undefined;
     else if (gradient instanceof Tensor) g = gradient;
-    else if (typeof gradient === 'number') g = E.scalar(gradient);
+    else if (typeof gradient === 'number') g = elementwise.scalar(gradient);
     else {
       throw new TypeError(
         `backward: gradient must be a Tensor, a number, null or undefined, got ${describe(gradient)}`,
@@ -311,73 +311,73 @@ export class Tensor {
 
   // ---- Elementwise math --------------------------------------------------------------------
   add(other: TensorLike, options?: { alpha?: number }): Tensor {
-    return E.add(this, other, options);
+    return elementwise.add(this, other, options);
   }
   sub(other: TensorLike, options?: { alpha?: number }): Tensor {
-    return E.sub(this, other, options);
+    return elementwise.sub(this, other, options);
   }
   mul(other: TensorLike): Tensor {
-    return E.mul(this, other);
+    return elementwise.mul(this, other);
   }
-  div(other: TensorLike, options?: M.DivOptions): Tensor {
-    return options === undefined ? E.div(this, other) : M.div(this, other, options);
+  div(other: TensorLike, options?: math.DivOptions): Tensor {
+    return options === undefined ? elementwise.div(this, other) : math.div(this, other, options);
   }
   pow(exponent: TensorLike): Tensor {
-    return E.pow(this, exponent);
+    return elementwise.pow(this, exponent);
   }
   maximum(other: TensorLike): Tensor {
-    return E.maximum(this, other);
+    return elementwise.maximum(this, other);
   }
   minimum(other: TensorLike): Tensor {
-    return E.minimum(this, other);
+    return elementwise.minimum(this, other);
   }
   neg(): Tensor {
-    return E.neg(this);
+    return elementwise.neg(this);
   }
   abs(): Tensor {
-    return E.abs(this);
+    return elementwise.abs(this);
   }
   sign(): Tensor {
-    return E.sign(this);
+    return elementwise.sign(this);
   }
   exp(): Tensor {
-    return E.exp(this);
+    return elementwise.exp(this);
   }
   expm1(): Tensor {
-    return E.expm1(this);
+    return elementwise.expm1(this);
   }
   log(): Tensor {
-    return E.log(this);
+    return elementwise.log(this);
   }
   log1p(): Tensor {
-    return E.log1p(this);
+    return elementwise.log1p(this);
   }
   sqrt(): Tensor {
-    return E.sqrt(this);
+    return elementwise.sqrt(this);
   }
   rsqrt(): Tensor {
-    return E.rsqrt(this);
+    return elementwise.rsqrt(this);
   }
   square(): Tensor {
-    return E.pow(this, 2);
+    return elementwise.pow(this, 2);
   }
   reciprocal(): Tensor {
-    return E.reciprocal(this);
+    return elementwise.reciprocal(this);
   }
   sin(): Tensor {
-    return E.sin(this);
+    return elementwise.sin(this);
   }
   cos(): Tensor {
-    return E.cos(this);
+    return elementwise.cos(this);
   }
   tanh(): Tensor {
-    return E.tanh(this);
+    return elementwise.tanh(this);
   }
   sigmoid(): Tensor {
-    return E.sigmoid(this);
+    return elementwise.sigmoid(this);
   }
   relu(): Tensor {
-    return E.relu(this);
+    return elementwise.relu(this);
   }
   clamp(min?: number | null, max?: number | null): Tensor;
   clamp(options: { min?: number | null; max?: number | null }): Tensor;
@@ -386,201 +386,216 @@ export class Tensor {
     b?: number | null,
   ): Tensor {
     const [min, max] = clampBounds(a, b);
-    return E.clamp(this, min, max);
+    return elementwise.clamp(this, min, max);
   }
   clip(min?: number | null, max?: number | null): Tensor {
-    return E.clamp(this, min ?? null, max ?? null);
+    return elementwise.clamp(this, min ?? null, max ?? null);
   }
   eq(other: TensorLike): Tensor {
-    return E.eq(this, other);
+    return elementwise.eq(this, other);
   }
   ne(other: TensorLike): Tensor {
-    return E.ne(this, other);
+    return elementwise.ne(this, other);
   }
   lt(other: TensorLike): Tensor {
-    return E.lt(this, other);
+    return elementwise.lt(this, other);
   }
   le(other: TensorLike): Tensor {
-    return E.le(this, other);
+    return elementwise.le(this, other);
   }
   gt(other: TensorLike): Tensor {
-    return E.gt(this, other);
+    return elementwise.gt(this, other);
   }
   ge(other: TensorLike): Tensor {
-    return E.ge(this, other);
+    return elementwise.ge(this, other);
   }
   isnan(): Tensor {
-    return E.isnan(this);
+    return elementwise.isnan(this);
   }
   isinf(): Tensor {
-    return E.isinf(this);
+    return elementwise.isinf(this);
   }
   isfinite(): Tensor {
-    return E.isfinite(this);
+    return elementwise.isfinite(this);
   }
   /** Same shape and elements (`torch.equal`). */
   equal(other: Tensor): boolean {
-    return C.equal(this, other);
+    return compare.equal(this, other);
   }
   allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
-    return C.allclose(this, other, options);
+    return compare.allclose(this, other, options);
   }
 
   // ---- Reductions --------------------------------------------------------------------------
   // Every reduction takes `dim` as a number, a list, null or omitted, and `keepdim` positionally
   // or as `{ keepdim }`; `{ dim, keepdim }` alone works too (the calling conventions).
-  sum(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.sum(this, dim, keepdim);
+  sum(dim?: reductions.DimOrOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return reductions.sum(this, dim, keepdim);
   }
-  mean(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.mean(this, dim, keepdim);
+  mean(dim?: reductions.DimOrOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return reductions.mean(this, dim, keepdim);
   }
-  prod(dim?: number | null | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.prod(this, dim, keepdim);
+  prod(
+    dim?: number | null | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): Tensor {
+    return reductions.prod(this, dim, keepdim);
   }
   /** Without `dim`: the maximum element. With `dim`: `{ values, indices }` like PyTorch. */
   max(): Tensor;
-  max(dim: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices;
+  max(
+    dim: number | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): reductions.ValuesIndices;
   max(other: Tensor): Tensor;
   max(
-    dim?: number | Tensor | null | R.ReduceOptions,
-    keepdim?: R.KeepdimOrOptions,
-  ): Tensor | R.ValuesIndices {
-    return C.max(this, dim as number, keepdim);
+    dim?: number | Tensor | null | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): Tensor | reductions.ValuesIndices {
+    return compare.max(this, dim as number, keepdim);
   }
   min(): Tensor;
-  min(dim: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices;
+  min(
+    dim: number | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): reductions.ValuesIndices;
   min(other: Tensor): Tensor;
   min(
-    dim?: number | Tensor | null | R.ReduceOptions,
-    keepdim?: R.KeepdimOrOptions,
-  ): Tensor | R.ValuesIndices {
-    return C.min(this, dim as number, keepdim);
+    dim?: number | Tensor | null | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): Tensor | reductions.ValuesIndices {
+    return compare.min(this, dim as number, keepdim);
   }
-  amax(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.amax(this, dim, keepdim);
+  amax(dim?: reductions.DimOrOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return reductions.amax(this, dim, keepdim);
   }
-  amin(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.amin(this, dim, keepdim);
+  amin(dim?: reductions.DimOrOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return reductions.amin(this, dim, keepdim);
   }
-  argmax(dim?: number | null | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.argmax(this, dim, keepdim);
+  argmax(
+    dim?: number | null | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): Tensor {
+    return reductions.argmax(this, dim, keepdim);
   }
-  argmin(dim?: number | null | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.argmin(this, dim, keepdim);
+  argmin(
+    dim?: number | null | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): Tensor {
+    return reductions.argmin(this, dim, keepdim);
   }
   /** `var()`, `var(unbiased)`, `var(dim, unbiased?, keepdim?)`, `var(dim?, { correction, keepdim })`. */
   var(
-    dim?: R.DimOrOptions<R.VarOptions> | boolean,
-    options?: boolean | R.VarOptions,
+    dim?: reductions.DimOrOptions<reductions.VarOptions> | boolean,
+    options?: boolean | reductions.VarOptions,
     keepdim?: boolean,
   ): Tensor {
-    return R.variance(this, dim, options, keepdim);
+    return reductions.variance(this, dim, options, keepdim);
   }
   std(
-    dim?: R.DimOrOptions<R.VarOptions> | boolean,
-    options?: boolean | R.VarOptions,
+    dim?: reductions.DimOrOptions<reductions.VarOptions> | boolean,
+    options?: boolean | reductions.VarOptions,
     keepdim?: boolean,
   ): Tensor {
-    return R.std(this, dim, options, keepdim);
+    return reductions.std(this, dim, options, keepdim);
   }
   /** Vector norm like `torch.linalg.vector_norm`: p = 2, 1, any real, `Infinity`, `-Infinity`, 0. */
   norm(
-    p?: number | 'fro' | null | R.NormOptions,
-    dim?: R.DimOrOptions<R.NormOptions>,
-    keepdim?: R.KeepdimOrOptions<R.NormOptions>,
+    p?: number | 'fro' | null | reductions.NormOptions,
+    dim?: reductions.DimOrOptions<reductions.NormOptions>,
+    keepdim?: reductions.KeepdimOrOptions<reductions.NormOptions>,
   ): Tensor {
-    return R.norm(this, p, dim, keepdim);
+    return reductions.norm(this, p, dim, keepdim);
   }
-  logsumexp(dim: DimArg | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return R.logsumexp(this, dim, keepdim);
+  logsumexp(dim: DimArg | reductions.ReduceOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return reductions.logsumexp(this, dim, keepdim);
   }
 
   // ---- Linear algebra ----------------------------------------------------------------------
   matmul(other: Tensor): Tensor {
-    return L.matmul(this, other);
+    return linalg.matmul(this, other);
   }
   mm(other: Tensor): Tensor {
-    return L.mm(this, other);
+    return linalg.mm(this, other);
   }
   bmm(other: Tensor): Tensor {
-    return L.bmm(this, other);
+    return linalg.bmm(this, other);
   }
   dot(other: Tensor): Tensor {
-    return L.dot(this, other);
+    return linalg.dot(this, other);
   }
   outer(other: Tensor): Tensor {
-    return L.outer(this, other);
+    return linalg.outer(this, other);
   }
 
   // ---- Views and copies --------------------------------------------------------------------
   view(...shape: Array<number | readonly number[]>): Tensor {
-    return V.view(this, shape);
+    return views.view(this, shape);
   }
   reshape(...shape: Array<number | readonly number[]>): Tensor {
-    return V.reshape(this, shape);
+    return views.reshape(this, shape);
   }
   viewAs(other: Tensor): Tensor {
-    return V.view(this, [other.shape]);
+    return views.view(this, [other.shape]);
   }
   reshapeAs(other: Tensor): Tensor {
-    return V.reshape(this, [other.shape]);
+    return views.reshape(this, [other.shape]);
   }
   transpose(dim0: number, dim1: number): Tensor {
-    return V.transpose(this, dim0, dim1);
+    return views.transpose(this, dim0, dim1);
   }
   t(): Tensor {
-    return V.t(this);
+    return views.t(this);
   }
   get T(): Tensor {
-    return V.permute(
+    return views.permute(
       this,
       this._shape.map((_, i) => this._shape.length - 1 - i),
     );
   }
   permute(...dims: Array<number | readonly number[]>): Tensor {
-    return V.permute(this, flattenArgs(dims));
+    return views.permute(this, flattenArgs(dims));
   }
   unsqueeze(dim: number): Tensor {
-    return V.unsqueeze(this, dim);
+    return views.unsqueeze(this, dim);
   }
   squeeze(dim?: DimArg): Tensor {
-    return V.squeeze(this, dim);
+    return views.squeeze(this, dim);
   }
   flatten(startDim = 0, endDim = -1): Tensor {
-    return V.flatten(this, startDim, endDim);
+    return views.flatten(this, startDim, endDim);
   }
   expand(...shape: Array<number | readonly number[]>): Tensor {
-    return V.expand(this, flattenArgs(shape));
+    return views.expand(this, flattenArgs(shape));
   }
   expandAs(other: Tensor): Tensor {
-    return V.expand(this, other.shape);
+    return views.expand(this, other.shape);
   }
   select(dim: number, index: number): Tensor {
-    return V.select(this, dim, index);
+    return views.select(this, dim, index);
   }
   narrow(dim: number, start: number, length: number): Tensor {
-    return V.narrow(this, dim, start, length);
+    return views.narrow(this, dim, start, length);
   }
   /** Python's `t[start:end:step]` along `dim`. */
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
-    return V.slice(this, dim, start ?? null, end ?? null, step);
+    return views.slice(this, dim, start ?? null, end ?? null, step);
   }
   unbind(dim = 0): Tensor[] {
-    return V.unbind(this, dim);
+    return views.unbind(this, dim);
   }
   /** Views of `sizeOrSizes` elements along `dim`, or of exactly the listed sizes. */
   split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
-    return V.split(this, sizeOrSizes, dim);
+    return views.split(this, sizeOrSizes, dim);
   }
   chunk(chunks: number, dim = 0): Tensor[] {
-    return V.chunk(this, chunks, dim);
+    return views.chunk(this, chunks, dim);
   }
   contiguous(): Tensor {
-    return V.contiguous(this);
+    return views.contiguous(this);
   }
-  clone(options?: V.CloneOptions): Tensor {
-    return V.clone(this, options);
+  clone(options?: views.CloneOptions): Tensor {
+    return views.clone(this, options);
   }
   onesLike(): Tensor {
     return Tensor._fromData(new Float32Array(this.numel()).fill(1), this._shape);
@@ -588,34 +603,34 @@ export class Tensor {
 
   // ---- In place ----------------------------------------------------------------------------
   add_(other: TensorLike, options?: { alpha?: number }): this {
-    return I.add_(this, other, options);
+    return inplace.add_(this, other, options);
   }
   sub_(other: TensorLike, options?: { alpha?: number }): this {
-    return I.sub_(this, other, options);
+    return inplace.sub_(this, other, options);
   }
   mul_(other: TensorLike): this {
-    return I.mul_(this, other);
+    return inplace.mul_(this, other);
   }
   div_(other: TensorLike): this {
-    return I.div_(this, other);
+    return inplace.div_(this, other);
   }
   pow_(exponent: TensorLike): this {
-    return I.pow_(this, exponent);
+    return inplace.pow_(this, exponent);
   }
   neg_(): this {
-    return I.neg_(this);
+    return inplace.neg_(this);
   }
   abs_(): this {
-    return I.abs_(this);
+    return inplace.abs_(this);
   }
   exp_(): this {
-    return I.exp_(this);
+    return inplace.exp_(this);
   }
   sqrt_(): this {
-    return I.sqrt_(this);
+    return inplace.sqrt_(this);
   }
   relu_(): this {
-    return I.relu_(this);
+    return inplace.relu_(this);
   }
   clamp_(min?: number | null, max?: number | null): this;
   clamp_(options: { min?: number | null; max?: number | null }): this;
@@ -624,16 +639,16 @@ export class Tensor {
     b?: number | null,
   ): this {
     const [min, max] = clampBounds(a, b);
-    return I.clamp_(this, min, max);
+    return inplace.clamp_(this, min, max);
   }
   copy_(src: TensorLike): this {
-    return I.copy_(this, src);
+    return inplace.copy_(this, src);
   }
   zero_(): this {
-    return I.fill_(this, 0);
+    return inplace.fill_(this, 0);
   }
   fill_(value: number): this {
-    return I.fill_(this, value);
+    return inplace.fill_(this, value);
   }
   uniform_(from = 0, to = 1, options?: RandomOptions): this {
     return uniformInPlace(this, from, to, options);
@@ -644,286 +659,295 @@ export class Tensor {
 
   // ==== methods: ops-math ====
   tan(): Tensor {
-    return M.tan(this);
+    return math.tan(this);
   }
   asin(): Tensor {
-    return M.asin(this);
+    return math.asin(this);
   }
   acos(): Tensor {
-    return M.acos(this);
+    return math.acos(this);
   }
   atan(): Tensor {
-    return M.atan(this);
+    return math.atan(this);
   }
   sinh(): Tensor {
-    return M.sinh(this);
+    return math.sinh(this);
   }
   cosh(): Tensor {
-    return M.cosh(this);
+    return math.cosh(this);
   }
   asinh(): Tensor {
-    return M.asinh(this);
+    return math.asinh(this);
   }
   acosh(): Tensor {
-    return M.acosh(this);
+    return math.acosh(this);
   }
   atanh(): Tensor {
-    return M.atanh(this);
+    return math.atanh(this);
   }
   log2(): Tensor {
-    return M.log2(this);
+    return math.log2(this);
   }
   log10(): Tensor {
-    return M.log10(this);
+    return math.log10(this);
   }
   exp2(): Tensor {
-    return M.exp2(this);
+    return math.exp2(this);
   }
   floor(): Tensor {
-    return M.floor(this);
+    return math.floor(this);
   }
   ceil(): Tensor {
-    return M.ceil(this);
+    return math.ceil(this);
   }
   /** Half to even; `round({ decimals })` (or `round(decimals)`) rounds to decimal places. */
-  round(options?: M.RoundOptions | number): Tensor {
-    return M.round(this, options);
+  round(options?: math.RoundOptions | number): Tensor {
+    return math.round(this, options);
   }
   trunc(): Tensor {
-    return M.trunc(this);
+    return math.trunc(this);
   }
   frac(): Tensor {
-    return M.frac(this);
+    return math.frac(this);
   }
   erf(): Tensor {
-    return M.erf(this);
+    return math.erf(this);
   }
   erfinv(): Tensor {
-    return M.erfinv(this);
+    return math.erfinv(this);
   }
   /** `log(x / (1 - x))`, with the input clamped to `[eps, 1 - eps]` when `eps` is given. */
   logit(eps?: number | null | { eps?: number | null }): Tensor {
-    return M.logit(this, eps);
+    return math.logit(this, eps);
   }
   remainder(other: TensorLike): Tensor {
-    return M.remainder(this, other);
+    return math.remainder(this, other);
   }
   fmod(other: TensorLike): Tensor {
-    return M.fmod(this, other);
+    return math.fmod(this, other);
   }
   atan2(other: TensorLike): Tensor {
-    return M.atan2(this, other);
+    return math.atan2(this, other);
   }
   hypot(other: TensorLike): Tensor {
-    return M.hypot(this, other);
+    return math.hypot(this, other);
   }
   lerp(end: Tensor, weight: TensorLike): Tensor {
-    return M.lerp(this, end, weight);
+    return math.lerp(this, end, weight);
   }
   floorDivide(other: TensorLike): Tensor {
-    return M.floorDivide(this, other);
+    return math.floorDivide(this, other);
   }
   clampMin(min: TensorLike): Tensor {
-    return M.clampMin(this, min);
+    return math.clampMin(this, min);
   }
   clampMax(max: TensorLike): Tensor {
-    return M.clampMax(this, max);
+    return math.clampMax(this, max);
   }
   cumsum(dim: number): Tensor {
-    return M.cumsum(this, dim);
+    return math.cumsum(this, dim);
   }
   cumprod(dim: number): Tensor {
-    return M.cumprod(this, dim);
+    return math.cumprod(this, dim);
   }
-  cummax(dim: number): R.ValuesIndices {
-    return M.cummax(this, dim);
+  cummax(dim: number): reductions.ValuesIndices {
+    return math.cummax(this, dim);
   }
-  cummin(dim: number): R.ValuesIndices {
-    return M.cummin(this, dim);
+  cummin(dim: number): reductions.ValuesIndices {
+    return math.cummin(this, dim);
   }
   logcumsumexp(dim: number): Tensor {
-    return M.logcumsumexp(this, dim);
+    return math.logcumsumexp(this, dim);
   }
-  all(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return M.all(this, dim, keepdim);
+  all(dim?: reductions.DimOrOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return math.all(this, dim, keepdim);
   }
-  any(dim?: R.DimOrOptions, keepdim?: R.KeepdimOrOptions): Tensor {
-    return M.any(this, dim, keepdim);
+  any(dim?: reductions.DimOrOptions, keepdim?: reductions.KeepdimOrOptions): Tensor {
+    return math.any(this, dim, keepdim);
   }
-  isclose(other: TensorLike, options?: M.IscloseOptions): Tensor {
-    return M.isclose(this, other, options);
+  isclose(other: TensorLike, options?: math.IscloseOptions): Tensor {
+    return math.isclose(this, other, options);
   }
   /** Without `dim`: the lower median. With `dim`: `{ values, indices }`. */
   median(): Tensor;
-  median(dim: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices;
-  median(dim?: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): Tensor | R.ValuesIndices {
-    return dim === undefined ? M.median(this) : M.median(this, dim, keepdim);
+  median(
+    dim: number | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): reductions.ValuesIndices;
+  median(
+    dim?: number | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): Tensor | reductions.ValuesIndices {
+    return dim === undefined ? math.median(this) : math.median(this, dim, keepdim);
   }
-  mode(dim?: number | R.ReduceOptions, keepdim?: R.KeepdimOrOptions): R.ValuesIndices {
-    return M.mode(this, dim, keepdim);
+  mode(
+    dim?: number | reductions.ReduceOptions,
+    keepdim?: reductions.KeepdimOrOptions,
+  ): reductions.ValuesIndices {
+    return math.mode(this, dim, keepdim);
   }
-  sort(dim?: number | M.SortOptions, descending?: boolean): R.ValuesIndices {
-    return M.sort(this, dim, descending);
+  sort(dim?: number | math.SortOptions, descending?: boolean): reductions.ValuesIndices {
+    return math.sort(this, dim, descending);
   }
-  argsort(dim?: number | M.SortOptions, descending?: boolean): Tensor {
-    return M.argsort(this, dim, descending);
+  argsort(dim?: number | math.SortOptions, descending?: boolean): Tensor {
+    return math.argsort(this, dim, descending);
   }
   topk(
     k: number,
-    dim?: number | M.TopkOptions,
+    dim?: number | math.TopkOptions,
     largest?: boolean,
     sorted?: boolean,
-  ): R.ValuesIndices {
-    return M.topk(this, k, dim, largest, sorted);
+  ): reductions.ValuesIndices {
+    return math.topk(this, k, dim, largest, sorted);
   }
   kthvalue(
     k: number,
     dim?: number | { dim?: number; keepdim?: boolean },
     keepdim?: boolean,
-  ): R.ValuesIndices {
-    return M.kthvalue(this, k, dim, keepdim);
+  ): reductions.ValuesIndices {
+    return math.kthvalue(this, k, dim, keepdim);
   }
-  unique(options?: M.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
-  unique(options: M.UniqueOptions): Tensor | M.UniqueResult;
-  unique(options?: M.UniqueOptions): Tensor | M.UniqueResult {
-    return options === undefined ? M.unique(this) : M.unique(this, options);
+  unique(options?: math.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(options: math.UniqueOptions): Tensor | math.UniqueResult;
+  unique(options?: math.UniqueOptions): Tensor | math.UniqueResult {
+    return options === undefined ? math.unique(this) : math.unique(this, options);
   }
   // ==== end ops-math ====
 
   // ==== methods: ops-shape-index ====
   /** Reverses the order of elements along `dims` (a copy). */
   flip(...dims: Array<number | readonly number[]>): Tensor {
-    return SI.flip(this, flattenArgs(dims));
+    return shapeIndex.flip(this, flattenArgs(dims));
   }
   /** Rolls elements along `dims` by `shifts` with wrap-around (flattened when dims is omitted). */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
-    return SI.roll(this, shifts, dims);
+    return shapeIndex.roll(this, shifts, dims);
   }
   /** Repeats the tensor `sizes[i]` times along each dim (`Tensor.repeat`). */
   repeat(...sizes: Array<number | readonly number[]>): Tensor {
-    return SI.repeat(this, flattenArgs(sizes));
+    return shapeIndex.repeat(this, flattenArgs(sizes));
   }
   /** `torch.tile`: repeat with missing leading repetitions taken as 1. */
   tile(...dims: Array<number | readonly number[]>): Tensor {
-    return SI.tile(this, flattenArgs(dims));
+    return shapeIndex.tile(this, flattenArgs(dims));
   }
   /** The lower triangle of the last two dims, from diagonal `diagonal` down (default 0). */
   tril(diagonal = 0): Tensor {
-    return SI.tril(this, diagonal);
+    return shapeIndex.tril(this, diagonal);
   }
   /** The upper triangle of the last two dims, from diagonal `diagonal` up (default 0). */
   triu(diagonal = 0): Tensor {
-    return SI.triu(this, diagonal);
+    return shapeIndex.triu(this, diagonal);
   }
   /** A view of a diagonal: `diagonal(offset, dim1, dim2)` or `diagonal({ offset, dim1, dim2 })`. */
-  diagonal(offset?: number | SI.DiagonalOptions, dim1?: number, dim2?: number): Tensor {
-    return SI.diagonal(this, offset, dim1, dim2);
+  diagonal(offset?: number | shapeIndex.DiagonalOptions, dim1?: number, dim2?: number): Tensor {
+    return shapeIndex.diagonal(this, offset, dim1, dim2);
   }
   /** `torch.diag`: vector to diagonal matrix, or matrix to a copy of its diagonal. */
   diag(diagonal = 0): Tensor {
-    return SI.diag(this, diagonal);
+    return shapeIndex.diag(this, diagonal);
   }
   /** Moves dims `source` to `destination` (a view). */
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
-    return SI.movedim(this, source, destination);
+    return shapeIndex.movedim(this, source, destination);
   }
   /** Alias of `movedim`. */
   moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor {
-    return SI.movedim(this, source, destination);
+    return shapeIndex.movedim(this, source, destination);
   }
   /** Swaps two dims (a view, like transpose). */
   swapaxes(axis0: number, axis1: number): Tensor {
-    return SI.swapaxes(this, axis0, axis1);
+    return shapeIndex.swapaxes(this, axis0, axis1);
   }
   /** Alias of `swapaxes`. */
   swapdims(dim0: number, dim1: number): Tensor {
-    return SI.swapaxes(this, dim0, dim1);
+    return shapeIndex.swapaxes(this, dim0, dim1);
   }
   /** Splits dim `dim` into `sizes` (a view; one size may be -1). */
   unflatten(dim: number, sizes: readonly number[]): Tensor {
-    return SI.unflatten(this, dim, sizes);
+    return shapeIndex.unflatten(this, dim, sizes);
   }
   /** The slices along `dim` at the integers of `index` (a copy). */
   indexSelect(dim: number, index: Tensor | readonly number[]): Tensor {
-    return SI.indexSelect(this, dim, index);
+    return shapeIndex.indexSelect(this, dim, index);
   }
   /** `torch.gather`: values along `dim` at `index` (index's shape). */
   gather(dim: number, index: Tensor | readonly unknown[]): Tensor {
-    return SI.gather(this, dim, index);
+    return shapeIndex.gather(this, dim, index);
   }
   /** `torch.scatter`: a copy with `src` (Tensor or number) written at `index` along `dim`. */
   scatter(
     dim: number,
     index: Tensor | readonly unknown[],
     src: TensorLike,
-    options?: SI.ScatterOptions,
+    options?: shapeIndex.ScatterOptions,
   ): Tensor {
-    return SI.scatter(this, dim, index, src, options);
+    return shapeIndex.scatter(this, dim, index, src, options);
   }
   /** In-place `scatter`. */
   scatter_(
     dim: number,
     index: Tensor | readonly unknown[],
     src: TensorLike,
-    options?: SI.ScatterOptions,
+    options?: shapeIndex.ScatterOptions,
   ): this {
-    return I.copy_(this, SI.scatter(this, dim, index, src, options));
+    return inplace.copy_(this, shapeIndex.scatter(this, dim, index, src, options));
   }
   /** `torch.scatter_add`: a copy with `src` added at `index` along `dim` (duplicates add up). */
   scatterAdd(dim: number, index: Tensor | readonly unknown[], src: Tensor): Tensor {
-    return SI.scatterAdd(this, dim, index, src);
+    return shapeIndex.scatterAdd(this, dim, index, src);
   }
   /** In-place `scatterAdd`. */
   scatterAdd_(dim: number, index: Tensor | readonly unknown[], src: Tensor): this {
-    return I.copy_(this, SI.scatterAdd(this, dim, index, src));
+    return inplace.copy_(this, shapeIndex.scatterAdd(this, dim, index, src));
   }
   /** `value` where `mask` is nonzero, this tensor elsewhere. */
   maskedFill(mask: Tensor, value: TensorLike): Tensor {
-    return SI.maskedFill(this, mask, value);
+    return shapeIndex.maskedFill(this, mask, value);
   }
   /** In-place `maskedFill` (the mask must broadcast to this tensor's shape). */
   maskedFill_(mask: Tensor, value: TensorLike): this {
-    return I.copy_(this, SI.maskedFill(this, mask, value));
+    return inplace.copy_(this, shapeIndex.maskedFill(this, mask, value));
   }
   /** The elements where `mask` is nonzero, as a 1-D tensor. */
   maskedSelect(mask: Tensor): Tensor {
-    return SI.maskedSelect(this, mask);
+    return shapeIndex.maskedSelect(this, mask);
   }
   /** `Tensor.where`: this tensor where `condition` is nonzero, `other` elsewhere. */
   where(condition: TensorLike, other: TensorLike): Tensor {
-    return E.where(condition, this, other);
+    return elementwise.where(condition, this, other);
   }
   /**
    * Python's `t[items]`: numbers, `null`, `'...'`, slice strings (`':'`, `'1:5'`, `'::2'`),
    * integer Tensors/arrays (advanced indexing) and boolean arrays (masks). Basic items give views,
    * advanced ones copies.
    */
-  index(...items: SI.IndexItem[]): Tensor {
-    return SI.index(this, ...items);
+  index(...items: shapeIndex.IndexItem[]): Tensor {
+    return shapeIndex.index(this, ...items);
   }
   /** Python's `t[items] = value` in place; `accumulate` adds (duplicates add up). */
   indexPut_(
-    items: readonly SI.IndexItem[] | Tensor,
+    items: readonly shapeIndex.IndexItem[] | Tensor,
     value: TensorLike,
-    options?: SI.IndexPutOptions,
+    options?: shapeIndex.IndexPutOptions,
   ): this {
-    return SI.indexPut_(this, items, value, options);
+    return shapeIndex.indexPut_(this, items, value, options);
   }
   /** Out-of-place `indexPut_` (`torch.index_put`). */
   indexPut(
-    items: readonly SI.IndexItem[] | Tensor,
+    items: readonly shapeIndex.IndexItem[] | Tensor,
     value: TensorLike,
-    options?: SI.IndexPutOptions,
+    options?: shapeIndex.IndexPutOptions,
   ): Tensor {
-    return SI.indexPut(this, items, value, options);
+    return shapeIndex.indexPut(this, items, value, options);
   }
   /** `beta * this + alpha * (mat1 @ mat2)`. */
-  addmm(mat1: Tensor, mat2: Tensor, options?: SI.AddProductOptions): Tensor {
-    return SI.addmm(this, mat1, mat2, options);
+  addmm(mat1: Tensor, mat2: Tensor, options?: shapeIndex.AddProductOptions): Tensor {
+    return shapeIndex.addmm(this, mat1, mat2, options);
   }
   /** `beta * this + alpha * (batch1 @ batch2)` per batch. */
-  baddbmm(batch1: Tensor, batch2: Tensor, options?: SI.AddProductOptions): Tensor {
-    return SI.baddbmm(this, batch1, batch2, options);
+  baddbmm(batch1: Tensor, batch2: Tensor, options?: shapeIndex.AddProductOptions): Tensor {
+    return shapeIndex.baddbmm(this, batch1, batch2, options);
   }
   // ==== end ops-shape-index ====
 
@@ -938,8 +962,8 @@ export class Tensor {
    * @returns A tensor of this shape whose rows along `dim` sum to 1.
    * @throws RangeError when `dim` is out of range.
    */
-  softmax(dim: SM.SoftmaxDim): Tensor {
-    return SM.softmax(this, dim);
+  softmax(dim: softmaxOps.SoftmaxDim): Tensor {
+    return softmaxOps.softmax(this, dim);
   }
   /**
    * Log-softmax along `dim` (PyTorch's `x.log_softmax(dim)`), numerically stable.
@@ -948,8 +972,8 @@ export class Tensor {
    * @returns Log-probabilities of this shape.
    * @throws RangeError when `dim` is out of range.
    */
-  logSoftmax(dim: SM.SoftmaxDim): Tensor {
-    return SM.logSoftmax(this, dim);
+  logSoftmax(dim: softmaxOps.SoftmaxDim): Tensor {
+    return softmaxOps.logSoftmax(this, dim);
   }
   // ==== end activations-losses ====
 
