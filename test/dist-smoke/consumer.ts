@@ -22,3 +22,20 @@ optimizer.zeroGrad({ setToNone: true });
 const v: number = total.item();
 const grad: Tensor | null = model.weight.grad;
 void [v, grad];
+
+// Every subpath resolves, with types, and shares the root's classes.
+import { Linear as SubpathLinear } from 'torchlet/nn';
+import { relu } from 'torchlet/nn/functional';
+import { SGD as SubpathSGD } from 'torchlet/optim';
+import { clipGradNorm_ as subpathClip, clipping } from 'torchlet/clipping';
+import { DataLoader, TensorDataset } from 'torchlet/data';
+import { load, save, safetensors } from 'torchlet/serialization';
+import { clipGradValue_ } from 'torchlet/utils';
+
+const layer: nn.Linear = new SubpathLinear(2, 2);
+const activated: Tensor = relu(layer.forward(tensor([[1, -2]])));
+new SubpathSGD(layer.parameters(), { lr: 0.01 });
+const clipped: Tensor = subpathClip(layer.parameters(), 1);
+clipGradValue_(layer.parameters(), 1);
+const loader = new DataLoader(new TensorDataset(tensor([[1], [2]])), { batchSize: 1 });
+void [activated, clipped, clipping, loader, load, save, safetensors];

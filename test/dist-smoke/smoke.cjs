@@ -1,6 +1,6 @@
-// The built CommonJS entry: require() it and run the clipping path.
+// The built CommonJS entry, required by package name (package.json "exports"): run the clipping path.
 const assert = require('node:assert');
-const torch = require('../../dist/index.cjs');
+const torch = require('torchlet');
 
 const p = torch.tensor([1, 2], { requiresGrad: true });
 p.grad = torch.tensor([3, 4]);

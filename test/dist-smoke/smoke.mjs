@@ -1,7 +1,7 @@
-// The built ES module entry: import it and run the clipping path.
+// The built ES module entry, imported by package name (package.json "exports"): run the clipping path.
 import assert from 'node:assert';
-import * as torch from '../../dist/index.js';
-import { clipGradNorm_, tensor } from '../../dist/index.js';
+import * as torch from 'torchlet';
+import { clipGradNorm_, tensor } from 'torchlet';
 
 const p = tensor([1, 2], { requiresGrad: true });
 p.grad = tensor([3, 4]);

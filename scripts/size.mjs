@@ -1,0 +1,143 @@
+// Bundle sizes of typical imports, as an app's bundler would build them (npm run size; CI checks the
+// budgets). Each case is bundled with esbuild from the built package (run `npm run build` first),
+// resolved by name through package.json "exports" for a browser, minified, then gzipped.
+// Budgets are fractions of the bundle that keeps every export (`import * as torch`):
+//   target   the goal: tensor + one op <= 40%, the seed example <= 60%;
+//   ceiling  what CI enforces where the target is not met yet, so that a regression still fails.
+//            `import { tensor }` carries the whole Tensor class, and every Tensor method imports its
+//            op module: all tensor ops (~40 KB gzip) come with the first tensor. Only a change to
+//            that design would reach 40%; the ratio falls as nn/optim/data grow.
+// The seed example through the root (`import { nn } from 'torchlet'`, then `nn.Linear`) is
+// reported, not budgeted: esbuild keeps a whole namespace object re-exported from another module
+// (esbuild issue #1420), where Rollup and webpack trace `nn.Linear` through it; the subpath form
+// is what esbuild users import.
+import { build } from 'esbuild';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const CASES = [
+  {
+    name: 'everything: import * as torch (every export kept)',
+    id: 'everything',
+    code: `import * as torch from 'torchlet';\nglobalThis.torch = torch;\n`,
+  },
+  {
+    name: "import { tensor, add } from 'torchlet'",
+    id: 'tensor-op',
+    target: 0.4,
+    ceiling: 0.45,
+    code: `import { tensor, add } from 'torchlet';\nconsole.log(add(tensor([1, 2]), tensor([3, 4])).tolist());\n`,
+  },
+  {
+    name: 'seed example: nn.Linear, nn.MSELoss, optim.SGD, clipGradNorm_ (root import)',
+    id: 'seed-root',
+    code: `import { manualSeed, tensor, nn, optim, clipGradNorm_ } from 'torchlet';
+manualSeed(0);
+const model = new nn.Linear(2, 1);
+const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+const loss = new nn.MSELoss().forward(model.forward(tensor([[1, 2], [3, 4]])), tensor([[1], [2]]));
+loss.backward();
+console.log(clipGradNorm_(model.parameters(), 1.0).item());
+optimizer.step();
+`,
+  },
+  {
+    name: 'seed example through subpaths (torchlet/nn, torchlet/optim, torchlet/clipping)',
+    id: 'seed-subpaths',
+    target: 0.6,
+    code: `import { manualSeed, tensor } from 'torchlet';
+import { Linear, MSELoss } from 'torchlet/nn';
+import { SGD } from 'torchlet/optim';
+import { clipGradNorm_ } from 'torchlet/clipping';
+manualSeed(0);
+const model = new Linear(2, 1);
+const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+const loss = new MSELoss().forward(model.forward(tensor([[1, 2], [3, 4]])), tensor([[1], [2]]));
+loss.backward();
+console.log(clipGradNorm_(model.parameters(), 1.0).item());
+optimizer.step();
+`,
+  },
+  {
+    name: "checkpoints: import { load, save } from 'torchlet/serialization'",
+    id: 'serialization',
+    code: `import { load, save } from 'torchlet/serialization';\nglobalThis.io = { load, save };\n`,
+  },
+];
+
+/** Bundles `code` (importing 'torchlet' from `appDir`) and returns its minified and gzipped sizes. */
+async function measure(appDir, id, code) {
+  const entry = join(appDir, `${id}.mjs`);
+  writeFileSync(entry, code);
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: appDir,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'error',
+  });
+  const bytes = result.outputFiles[0].contents;
+  // Modules of the package that left code in the bundle (the metafile also lists the dropped ones).
+  const [output] = Object.values(result.metafile.outputs);
+  const modules = Object.entries(output.inputs).filter(
+    ([path, info]) => path.includes('dist/') && info.bytesInOutput > 0,
+  ).length;
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, modules };
+}
+
+if (!existsSync(join(root, 'dist', 'esm', 'index.js'))) {
+  console.error('size: dist/ is missing; run `npm run build` first');
+  process.exit(1);
+}
+
+// A throwaway app whose node_modules/torchlet is this package, so that resolution goes through
+// package.json "exports" exactly as an installed copy's would.
+const appDir = mkdtempSync(join(tmpdir(), 'torchlet-size-'));
+try {
+  mkdirSync(join(appDir, 'node_modules'));
+  symlinkSync(root, join(appDir, 'node_modules', 'torchlet'), 'dir');
+  writeFileSync(join(appDir, 'package.json'), '{ "type": "module", "private": true }\n');
+
+  const results = [];
+  for (const c of CASES) results.push({ ...c, ...(await measure(appDir, c.id, c.code)) });
+  const whole = results.find((r) => r.id === 'everything');
+
+  const kb = (n) => (n / 1024).toFixed(1).padStart(7);
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  console.log('  min KB  gzip KB   ratio  target  modules  case');
+  let failed = false;
+  for (const r of results) {
+    const ratio = r.gzip / whole.gzip;
+    const limit = r.ceiling ?? r.target;
+    const over = limit !== undefined && ratio > limit;
+    failed ||= over;
+    let note = '';
+    if (over) note = `  <-- OVER ${r.ceiling ? 'CEILING ' + pct(r.ceiling) : 'BUDGET'}`;
+    else if (r.target !== undefined && ratio > r.target)
+      note = `  (target missed; CI ceiling ${pct(r.ceiling)})`;
+    const target = r.target === undefined ? '-' : pct(r.target);
+    console.log(
+      `${kb(r.min)}  ${kb(r.gzip)}  ${pct(ratio).padStart(6)}  ${target.padStart(6)}  ` +
+        `${String(r.modules).padStart(7)}  ${r.name}${note}`,
+    );
+  }
+  console.log('(ratio: gzip size against the everything bundle; targets are on gzip size)');
+  if (failed) {
+    console.error('size: a bundle is over its budget');
+    process.exitCode = 1;
+  } else {
+    console.log('size: every enforced budget holds');
+  }
+} finally {
+  rmSync(appDir, { recursive: true, force: true });
+}
