@@ -3,6 +3,8 @@
  * methods (`adaptiveClipGrad_`, `ZClip`, `AutoClip`) and the pitfall warnings
  * (`setPitfallWarnings`, `onWarning`). Reachable as the root export `clipping` and as
  * `utils.clipping`.
+ *
+ * @module
  */
 export { gradNorms } from './grad-norms.js';
 export type { GradNormsOptions } from './grad-norms.js';
@@ -20,3 +22,5 @@ export {
 } from './pitfalls.js';
 export type { PitfallMode, PitfallKind, WarningHandler } from './pitfalls.js';
 export type { ModuleLike, ParamGroupLike, ParametersLike } from './params.js';
+// Differential privacy (DP-SGD with Opacus's semantics).
+export * from './privacy/index.js';
