@@ -4,16 +4,34 @@
  * validated and results computed before anything is written: a failing call changes nothing.
  */
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
-import { record } from '../autograd/node.js';
+import { Node, record } from '../autograd/node.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import * as E from './elementwise.js';
 import { clampRange, scaleRange } from '../tensor/kernels/inplace.js';
-import { asStrided, copySlices, viewNode, windowOf } from './view-history.js';
+import {
+  asStrided,
+  copySlices,
+  layoutCopy,
+  viewNode,
+  windowOf,
+  type Window,
+} from './view-history.js';
+import { assertNoPartialOverlap } from './overlap.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
+const VIEW_OF_LEAF_MESSAGE =
+  'a view of a leaf Variable that requires grad is being used in an in-place operation.';
+
+/** PyTorch's refusals of recorded in-place writes to a leaf that requires grad, or to a view of one. */
+function checkLeafWrite(self: Tensor): void {
+  if (self.isLeaf && self.requiresGrad) throw new Error(LEAF_MESSAGE);
+  const base = self._base;
+  if (base !== null && !self._isAlias && self._tracksBase && base.isLeaf && base.requiresGrad)
+    throw new Error(VIEW_OF_LEAF_MESSAGE);
+}
 
 /** Copies `values` (row-major, self's shape) into self's memory and bumps the version. */
 function writeInto(self: Tensor, values: Float32Array): void {
@@ -43,8 +61,11 @@ function applyInPlace<T extends Tensor>(
 ): T {
   if (!(self instanceof Tensor))
     throw new TypeError(`${op}: expected a Tensor, got ${describe(self)}`);
-  checkWritable(self, overlapAllowed);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
+  // PyTorch applies the autograd rules (leaves) before the memory ones (overlaps).
+  if (recording) checkLeafWrite(self);
+  checkWritable(self, overlapAllowed);
+  assertNoPartialOverlap(self, others);
   if (recording && self.requiresGrad && self._multiOutput) throw multiOutputError(self);
   if (!recording) {
     const result = noGrad(() => compute(self));
@@ -65,12 +86,14 @@ function applyInPlace<T extends Tensor>(
   return self;
 }
 
-/** A copy of self's current values carrying self's current history: the input of a rebased op. */
-function copyWithHistory(self: Tensor): Tensor {
-  const previous = new Tensor(
-    new Storage(gather(self, new Float32Array(self.numel()))),
-    self.shape,
-  );
+/**
+ * A copy of self's current values carrying self's current history: the input of a rebased op.
+ * Given a window on self, the copy is laid out as self is, so that the window addresses it.
+ */
+function copyWithHistory(self: Tensor, w?: Window): Tensor {
+  const previous = w
+    ? layoutCopy(self, w)
+    : new Tensor(new Storage(gather(self, new Float32Array(self.numel()))), self.shape);
   const node = self.gradFn;
   if (node) previous._setHistory(node);
   return previous;
@@ -87,27 +110,51 @@ function applyThroughView<T extends Tensor>(
   compute: (x: Tensor) => Tensor,
 ): T {
   if (!self._tracksBase) throw new Error(NO_GRAD_VIEW_MESSAGE);
-  if (base.isLeaf && base.requiresGrad)
-    throw new Error(
-      'a view of a leaf Variable that requires grad is being used in an in-place operation.',
-    );
+  if (base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_MESSAGE);
   const w = windowOf(self, base);
+  if (w === null && hasSharedElements(base)) return writeOverSharedBase(self, base, op, compute);
   if (w === null) {
     throw new Error(
       `${op}: in-place operations on this view are not supported while autograd records them ` +
         `(its base of shape ${formatShape(base.shape)} is not contiguous); use the out-of-place op instead`,
     );
   }
-  const previousBase = copyWithHistory(base);
+  const previousBase = copyWithHistory(base, w);
   const result = compute(asStrided(previousBase, w));
   checkResultShape(self, result, op);
-  const newBase = copySlices(previousBase, result, w);
+  const newBase = copySlices(previousBase, result, w, hasSharedElements(self));
   writeInto(self, result._contiguousData());
   result.gradFn?.rebindSavedOutput(result, self);
   if (newBase.gradFn) {
     base._setHistory(newBase.gradFn);
     self._setHistory(viewNode(base, w));
   }
+  return self;
+}
+
+const SHARED_ELEMENTS_MESSAGE =
+  'unsupported operation: more than one element of the written-to tensor refers to a single ' +
+  'memory location. Please clone() the tensor before performing the operation.';
+
+/**
+ * A recorded write through a view of an expanded base (its elements share memory): PyTorch makes
+ * it, and a backward pass that reaches it refuses (the gradient cannot be laid out on such a
+ * base). The same here: the values are written; the base and the view take a history that throws.
+ */
+function writeOverSharedBase<T extends Tensor>(
+  self: T,
+  base: Tensor,
+  op: string,
+  compute: (x: Tensor) => Tensor,
+): T {
+  const result = compute(copyWithHistory(self));
+  checkResultShape(self, result, op);
+  writeInto(self, result._contiguousData());
+  const node = new Node('CopySlices', [result.requiresGrad ? result : null], [], () => {
+    throw new Error(SHARED_ELEMENTS_MESSAGE);
+  });
+  base._setHistory(node);
+  self._setHistory(node);
   return self;
 }
 
@@ -122,18 +169,18 @@ const NO_GRAD_VIEW_MESSAGE =
  * (expanded tensors), and, in grad mode, a view made in no-grad mode of a tensor that requires grad.
  */
 function checkWritable(self: Tensor, overlapAllowed = false): void {
-  // An empty tensor has no element to share (PyTorch: non-overlapping), whatever its strides.
-  const overlapping =
-    self.numel() > 0 && self.shape.some((size, d) => size > 1 && self.strides[d] === 0);
-  if (!overlapAllowed && overlapping) {
-    throw new Error(
-      'unsupported operation: more than one element of the written-to tensor refers to a single ' +
-        'memory location. Please clone() the tensor before performing the operation.',
-    );
+  if (!overlapAllowed && hasSharedElements(self)) {
+    throw new Error(SHARED_ELEMENTS_MESSAGE);
   }
   const base = self._base;
   if (base !== null && !self._isAlias && !self._tracksBase && isGradEnabled() && base.requiresGrad)
     throw new Error(NO_GRAD_VIEW_MESSAGE);
+}
+
+/** Whether several elements of `t` share one memory location (an expanded dim). */
+function hasSharedElements(t: Tensor): boolean {
+  // An empty tensor has no element to share (PyTorch: non-overlapping), whatever its strides.
+  return t.numel() > 0 && t.shape.some((size, d) => size > 1 && t.strides[d] === 0);
 }
 
 /** PyTorch's refusal of in-place writes to an output of split/chunk/unbind under autograd. */
@@ -161,6 +208,7 @@ function fastBinary(
   if (isGradEnabled() && (self.requiresGrad || other.requiresGrad)) return false;
   if (!isContiguousLayout(self.shape, self.strides)) return false;
   checkWritable(self);
+  assertNoPartialOverlap(self, [other]);
   const d = self.buffer.subarray(self.offset, self.offset + self.numel());
   if (other.numel() === 1 && other.dim() <= self.dim()) {
     scalarLoop(d, other.buffer[other.offset]);
@@ -275,7 +323,11 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
       Tensor._fromData(gather(s.expand(target), new Float32Array(x.numel())), target),
       'CopyBackwards',
       [x, s],
-      (g, _saved, [nx, ns]) => [nx ? E.mul(g, 0) : null, ns ? g : null],
+      // zeros, not g * 0: an infinite or NaN upstream gradient must not leak (PyTorch: zeros_like).
+      (g, _saved, [nx, ns]) => [
+        nx ? Tensor._fromData(new Float32Array(g.numel()), g.shape) : null,
+        ns ? g : null,
+      ],
     ),
   );
 }

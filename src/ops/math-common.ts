@@ -8,6 +8,7 @@ import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, normalizeDim, numelOf, sameShape, type Shape } from '../tensor/shape.js';
 import { mapBinary, type BinaryFn } from '../tensor/kernels/elementwise.js';
 import type { ValuesIndices } from './reduce.js';
+import { laidOutLike } from './layout-like.js';
 
 /** A tensor of `shape` filled with `value`. */
 export function filled(shape: Shape, value: number): Tensor {
@@ -32,13 +33,13 @@ export function mapElements(x: Tensor, fn: (v: number) => number): Tensor {
   const src = x._contiguousData();
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
-  return Tensor._fromData(out, x.shape);
+  return laidOutLike(out, x.shape, [x]);
 }
 
 /** out = fn(a, b) with broadcasting (any strides). */
 export function mapPairs(a: Tensor, b: Tensor, fn: BinaryFn, op: string): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
-  return Tensor._fromData(mapBinary(a, b, shape, { fn }), shape);
+  return laidOutLike(mapBinary(a, b, shape, { fn }), shape, [a, b]);
 }
 
 /** Both operands as tensors (at least one must be a Tensor, as in PyTorch's function forms). */

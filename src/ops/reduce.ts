@@ -1,5 +1,6 @@
 /** Reductions, each with its derivative beside it. */
 import { record } from '../autograd/node.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe, type DimArg } from '../tensor/tensor.js';
 import {
   formatShape,
@@ -103,7 +104,12 @@ export function reductionArgs<O extends ReduceOptions = ReduceOptions>(
 }
 
 /** `max(dim)` / `min(dim)` result: destructure as `{ values, indices }` or `[values, indices]`. */
-export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+export type ValuesIndices = [Tensor, Tensor] & {
+  /** The reduced values. */
+  values: Tensor;
+  /** Where they are along the reduced dim (integers as float32). */
+  indices: Tensor;
+};
 
 function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
@@ -167,7 +173,7 @@ export function sum(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions
     const rows = numelOf(dims.map((d) => shape[d]));
     const data = x.buffer.subarray(x.offset, x.offset + x.numel());
     out = Tensor._fromData(
-      sumLeading(data, rows, x.numel() / Math.max(rows, 1)),
+      sumLeading(data, rows, numelOf(shape.slice(dims.length))),
       reducedShape(shape, dims, keepdim),
     );
   } else {
@@ -177,7 +183,17 @@ export function sum(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions
   return record(out, name, [x], (g) => [expandBack(g, shape, dims, keepdim)]);
 }
 
-/** Mean over `dim`; arguments as {@link sum}. */
+/**
+ * The mean of all elements of `x`, or over `dim`, as `torch.mean`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - A dim, a list of dims, or omitted/`null` for all; or the options
+ *   `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
+ */
 export function mean(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
   assertTensor(x, 'mean');
   const { dim, keepdim } = reductionArgs('mean', dimArg, keepArg);
@@ -189,7 +205,16 @@ export function mean(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOption
   return record(out, name, [x], (g) => [div(expandBack(g, shape, dims, keepdim), n)]);
 }
 
-/** Product over one `dim` (an integer, as PyTorch) or every element; arguments as {@link sum}. */
+/**
+ * The product of all elements of `x`, or over one `dim`, as `torch.prod`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - One dim, or omitted/`null` for all; or the options `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
+ */
 export function prod(
   x: Tensor,
   dimArg?: number | null | ReduceOptions,
@@ -198,17 +223,42 @@ export function prod(
   assertTensor(x, 'prod');
   const { dim, keepdim } = reductionArgs('prod', dimArg, keepArg, REDUCE_SPEC, true);
   const dims = normalizeDims(dim, x.dim(), 'prod');
-  const shape = x.shape;
   const out = reduceForward(x, dims, keepdim, prodRow);
   const name = dim === undefined ? 'ProdBackward0' : 'ProdBackward1';
+  const whole = dim === undefined;
   return record(
     out,
     name,
     [x],
-    // d prod / d x_i = product of the other elements (exact even when x contains zeros).
-    (g, [sx]) => [mul(expandBack(g, shape, dims, keepdim), productOfOthers(sx!, dims))],
-    [x],
+    (g, [sx, so]) => [prodBackward(g, sx!, so!, dims, keepdim, whole)],
+    // The output too, as PyTorch saves it: writing it in place makes backward refuse.
+    [x, out],
   );
+}
+
+/**
+ * prod's gradient as PyTorch computes it: g · prod / x when x holds no zero (an infinite or NaN
+ * element then gives NaN, as in PyTorch), else g times the product of the other elements (exact
+ * with zeros). A 0-d input passes g on; a whole-tensor product with several zeros has a zero
+ * gradient outside createGraph (PyTorch's shortcut: it differs only where others are inf/NaN).
+ */
+function prodBackward(
+  g: Tensor,
+  x: Tensor,
+  out: Tensor,
+  dims: number[],
+  keepdim: boolean,
+  whole: boolean,
+): Tensor {
+  if (x.dim() === 0) return g;
+  const shape = x.shape;
+  let zeros = 0;
+  for (const v of x._contiguousData()) if (v === 0) zeros++;
+  const grad = expandBack(g, shape, dims, keepdim);
+  if (zeros === 0) return mul(grad, div(expandBack(out, shape, dims, keepdim), x));
+  if (whole && zeros > 1 && !isGradEnabled())
+    return Tensor._fromData(new Float32Array(x.numel()), shape);
+  return mul(grad, productOfOthers(x, dims));
 }
 
 /** `rows` (in x's row layout for `dims`) back in x's own dim order. */
@@ -381,14 +431,33 @@ export const maxAll = (x: Tensor): Tensor => extremeAll(x, true);
 export const minAll = (x: Tensor): Tensor => extremeAll(x, false);
 
 /**
- * Largest elements over `dim` (ties share the gradient, as PyTorch's amax: by multiplication, so
- * an infinite gradient gives NaN at the other elements there too). Arguments as {@link sum}.
+ * The largest values of `x` over `dim` (values only), as `torch.amax`. Tied maxima share the
+ * gradient (by multiplication, so an infinite gradient gives NaN at the other tied elements, as
+ * PyTorch).
+ *
+ * @param x - The input tensor.
+ * @param dimArg - A dim, a list of dims, or omitted/`null` for all; or the options
+ *   `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
  */
 export function amax(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
   const { dim, keepdim } = reductionArgs('amax', dimArg, keepArg);
   return extremeDims(x, dim, keepdim, true);
 }
-/** Smallest elements over `dim`; see {@link amax}. */
+/**
+ * The smallest values of `x` over `dim` (values only), as `torch.amin`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - A dim, a list of dims, or omitted/`null` for all; or the options
+ *   `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
+ */
 export function amin(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions): Tensor {
   const { dim, keepdim } = reductionArgs('amin', dimArg, keepArg);
   return extremeDims(x, dim, keepdim, false);
@@ -414,7 +483,18 @@ function argExtreme(
   return extremeDim(x.detach(), dim, keepdim, largest).indices;
 }
 
-/** Index of the first largest element (over one `dim`, or of the flattened tensor). */
+/**
+ * The index of the first largest element of `x` (over one `dim`, or of the flattened tensor), as
+ * `torch.argmax`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - One dim, or omitted/`null` for the flattened tensor; or the options
+ *   `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
+ */
 export function argmax(
   x: Tensor,
   dimArg?: number | null | ReduceOptions,
@@ -423,7 +503,18 @@ export function argmax(
   const { dim, keepdim } = reductionArgs('argmax', dimArg, keepArg, REDUCE_SPEC, true);
   return argExtreme(x, dim as number | undefined, keepdim, true);
 }
-/** Index of the first smallest element; see {@link argmax}. */
+/**
+ * The index of the first smallest element of `x` (over one `dim`, or of the flattened tensor), as
+ * `torch.argmin`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - One dim, or omitted/`null` for the flattened tensor; or the options
+ *   `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
+ */
 export function argmin(
   x: Tensor,
   dimArg?: number | null | ReduceOptions,
@@ -433,6 +524,7 @@ export function argmin(
   return argExtreme(x, dim as number | undefined, keepdim, false);
 }
 
+/** Options of `var` and `std`: the dims, the correction and `keepdim`. */
 export interface VarOptions {
   /** The dims to reduce (default: every dim). */
   dim?: DimArg | null;
@@ -440,6 +532,7 @@ export interface VarOptions {
   correction?: number;
   /** `unbiased: false` is `correction: 0` (PyTorch's older spelling). */
   unbiased?: boolean;
+  /** Keep reduced dims as size 1. Default false. */
   keepdim?: boolean;
 }
 
@@ -529,7 +622,19 @@ export const variance = (
   second?: boolean | VarOptions,
   third?: boolean,
 ): Tensor => varianceLike(x, dimArg, second, third, false);
-/** Standard deviation; arguments as {@link variance}. */
+/**
+ * The standard deviation of `x` over `dim`, as `torch.std` (unbiased by default); the arguments are
+ * those of `var`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - Dims (default every dim), `unbiased`, or
+ *   `{ dim, correction, unbiased, keepdim }`.
+ * @param second - `unbiased` (PyTorch's positional form) or the options object.
+ * @param third - `keepdim` after a positional `unbiased`.
+ * @returns The standard deviations.
+ * @throws TypeError for bad dims or options (both `unbiased` and `correction` included).
+ * @throws RangeError if a dim is out of range.
+ */
 export const std = (
   x: Tensor,
   dimArg?: DimOrOptions<VarOptions> | boolean,
@@ -628,8 +733,9 @@ function normBackward(g: Tensor, x: Tensor, nrm: Tensor, p: number, dims: number
   if (p === 1) return mul(g, sign(x));
   if (p === 2) return where(eq(nrm, 0), 0, div(mul(g, x), nrm));
   if (p === Infinity || p === -Infinity) {
-    // Shared evenly among the elements that attain the norm.
-    const mask = eq(abs(x), nrm);
+    // Shared evenly among the elements that attain the norm; as in PyTorch a NaN element counts as
+    // attaining it (sign(NaN) = 0 then gives it no gradient), so a NaN norm is not 0 / 0.
+    const mask = where(isnan(x), 1, eq(abs(x), nrm));
     return mul(mul(sign(x), div(mask, sum(mask, dims, true))), g);
   }
   // sign(x) |x|^(p-1) * g / norm^(p-1); zero where x == 0 or norm == 0.
@@ -638,7 +744,16 @@ function normBackward(g: Tensor, x: Tensor, nrm: Tensor, p: number, dims: number
   return mul(scaled, scale);
 }
 
-/** log(sum(exp(x))) over `dim` (required, as in PyTorch), computed stably; arguments as {@link sum}. */
+/**
+ * `log(sum(exp(x)))` over `dim` (required, as in PyTorch), computed stably, as `torch.logsumexp`.
+ *
+ * @param x - The input tensor.
+ * @param dimArg - A dim or a list of dims; or the options `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dims with size 1 (default `false`); or `{ keepdim }`.
+ * @returns The reduced tensor.
+ * @throws TypeError if `x` is not a Tensor or a dim is not an integer.
+ * @throws RangeError if a dim is out of range.
+ */
 export function logsumexp(
   x: Tensor,
   dimArg: DimArg | ReduceOptions,

@@ -8,6 +8,7 @@ import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
 import { formatShape, normalizeDim, numelOf, type Shape } from '../tensor/shape.js';
 import { gather, scatter } from '../tensor/kernels/strided.js';
 import { expand, permute, reshape, transpose, view } from './views.js';
+import { laidOutLike } from './layout-like.js';
 
 /** A tensor on `x`'s storage with another shape, strides and offset (shares memory and base). */
 export function viewOf(
@@ -84,7 +85,9 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
     { buffer: x.buffer, shape: x.shape, strides, offset },
     new Float32Array(x.numel()),
   );
-  return record(Tensor._fromData(data, x.shape), 'FlipBackward0', [x], (g) => [flip(g, wrapped)]);
+  // Laid out as the input (PyTorch allocates flip's output with empty_like).
+  const out = laidOutLike(data, x.shape, [x]);
+  return record(out, 'FlipBackward0', [x], (g) => [flip(g, wrapped)]);
 }
 
 /** Rolls one dim by `shift` (a copy): output[i] = x[(i - shift) mod n]. */
@@ -120,11 +123,11 @@ function rollDim(x: Tensor, shift: number, d: number): Tensor {
 export function roll(
   x: Tensor,
   shifts: number | readonly number[],
-  dims?: number | readonly number[],
+  dims?: number | readonly number[] | null,
 ): Tensor {
   assertTensor(x, 'roll');
   const ss = dimList(shifts, 'roll', 'shifts');
-  if (dims === undefined || (Array.isArray(dims) && dims.length === 0)) {
+  if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
     if (ss.length !== 1)
       throw new RangeError(`roll: shifts and dimensions must align. shifts: ${ss.length}, dims: 0`);
     const shape = [...x.shape];
@@ -246,8 +249,11 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 
 /** Options of `diagonal`, PyTorch's keyword arguments. */
 export interface DiagonalOptions {
+  /** Which diagonal: 0 the main one (default), > 0 above it, < 0 below it. */
   offset?: number;
+  /** The first dim of the planes (default 0). */
   dim1?: number;
+  /** The second dim of the planes (default 1). */
   dim2?: number;
 }
 
@@ -317,12 +323,13 @@ function diagonalArgs(
 }
 
 /**
- * `torch.diag`: a 1-D input becomes a square matrix with it on diagonal `diagonal`; a 2-D input
+ * `torch.diag`: a 1-D input becomes a square matrix with it on diagonal `diagonal_`; a 2-D input
  * gives a copy of that diagonal.
- * @param x - a 1-D or 2-D tensor
- * @param diagonal - which diagonal (default 0)
- * @returns a new tensor
- * @throws RangeError for other ranks
+ *
+ * @param x - A 1-D or 2-D tensor.
+ * @param diagonal_ - Which diagonal (default 0; > 0 above the main one, < 0 below).
+ * @returns A new tensor.
+ * @throws RangeError for other ranks.
  * @example diag(tensor([1, 2])) // [[1, 0], [0, 2]]
  */
 export function diag(x: Tensor, diagonal_ = 0): Tensor {

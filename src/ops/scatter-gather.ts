@@ -154,14 +154,21 @@ export function gather(x: Tensor, dim: number, index: Tensor | readonly unknown[
   const di = checkDimIndex('gather', x, dim, index);
   const out = Tensor._fromData(gatherKernel(x, di), di.idx.shape);
   const shape = x.shape;
-  return record(out, 'GatherBackward0', [x], (g) => [
-    scatterAdd(
-      Tensor._fromData(new Float32Array(numelOf(shape)), shape),
-      di.dim,
-      indexTensor(di),
-      g,
-    ),
-  ]);
+  return record(
+    out,
+    'GatherBackward0',
+    [x],
+    (g) => [
+      scatterAdd(
+        Tensor._fromData(new Float32Array(numelOf(shape)), shape),
+        di.dim,
+        indexTensor(di),
+        g,
+      ),
+    ],
+    // Saved as PyTorch saves it (only its shape is read): writing x in place makes backward refuse.
+    [x],
+  );
 }
 
 /** `g`'s gradient for a src larger than the index: the gathered values padded with zeros. */

@@ -20,6 +20,7 @@ import {
 import type { ValuesIndices } from './reduce.js';
 import { introsort, nthElement, partialSort, quickSelect } from './selection.js';
 import { stableArgsort } from './stable-sort.js';
+import { laidOutLike } from './layout-like.js';
 
 /** a < b with NaN above everything. */
 export const ascending = (a: number, b: number): boolean => a < b || (b !== b && a === a);
@@ -109,10 +110,11 @@ function sortForward(x: Tensor, dim: number, desc: boolean, op: string): ValuesI
     stableArgsort(vals, desc, positions),
   );
   const shape = x.shape;
+  // Laid out as the input, as PyTorch's sort allocates its outputs.
   return selected(
     x,
-    Tensor._fromData(values, shape),
-    Tensor._fromData(indices, shape),
+    laidOutLike(values, shape, [x]),
+    laidOutLike(indices, shape, [x]),
     l.dim,
     'SortBackward0',
   );
@@ -278,7 +280,14 @@ export interface UniqueOptions {
 }
 
 /** `[values, inverse?, counts?]` in PyTorch's order, also reachable by name. */
-export type UniqueResult = Tensor[] & { values: Tensor; inverse?: Tensor; counts?: Tensor };
+export type UniqueResult = Tensor[] & {
+  /** The unique values (or slices), sorted. */
+  values: Tensor;
+  /** With `returnInverse`: for each input element (or slice), the index of its unique value. */
+  inverse?: Tensor;
+  /** With `returnCounts`: how often each unique value occurs. */
+  counts?: Tensor;
+};
 
 /**
  * The distinct elements (or, with `dim`, the distinct slices along `dim`), sorted ascending.
