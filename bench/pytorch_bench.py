@@ -15,6 +15,8 @@ CLIP_SHAPES = [(1024, 1024)] * 8 + [(1024,)] * 8 + [(512, 512)] * 8 + [(1000,)] 
 
 
 def timed(fn, warmup=3, runs=15):
+    if OPS_TIMING:
+        warmup, runs = max(warmup, 10), max(runs, 20)
     for _ in range(warmup):
         fn()
     samples = []
@@ -26,6 +28,7 @@ def timed(fn, warmup=3, runs=15):
 
 
 M = 1 << 20
+OPS_TIMING = False  # operator workloads: warmup 10, runs 20 (as bench/workloads.mjs timing)
 
 
 def fill(n, seed, shape=None):
@@ -67,9 +70,104 @@ def elementwise(out):
     out['SGD momentum step, 1e6 parameters'] = timed(opt.step)
 
 
+def index_tensor(n, high, seed):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randint(0, high, (n,), generator=g)
+
+
+def ops(out):
+    """conv2d, maxPool2d, softmax/logSoftmax, gather/scatter/indexSelect (see bench/workloads.mjs)."""
+    global OPS_TIMING
+    OPS_TIMING = True
+    x = fill(M, 1, [1024, 1024])
+    g = fill(M, 99, [1024, 1024])
+    xl = x.clone().requires_grad_()
+    out['softmax [1024,1024] forward'] = timed(lambda: torch.softmax(x, 1))
+    out['logSoftmax [1024,1024] forward'] = timed(lambda: torch.log_softmax(x, 1))
+    out['softmax [1024,1024] forward+backward'] = timed(
+        forward_backward([xl], lambda a: torch.softmax(a, 1), [1024, 1024]))
+    out['logSoftmax [1024,1024] forward+backward'] = timed(
+        forward_backward([xl], lambda a: torch.log_softmax(a, 1), [1024, 1024]))
+    out['softmax [1024,1024] over dim 0 forward'] = timed(lambda: torch.softmax(x, 0))
+    ci = fill(32 * 16 * 32 * 32, 11).reshape(32, 16, 32, 32)
+    cw = fill(32 * 16 * 9, 12).reshape(32, 16, 3, 3)
+    cb = fill(32, 13)
+    out['conv2d [32,16,32,32] 3×3×32 forward'] = timed(lambda: F.conv2d(ci, cw, cb, padding=1))
+    cil, cwl, cbl = (t.clone().requires_grad_() for t in (ci, cw, cb))
+    cg = fill(32 * 32 * 32 * 32, 14).reshape(32, 32, 32, 32)
+
+    def conv_fb():
+        for t in (cil, cwl, cbl):
+            t.grad = None
+        F.conv2d(cil, cwl, cbl, padding=1).backward(cg)
+    out['conv2d [32,16,32,32] 3×3×32 forward+backward'] = timed(conv_fb)
+    out['maxPool2d [32,16,32,32] 2×2 forward'] = timed(lambda: F.max_pool2d(ci, 2))
+    pg = fill(32 * 16 * 16 * 16, 15).reshape(32, 16, 16, 16)
+
+    def pool_fb():
+        cil.grad = None
+        F.max_pool2d(cil, 2).backward(pg)
+    out['maxPool2d [32,16,32,32] 2×2 forward+backward'] = timed(pool_fb)
+    idx = index_tensor(M, 1024, 5).reshape(1024, 1024)
+    rows = index_tensor(512, 1024, 6)
+    src = fill(M, 2, [1024, 1024])
+    out['gather [1024,1024] along dim 1'] = timed(lambda: torch.gather(x, 1, idx))
+    out['scatterAdd [1024,1024] along dim 1'] = timed(
+        lambda: torch.zeros(1024, 1024).scatter_add_(1, idx, src))
+    out['indexSelect 512 rows of [1024,1024]'] = timed(lambda: torch.index_select(x, 0, rows))
+
+    def index_fb():
+        xl.grad = None
+        xl[rows].backward(g[:512])
+    out['x[rows] 512 of [1024,1024] forward+backward'] = timed(index_fb)
+    OPS_TIMING = False
+
+
+class LanguageModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(1000, 128)
+        self.lstm = nn.LSTM(128, 256, 2)
+        self.decoder = nn.Linear(256, 1000)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.embedding(tokens))
+        return self.decoder(out.reshape(-1, 256))
+
+
+def lstm_step(out):
+    torch.manual_seed(0)
+    model = LanguageModel()
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    tokens = index_tensor(35 * 20, 1000, 21).reshape(35, 20)
+    targets = index_tensor(35 * 20, 1000, 22)
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(tokens), targets)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 0.25)
+        opt.step()
+    out['LSTM language-model training step'] = timed(step, 2, 10)
+
+
 def main():
+    only = next((a[7:] for a in sys.argv[1:] if a.startswith('--only=')), None)
     torch.manual_seed(0)
     out = {}
+    if only is not None:
+        # One group only (node bench/run.mjs --only=...): the same workloads, fewer of them.
+        if 'LSTM' in only:
+            lstm_step(out)
+        else:
+            ops(out)
+            if not out or not any(only in k for k in out):
+                elementwise(out)
+        out = {k: v for k, v in out.items() if only in k}
+        out['_version'] = torch.__version__
+        out['_threads'] = torch.get_num_threads()
+        json.dump(out, sys.stdout)
+        return
     params = []
     for s in CLIP_SHAPES:
         p = torch.zeros(s)
@@ -98,6 +196,8 @@ def main():
     lin = nn.Linear(1024, 1024)
     out['Linear(1024, 1024) training step'] = timed(step_fn(lin, torch.rand(64, 1024), torch.rand(64, 1024), 0.01))
     elementwise(out)
+    ops(out)
+    lstm_step(out)
     out['_version'] = torch.__version__
     out['_threads'] = torch.get_num_threads()
     json.dump(out, sys.stdout)

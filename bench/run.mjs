@@ -35,7 +35,7 @@ function findTorchPython() {
   return null;
 }
 
-function runPyTorch() {
+function runPyTorch(only) {
   const python = findTorchPython();
   if (!python) {
     log('PyTorch: no python3 on the PATH can import torch; skipped.');
@@ -43,7 +43,8 @@ function runPyTorch() {
   }
   log(`PyTorch: running with ${python} ...`);
   try {
-    const out = execFileSync(python, [join(here, 'pytorch_bench.py')], {
+    const args = [join(here, 'pytorch_bench.py'), ...(only ? [`--only=${only}`] : [])];
+    const out = execFileSync(python, args, {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
@@ -95,26 +96,59 @@ const fmt = (ms) =>
 async function main() {
   const quick = process.argv.includes('--quick');
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-  const pytorch = quick ? null : runPyTorch();
+  // --rounds=N (with --only) alternates PyTorch and the JS peers N times and reports each cell's
+  // median over the rounds, and the median of the per-round ratios torchlet ÷ peer: on a shared
+  // machine whose speed drifts between minutes, ratios from one round are the comparable numbers.
+  const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 1);
   const peers = await loadPeers();
-  const names = [...peers.map((p) => p.name), ...(pytorch ? ['PyTorch'] : [])];
-  const results = {};
-  for (const workload of WORKLOADS) {
-    if (only && !workload.includes(only)) continue;
-    results[workload] = {};
-    for (const peer of peers) {
-      await peer.activate?.();
-      const prepared = peer.prepare(workload);
-      if (!prepared) continue;
-      const opts = timing(workload);
-      results[workload][peer.name] = time(
-        prepared.fn,
-        quick ? { warmup: 1, runs: Math.min(5, opts.runs) } : opts,
-      );
-      peer.release?.();
-      log(`${workload.padEnd(34)} ${peer.name.padEnd(10)} ${fmt(results[workload][peer.name])} ms`);
+  let pytorch = null;
+  const perRound = [];
+  for (let round = 0; round < rounds; round++) {
+    pytorch = quick ? null : runPyTorch(only);
+    const res = {};
+    for (const workload of WORKLOADS) {
+      if (only && !workload.includes(only)) continue;
+      res[workload] = {};
+      for (const peer of peers) {
+        await peer.activate?.();
+        const prepared = peer.prepare(workload);
+        if (!prepared) continue;
+        const opts = timing(workload);
+        res[workload][peer.name] = time(
+          prepared.fn,
+          quick ? { warmup: 1, runs: Math.min(5, opts.runs) } : opts,
+        );
+        peer.release?.();
+        log(`${workload.padEnd(34)} ${peer.name.padEnd(10)} ${fmt(res[workload][peer.name])} ms`);
+      }
+      if (pytorch && pytorch[workload] !== undefined) res[workload].PyTorch = pytorch[workload];
     }
-    if (pytorch && pytorch[workload] !== undefined) results[workload].PyTorch = pytorch[workload];
+    perRound.push(res);
+  }
+  const names = [...peers.map((p) => p.name), ...(pytorch ? ['PyTorch'] : [])];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const results = {};
+  const ratios = {};
+  for (const workload of Object.keys(perRound[0])) {
+    results[workload] = {};
+    ratios[workload] = {};
+    for (const name of names) {
+      const xs = perRound.map((r) => r[workload][name]).filter((v) => v !== undefined);
+      if (xs.length) results[workload][name] = median(xs);
+      const rs = perRound
+        .map((r) => r[workload].torchlet / r[workload][name])
+        .filter((v) => Number.isFinite(v));
+      if (name !== 'torchlet' && rs.length) ratios[workload][name] = median(rs);
+    }
+  }
+  if (rounds > 1) {
+    console.log(`\ntorchlet ÷ peer, median of ${rounds} alternating rounds:`);
+    for (const [w, r] of Object.entries(ratios))
+      console.log(
+        `  ${w.padEnd(46)} ${Object.entries(r)
+          .map(([p, v]) => `${p} ${v.toFixed(2)}×`)
+          .join(', ')}`,
+      );
   }
   const memory = quick || only ? null : runMemory();
 
@@ -235,6 +269,29 @@ function evaluateTargets(results, memory) {
       () => `${fmt(get(s, 'torchlet'))} vs ${fmt(get(s, 'tfjs-cpu'))} ms`,
     ),
   );
+  // Operator workloads (issue targets): softmax/logSoftmax within 3× of PyTorch, conv2d within
+  // 1.5× of tfjs-wasm, the LSTM language-model step no slower than PyTorch.
+  const ratioTarget = (w, peer, limit) => {
+    const t = get(w, 'torchlet');
+    const p = get(w, peer);
+    targets.push(
+      check(
+        `${w} within ${limit}× of ${peer}`,
+        [t, p],
+        () => t <= limit * p,
+        () => `${(t / p).toFixed(2)}× ${peer} (${fmt(t)} vs ${fmt(p)} ms)`,
+      ),
+    );
+  };
+  for (const w of [
+    'softmax [1024,1024] forward',
+    'logSoftmax [1024,1024] forward',
+    'softmax [1024,1024] forward+backward',
+    'logSoftmax [1024,1024] forward+backward',
+  ])
+    ratioTarget(w, 'PyTorch', 3);
+  ratioTarget('conv2d [32,16,32,32] 3×3×32 forward', 'tfjs-wasm', 1.5);
+  ratioTarget('LSTM language-model training step', 'PyTorch', 1);
   // Flat memory means nothing is retained: live JS heap and typed-array memory must not grow.
   // RSS is printed too; it also follows V8's young-generation sizing (see docs/performance.md).
   targets.push(
@@ -255,7 +312,7 @@ function evaluateTargets(results, memory) {
 }
 
 // Guard against a stale build: the benchmark measures dist/, which npm run bench rebuilds first.
-const dist = join(here, '..', 'dist', 'index.js');
+const dist = join(here, '..', 'dist', 'esm', 'index.js');
 if (!existsSync(dist)) {
   log('dist/ is missing: run `npm run build` (npm run bench does it for you).');
   process.exit(1);

@@ -2,6 +2,7 @@
 // are immutable, so clipping returns new gradients (and the old ones are disposed).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { prepareOps } from './ops-tfjs.mjs';
 import { BIG_LINEAR, CLIP_SHAPES, M, MLP, fill, matmulSize, numel } from './workloads.mjs';
 
 /** PyTorch's clip_grad_norm_ in tfjs ops: returns the total and the scaled gradients. */
@@ -120,7 +121,11 @@ export function makePeer(backend) {
         const y = track(tf.tensor2d(fill(batch * outF, 10), [batch, outF]));
         return { fn: trainingStep([w, b], forward, x, y, BIG_LINEAR.lr, BIG_LINEAR.maxNorm) };
       }
-      return prepareElementwise(workload, track);
+      // The operator workloads run on the wasm backend only (tfjs-cpu takes seconds per conv).
+      return (
+        prepareElementwise(workload, track) ??
+        (backend === 'wasm' ? prepareOps(workload, track) : null)
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 // torchlet on the shared workloads, from the built package (dist/).
-import * as torch from '../dist/index.js';
+import * as torch from '../dist/esm/index.js';
+import { prepareOps } from './ops-torchlet.mjs';
 import { BIG_LINEAR, CLIP_SHAPES, M, MLP, fill, matmulSize, numel } from './workloads.mjs';
 
 export const name = 'torchlet';
@@ -69,7 +70,7 @@ export function prepare(workload) {
       return { fn: trainingStep(lin, opt, x, y, BIG_LINEAR.maxNorm) };
     }
     default:
-      return prepareElementwise(workload);
+      return prepareElementwise(workload) ?? prepareOps(workload);
   }
 }
 

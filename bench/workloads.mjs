@@ -63,6 +63,53 @@ export const ELEMENTWISE = [
   'add 10M forward',
 ];
 
+/** conv2d input [32,16,32,32] with 32 filters of 3×3 (padding 1), and its 2×2 max pool. */
+export const CONV = {
+  input: [32, 16, 32, 32],
+  weight: [32, 16, 3, 3],
+  padding: 1,
+  output: [32, 32, 32, 32],
+  pooled: [32, 16, 16, 16],
+};
+
+/** The 2-layer LSTM language model: Embedding 1000×128, LSTM 128→256 ×2, Linear 256→1000. */
+export const LSTM_LM = {
+  vocab: 1000,
+  embed: 128,
+  hidden: 256,
+  layers: 2,
+  seq: 35,
+  batch: 20,
+  lr: 1.0,
+  maxNorm: 0.25,
+};
+
+/** Deterministic integers in [0, high) (as float32 index data), the same for every JS peer. */
+export function indices(n, high, seed) {
+  const u = fill(n, seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.min(high - 1, Math.floor((u[i] / 0.2 + 0.5) * high));
+  return out;
+}
+
+/** Operator workloads: softmax over [1024,1024], conv2d, max pooling, indexing, an LSTM step. */
+export const OPS = [
+  'softmax [1024,1024] forward',
+  'logSoftmax [1024,1024] forward',
+  'softmax [1024,1024] forward+backward',
+  'logSoftmax [1024,1024] forward+backward',
+  'softmax [1024,1024] over dim 0 forward',
+  'conv2d [32,16,32,32] 3×3×32 forward',
+  'conv2d [32,16,32,32] 3×3×32 forward+backward',
+  'maxPool2d [32,16,32,32] 2×2 forward',
+  'maxPool2d [32,16,32,32] 2×2 forward+backward',
+  'gather [1024,1024] along dim 1',
+  'scatterAdd [1024,1024] along dim 1',
+  'indexSelect 512 rows of [1024,1024]',
+  'x[rows] 512 of [1024,1024] forward+backward',
+  'LSTM language-model training step',
+];
+
 /** Workload names, in table order; each peer's prepare(name) returns { fn, dispose? } or null. */
 export const WORKLOADS = [
   'clipGradNorm_ (norm 2)',
@@ -72,6 +119,7 @@ export const WORKLOADS = [
   'MLP training step',
   'Linear(1024, 1024) training step',
   ...ELEMENTWISE,
+  ...OPS,
 ];
 
 export const matmulSize = (name) => (name.startsWith('matmul ') ? Number(name.slice(7, -1)) : null);
@@ -81,5 +129,8 @@ export function timing(name) {
   if (name === 'matmul 1024²') return { warmup: 1, runs: 5 };
   if (name === 'MLP training step') return { warmup: 20, runs: 200 };
   if (name.startsWith('Linear(')) return { warmup: 3, runs: 15 };
+  if (name.startsWith('LSTM')) return { warmup: 3, runs: 10 };
+  // Operator workloads allocate MB-sized outputs: warm up until the allocator reuses memory.
+  if (OPS.includes(name)) return { warmup: 10, runs: 20 };
   return { warmup: 3, runs: 15 };
 }

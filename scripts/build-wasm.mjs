@@ -192,7 +192,7 @@ const streamWat = [
  *   exp(r) ~ 1 + r + r^2 * P(r), then scaled by 2^k as two factors 2^(k>>1) * 2^(k - (k>>1)) so
  *   results in the subnormal range are rounded once and anything below 2^-149 is exactly 0.
  *   v is first clamped to [-110, 100] (exp(-110) < 2^-149, exp(100) overflows to +inf either way);
- *   NaN passes through the clamp (f32x4.min/max propagate it) and comes out NaN.
+ *   NaN passes through the clamp and comes out NaN.
  */
 const f4 = (x) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
 const EXP_POLY = [
@@ -208,7 +208,8 @@ const EXP_LOCALS =
 /** Lines that set local `out` to exp(local `v`) elementwise (v <= 0 or NaN). */
 function expLines(v, out) {
   const L = [];
-  L.push(`(local.set $er (f32x4.min (f32x4.max (local.get ${v}) ${f4('-110')}) ${f4('100')}))`);
+  // pmax/pmin (one instruction each) keep a NaN first operand: NaN < c and c < NaN are false.
+  L.push(`(local.set $er (f32x4.pmin (f32x4.pmax (local.get ${v}) ${f4('-110')}) ${f4('100')}))`);
   L.push(`(local.set $ek (f32x4.nearest (f32x4.mul (local.get $er) ${f4('1.44269504089')})))`);
   L.push(
     `(local.set $er (f32x4.sub (local.get $er) (f32x4.mul (local.get $ek) ${f4('0.693359375')})))`,
@@ -375,13 +376,20 @@ const softmaxWat = [
   // Per row: m = max, s = Σ exp(x - m) (f32x4 lanes summed as (s0 + s1) + (s2 + s3)); the row is
   // overwritten with exp(x - m) when $store is set; (m, s) go to $stats (8 bytes per row).
   `  (func (export "rowsExpSum") ${ROW_PARAMS} (param $stats i32) (param $store i32)`,
-  `    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $mx f32) ${EXP_LOCALS}`,
+  `    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $nan v128) (local $mx f32) ${EXP_LOCALS}`,
   ...rowLoop(
     [
+      // The max is pmax (one instruction) plus a NaN mask, cheaper than NaN-propagating max.
       `(local.set $m ${f4('-inf')})`,
+      '(local.set $nan (v128.const i32x4 0 0 0 0))',
       ...from('(local.get $p)'),
-      ...vecLoop('max', ['(local.set $m (f32x4.max (local.get $m) (v128.load (local.get $q))))']),
+      ...vecLoop('max', [
+        '(local.set $v (v128.load (local.get $q)))',
+        '(local.set $m (f32x4.pmax (local.get $m) (local.get $v)))',
+        '(local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))',
+      ]),
       `(local.set $mx ${lanes('f32.max', '(local.get $m)')})`,
+      `(if (v128.any_true (local.get $nan)) (then (local.set $mx (f32.const nan))))`,
       '(local.set $m (f32x4.splat (local.get $mx)))',
       '(local.set $s (v128.const i32x4 0 0 0 0))',
       ...from('(local.get $p)'),

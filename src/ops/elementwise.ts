@@ -3,6 +3,8 @@
  * sit together; gradients of broadcast operands are reduced to their shapes by the engine.
  */
 import { record } from '../autograd/node.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { reluInto, selectPositive } from '../tensor/kernels/masks.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
 import { checkOptions } from '../tensor/options.js';
@@ -103,6 +105,20 @@ function fusedAlpha(x: Tensor, y: Tensor, alpha: number, op: string): Tensor {
   );
 }
 
+/**
+ * `a + alpha · b`, elementwise with broadcasting, as `torch.add`.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @param options - `alpha` (default 1): the multiplier of `b`.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ * @example
+ * ```ts
+ * add(tensor([1, 2]), 10); // tensor([11., 12.])
+ * ```
+ */
 export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
   const alpha = alphaOf(options, 'add');
   const x = operand(a, 'add');
@@ -116,6 +132,16 @@ export function add(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
   return record(binaryForward(x, y, addKernel, 'add'), 'AddBackward0', [x, y], (g) => [g, g]);
 }
 
+/**
+ * `a - alpha · b`, elementwise with broadcasting, as `torch.sub`.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @param options - `alpha` (default 1): the multiplier of `b`.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }): Tensor {
   const alpha = alphaOf(options, 'sub');
   const x = operand(a, 'sub');
@@ -129,6 +155,15 @@ export function sub(a: TensorLike, b: TensorLike, options?: { alpha?: number }):
   return record(binaryForward(x, y, subKernel, 'sub'), 'SubBackward0', [x, y], (g) => [g, neg(g)]);
 }
 
+/**
+ * `a · b`, elementwise with broadcasting, as `torch.mul`.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const x = operand(a, 'mul');
   const y = operand(b, 'mul');
@@ -192,6 +227,15 @@ function powScalarLoop(e: number): UnaryLoop {
   return perElement((v) => cPow(v, ef));
 }
 
+/**
+ * `a ** b`, elementwise with broadcasting, as `torch.pow` (either operand may be a number).
+ *
+ * @param a - The base: a tensor or a number.
+ * @param b - The exponent: a tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') {
     const x = operand(a, 'pow');
@@ -220,10 +264,22 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       // d/dy: x^y * log(x), masked to 0 where x == 0 and y >= 0.
       ny ? where(mul(eq(sx!, 0), ge(sy!, 0)), 0, mul(g, mul(so!, log(sx!)))) : null,
     ],
-    [x, y, y.requiresGrad ? out : null],
+    // The result is saved whatever needs a gradient, as PyTorch does: writing it in place makes
+    // backward refuse.
+    [x, y, out],
   );
 }
 
+/**
+ * The larger of `a` and `b`, elementwise with broadcasting (NaN if either is NaN), as
+ * `torch.maximum`; the gradient is split evenly on ties.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return extremum(
     a,
@@ -235,6 +291,16 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
+/**
+ * The smaller of `a` and `b`, elementwise with broadcasting (NaN if either is NaN), as
+ * `torch.minimum`; the gradient is split evenly on ties.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return extremum(
     a,
@@ -275,7 +341,22 @@ function extremum(
   );
 }
 
-/** `cond ? a : b` elementwise; `cond` is read as nonzero = true. */
+/**
+ * `cond ? a : b` elementwise with broadcasting, as `torch.where(cond, a, b)`; `cond` is read as
+ * nonzero = true. The gradient flows to `a` where true and to `b` where false.
+ *
+ * @param cond - The condition (a 0/1 mask, or any tensor read as nonzero = true).
+ * @param a - The values where `cond` holds: a tensor or a number.
+ * @param b - The values elsewhere: a tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ * @example
+ * ```ts
+ * const x = tensor([-1, 2]);
+ * where(x.gt(0), x, 0); // tensor([0., 2.])
+ * ```
+ */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const c = operand(cond, 'where');
   const x = operand(a, 'where');
@@ -340,6 +421,16 @@ const eqKernel: BinaryKernel = {
     for (let i = 0; i < o.length; i++) o[i] = x[i] === s ? 1 : 0;
   },
 };
+/**
+ * `a == b`, elementwise with broadcasting, as `torch.eq`: 1 where true, 0 where false (a float32
+ * mask). Not differentiable.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new 0/1 tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'eq', eqKernel);
 const neKernel: BinaryKernel = {
   fn: (p, q) => (p !== q ? 1 : 0),
@@ -350,6 +441,16 @@ const neKernel: BinaryKernel = {
     for (let i = 0; i < o.length; i++) o[i] = x[i] !== s ? 1 : 0;
   },
 };
+/**
+ * `a != b`, elementwise with broadcasting, as `torch.ne`: 1 where true, 0 where false (a float32
+ * mask). Not differentiable.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new 0/1 tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'ne', neKernel);
 const ltKernel: BinaryKernel = {
   fn: (p, q) => (p < q ? 1 : 0),
@@ -360,6 +461,16 @@ const ltKernel: BinaryKernel = {
     for (let i = 0; i < o.length; i++) o[i] = x[i] < s ? 1 : 0;
   },
 };
+/**
+ * `a < b`, elementwise with broadcasting, as `torch.lt`: 1 where true, 0 where false (a float32
+ * mask). Not differentiable.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new 0/1 tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'lt', ltKernel);
 const leKernel: BinaryKernel = {
   fn: (p, q) => (p <= q ? 1 : 0),
@@ -370,6 +481,16 @@ const leKernel: BinaryKernel = {
     for (let i = 0; i < o.length; i++) o[i] = x[i] <= s ? 1 : 0;
   },
 };
+/**
+ * `a <= b`, elementwise with broadcasting, as `torch.le`: 1 where true, 0 where false (a float32
+ * mask). Not differentiable.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new 0/1 tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le', leKernel);
 const gtKernel: BinaryKernel = {
   fn: (p, q) => (p > q ? 1 : 0),
@@ -380,6 +501,16 @@ const gtKernel: BinaryKernel = {
     for (let i = 0; i < o.length; i++) o[i] = x[i] > s ? 1 : 0;
   },
 };
+/**
+ * `a > b`, elementwise with broadcasting, as `torch.gt`: 1 where true, 0 where false (a float32
+ * mask). Not differentiable.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new 0/1 tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'gt', gtKernel);
 const geKernel: BinaryKernel = {
   fn: (p, q) => (p >= q ? 1 : 0),
@@ -390,17 +521,48 @@ const geKernel: BinaryKernel = {
     for (let i = 0; i < o.length; i++) o[i] = x[i] >= s ? 1 : 0;
   },
 };
+/**
+ * `a >= b`, elementwise with broadcasting, as `torch.ge`: 1 where true, 0 where false (a float32
+ * mask). Not differentiable.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number.
+ * @returns A new 0/1 tensor of the broadcast shape.
+ * @throws TypeError if an operand is not a Tensor or a number.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'ge', geKernel);
+/**
+ * 1 where the element is NaN, 0 elsewhere, as `torch.isnan`.
+ *
+ * @param x - The input tensor.
+ * @returns A new 0/1 tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const isnan = (x: Tensor): Tensor =>
   unaryForward(
     x,
     perElement((v) => (v !== v ? 1 : 0)),
   );
+/**
+ * 1 where the element is ±infinity, 0 elsewhere, as `torch.isinf`.
+ *
+ * @param x - The input tensor.
+ * @returns A new 0/1 tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const isinf = (x: Tensor): Tensor =>
   unaryForward(
     x,
     perElement((v) => (v === Infinity || v === -Infinity ? 1 : 0)),
   );
+/**
+ * 1 where the element is neither NaN nor ±infinity, 0 elsewhere, as `torch.isfinite`.
+ *
+ * @param x - The input tensor.
+ * @returns A new 0/1 tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const isfinite = (x: Tensor): Tensor =>
   unaryForward(
     x,
@@ -433,6 +595,13 @@ const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
 /** A zero gradient of g's shape that ignores g's values (an infinite g must not become NaN). */
 const zeroGrad = (g: Tensor): Tensor => Tensor._fromData(new Float32Array(g.numel()), g.shape);
 
+/**
+ * `-x`, elementwise, as `torch.neg`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const neg = (x: Tensor): Tensor =>
   unary(
     x,
@@ -443,6 +612,13 @@ export const neg = (x: Tensor): Tensor =>
     (g) => neg(g),
     'none',
   );
+/**
+ * `|x|`, elementwise, as `torch.abs`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const abs = (x: Tensor): Tensor =>
   unary(
     x,
@@ -453,8 +629,22 @@ export const abs = (x: Tensor): Tensor =>
     (g, i) => mul(g, sign(i)),
     'input',
   );
+/**
+ * -1, 0 or 1 by the sign of `x`, elementwise, as `torch.sign`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const sign = (x: Tensor): Tensor =>
   unary(x, perElement(sgn), 'SignBackward0', zeroGrad, 'none');
+/**
+ * `e ** x`, elementwise, as `torch.exp`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const exp = (x: Tensor): Tensor =>
   unary(
     x,
@@ -465,6 +655,13 @@ export const exp = (x: Tensor): Tensor =>
     (g, o) => mul(g, o),
     'output',
   );
+/**
+ * `e ** x - 1`, accurate near 0, elementwise, as `torch.expm1`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const expm1 = (x: Tensor): Tensor =>
   unary(
     x,
@@ -475,6 +672,13 @@ export const expm1 = (x: Tensor): Tensor =>
     (g, o) => mul(g, add(o, 1)),
     'output',
   );
+/**
+ * The natural logarithm (NaN below 0, -inf at 0), elementwise, as `torch.log`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const log = (x: Tensor): Tensor =>
   unary(
     x,
@@ -485,6 +689,13 @@ export const log = (x: Tensor): Tensor =>
     (g, i) => div(g, i),
     'input',
   );
+/**
+ * `log(1 + x)`, accurate near 0, elementwise, as `torch.log1p`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const log1p = (x: Tensor): Tensor =>
   unary(
     x,
@@ -495,6 +706,13 @@ export const log1p = (x: Tensor): Tensor =>
     (g, i) => div(g, add(i, 1)),
     'input',
   );
+/**
+ * The square root (NaN below 0), elementwise, as `torch.sqrt`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const sqrt = (x: Tensor): Tensor =>
   unary(
     x,
@@ -505,6 +723,13 @@ export const sqrt = (x: Tensor): Tensor =>
     (g, o) => div(g, mul(o, 2)),
     'output',
   );
+/**
+ * `1 / sqrt(x)`, elementwise, as `torch.rsqrt`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const rsqrt = (x: Tensor): Tensor =>
   unary(
     x,
@@ -515,6 +740,13 @@ export const rsqrt = (x: Tensor): Tensor =>
     (g, o) => mul(mul(g, pow(o, 3)), -0.5),
     'output',
   );
+/**
+ * `1 / x`, elementwise, as `torch.reciprocal`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const reciprocal = (x: Tensor): Tensor =>
   unary(
     x,
@@ -525,6 +757,13 @@ export const reciprocal = (x: Tensor): Tensor =>
     (g, o) => neg(mul(g, mul(o, o))),
     'output',
   );
+/**
+ * The sine (radians), elementwise, as `torch.sin`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const sin = (x: Tensor): Tensor =>
   unary(
     x,
@@ -535,6 +774,13 @@ export const sin = (x: Tensor): Tensor =>
     (g, i) => mul(g, cos(i)),
     'input',
   );
+/**
+ * The cosine (radians), elementwise, as `torch.cos`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const cos = (x: Tensor): Tensor =>
   unary(
     x,
@@ -545,6 +791,13 @@ export const cos = (x: Tensor): Tensor =>
     (g, i) => neg(mul(g, sin(i))),
     'input',
   );
+/**
+ * The hyperbolic tangent, elementwise, as `torch.tanh`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const tanh = (x: Tensor): Tensor =>
   unary(
     x,
@@ -555,6 +808,13 @@ export const tanh = (x: Tensor): Tensor =>
     (g, o) => mul(g, sub(1, mul(o, o))),
     'output',
   );
+/**
+ * The logistic sigmoid `1 / (1 + e ** -x)`, elementwise, as `torch.sigmoid`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const sigmoid = (x: Tensor): Tensor =>
   unary(
     x,
@@ -565,21 +825,43 @@ export const sigmoid = (x: Tensor): Tensor =>
     (g, o) => mul(g, mul(sub(1, o), o)),
     'output',
   );
+/**
+ * `max(x, 0)`, elementwise, as `torch.relu`. Differentiable.
+ *
+ * @param x - The input tensor.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor.
+ */
 export const relu = (x: Tensor): Tensor =>
-  unary(
-    x,
-    (x, o) => {
-      for (let i = 0; i < x.length; i++) {
-        const v = x[i];
-        o[i] = v > 0 ? v : v === v ? 0 : NaN;
-      }
-    },
-    'ReluBackward0',
-    (g, o) => where(gt(o, 0), g, 0),
-    'output',
-  );
+  unary(x, (x, o) => reluInto(x, o), 'ReluBackward0', reluBackward, 'output');
 
-/** Clamps into `[min, max]`; NaN stays NaN; with `min > max` every element becomes `max` (PyTorch). */
+/**
+ * relu's derivative from its output: 0 where o <= 0, else g — so a NaN output passes g, as
+ * PyTorch's threshold_backward does. Branch-free (kernels/masks.ts, the same bits as `where`) on
+ * contiguous same-shape data; recorded with `where` under createGraph.
+ */
+function reluBackward(g: Tensor, o: Tensor): Tensor {
+  if (isGradEnabled() || !g.isContiguous() || !o.isContiguous() || !sameShape(g.shape, o.shape))
+    return where(le(o, 0), 0, g);
+  const out = new Float32Array(o.numel());
+  const od = o._contiguousData();
+  const gd = g._contiguousData();
+  selectPositive(od, gd, out);
+  // selectPositive zeroes NaN outputs; PyTorch passes g there (NaN <= 0 is false).
+  for (let i = 0; i < od.length; i++) if (od[i] !== od[i]) out[i] = gd[i];
+  return Tensor._fromData(out, o.shape);
+}
+
+/**
+ * Clamps every element into `[min, max]`, as `torch.clamp`; NaN stays NaN, and with `min > max`
+ * every element becomes `max` (as PyTorch). The gradient is 1 inside the bounds, 0 outside.
+ *
+ * @param x - The input tensor.
+ * @param min - The lower bound, or `null` for none.
+ * @param max - The upper bound, or `null` for none.
+ * @returns A new tensor of the same shape.
+ * @throws TypeError if `x` is not a Tensor, a bound is not a number or `null`, or both are `null`.
+ */
 export function clamp(x: Tensor, min: number | null, max: number | null): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`clamp: expected a Tensor, got ${describe(x)}`);
   if (min === null && max === null)

@@ -14,7 +14,12 @@ import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
 /** The `dim` argument of softmax-like functions: a number, or `{ dim }`. */
-export type SoftmaxDim = number | { dim: number };
+export type SoftmaxDim =
+  | number
+  | {
+      /** The dim to normalise over. */
+      dim: number;
+    };
 
 /** Reads `dim` (positional or `{ dim }`) and wraps it into `[0, ndim)`. */
 export function softmaxDim(op: string, x: Tensor, dim: unknown): number {
@@ -239,6 +244,6 @@ export function softmax(input: Tensor, dim: SoftmaxDim): Tensor {
  * logSoftmax(tensor([[1, 2]]), 1); // tensor([[-1.3133, -0.3133]])
  */
 export function logSoftmax(input: Tensor, dim: SoftmaxDim): Tensor {
-  assertTensor(input, 'log_softmax', 'input to be a Tensor');
-  return softmaxLike(input, softmaxDim('log_softmax', input, dim), true);
+  assertTensor(input, 'logSoftmax', 'input to be a Tensor');
+  return softmaxLike(input, softmaxDim('logSoftmax', input, dim), true);
 }

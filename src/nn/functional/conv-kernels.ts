@@ -25,7 +25,18 @@ export interface ConvGeometry {
   ow: number;
 }
 
-/** Row-major `[c·kh·kw, oh·ow]` patches of sample `n` of a strided input (zero where padded). */
+/** The output columns j in [lo, hi) whose input column `j·s + off` lies inside [0, w). */
+function insideRange(off: number, s: number, w: number, ow: number): [number, number] {
+  const lo = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / s));
+  const hi = Math.max(lo, Math.min(ow, Math.ceil((w - off) / s)));
+  return [lo, hi];
+}
+
+/**
+ * Row-major `[c·kh·kw, oh·ow]` patches of sample `n` of a strided input (zero where padded). The
+ * columns that fall in the padding are known per kernel tap, so the copy of the rest has no
+ * bounds test (a plain strided copy, or a block copy for unit stride).
+ */
 function im2col(
   g: ConvGeometry,
   x: Float32Array,
@@ -43,6 +54,9 @@ function im2col(
     for (let p = 0; p < kh; p++) {
       for (let q = 0; q < kw; q++, row++) {
         const rowBase = row * L;
+        const off = q * dw - pw;
+        const [lo, hi] = insideRange(off, sw, w, ow);
+        const step = sw * sx;
         for (let i = 0; i < oh; i++) {
           const y = i * sh - ph + p * dh;
           const outBase = rowBase + i * ow;
@@ -50,10 +64,14 @@ function im2col(
             cols.fill(0, outBase, outBase + ow);
             continue;
           }
-          const yBase = base + y * sy;
-          let xx = q * dw - pw;
-          for (let j = 0; j < ow; j++, xx += sw)
-            cols[outBase + j] = xx >= 0 && xx < w ? x[yBase + xx * sx] : 0;
+          if (lo > 0) cols.fill(0, outBase, outBase + lo);
+          if (hi < ow) cols.fill(0, outBase + hi, outBase + ow);
+          let at = base + y * sy + (lo * sw + off) * sx;
+          if (step === 1 && hi - lo >= 16) {
+            cols.set(x.subarray(at, at + hi - lo), outBase + lo);
+            continue;
+          }
+          for (let j = outBase + lo, end = outBase + hi; j < end; j++, at += step) cols[j] = x[at];
         }
       }
     }
@@ -70,14 +88,14 @@ function col2im(g: ConvGeometry, cols: Float32Array, out: Float32Array, outOffse
     for (let p = 0; p < kh; p++) {
       for (let q = 0; q < kw; q++, row++) {
         const rowBase = row * L;
+        const off = q * dw - pw;
+        const [lo, hi] = insideRange(off, sw, w, ow);
         for (let i = 0; i < oh; i++) {
           const y = i * sh - ph + p * dh;
           if (y < 0 || y >= h) continue;
-          const yBase = base + y * w;
-          const inBase = rowBase + i * ow;
-          let xx = q * dw - pw;
-          for (let j = 0; j < ow; j++, xx += sw)
-            if (xx >= 0 && xx < w) out[yBase + xx] += cols[inBase + j];
+          let at = base + y * w + lo * sw + off;
+          for (let j = rowBase + i * ow + lo, end = rowBase + i * ow + hi; j < end; j++, at += sw)
+            out[at] += cols[j];
         }
       }
     }
@@ -111,8 +129,16 @@ function patches(g: ConvGeometry, x: Operand4, n: number, cols: Float32Array | n
   return { buffer: cols!, offset: 0, rowStride: g.oh * g.ow, colStride: 1 };
 }
 
-/** y[n, o] = Σ W[o, c, p, q] · x[n, c, ·]: the forward convolution. `w` is contiguous `[o, c/g, kh, kw]`. */
-export function convForwardKernel(g: ConvGeometry, x: Operand4, w: Float32Array): Float32Array {
+/**
+ * y[n, o] = Σ W[o, c, p, q] · x[n, c, ·] (+ bias[o]): the forward convolution. `w` is contiguous
+ * `[o, c/g, kh, kw]`, `bias` (optional) contiguous `[o]`.
+ */
+export function convForwardKernel(
+  g: ConvGeometry,
+  x: Operand4,
+  w: Float32Array,
+  bias: Float32Array | null = null,
+): Float32Array {
   const { n, c, o, kh, kw, groups, oh, ow } = g;
   const L = oh * ow;
   const ck = (c / groups) * kh * kw;
@@ -133,6 +159,28 @@ export function convForwardKernel(g: ConvGeometry, x: Operand4, w: Float32Array)
         s * o * L + gi * og * L,
       );
     }
+    if (bias !== null)
+      for (let oc = 0; oc < o; oc++) {
+        const b = bias[oc];
+        for (let i = s * o * L + oc * L, end = i + L; i < end; i++) out[i] += b;
+      }
+  }
+  return out;
+}
+
+/** Σ over n and the spatial positions of a contiguous `[n, o, L]` gradient: the bias gradient. */
+export function convBiasGradKernel(
+  gy: Float32Array,
+  n: number,
+  o: number,
+  L: number,
+): Float32Array {
+  const out = new Float32Array(o);
+  for (let oc = 0; oc < o; oc++) {
+    let total = 0;
+    for (let s = 0; s < n; s++)
+      for (let i = (s * o + oc) * L, end = i + L; i < end; i++) total += gy[i];
+    out[oc] = total;
   }
   return out;
 }

@@ -3,8 +3,11 @@
  * other two, so gradients of any order (createGraph) flow through convolutions.
  */
 import { record } from '../../autograd/node.js';
+import { isGradEnabled } from '../../autograd/grad-mode.js';
+import { sum } from '../../ops/reduce.js';
 import { Tensor } from '../../tensor/tensor.js';
 import {
+  convBiasGradKernel,
   convForwardKernel,
   convInputAdjointKernel,
   convWeightAdjointKernel,
@@ -15,29 +18,41 @@ function operand(t: Tensor): { buffer: Float32Array; offset: number; strides: re
   return { buffer: t.buffer, offset: t.offset, strides: t.strides };
 }
 
-/** y = conv(x, w) for `x` `[n, c, h, w]` and `w` `[o, c/groups, kh, kw]`; returns `[n, o, oh, ow]`. */
+/**
+ * y = conv(x, w) (+ bias) for `x` `[n, c, h, w]`, `w` `[o, c/groups, kh, kw]` and an optional
+ * `bias` `[o]`; returns `[n, o, oh, ow]`. The bias is added inside the kernel and its gradient
+ * (gy summed over n and the spatial dims) comes from the same node, as PyTorch records it.
+ */
 export function convOp(
   x: Tensor,
   w: Tensor,
   g: ConvGeometry,
   name = 'ConvolutionBackward0',
+  bias: Tensor | null = null,
 ): Tensor {
-  const y = Tensor._fromData(convForwardKernel(g, operand(x), w._contiguousData()), [
-    g.n,
-    g.o,
-    g.oh,
-    g.ow,
-  ]);
+  const y = Tensor._fromData(
+    convForwardKernel(g, operand(x), w._contiguousData(), bias?._contiguousData() ?? null),
+    [g.n, g.o, g.oh, g.ow],
+  );
+  const inputs = bias === null ? [x, w] : [x, w, bias];
   return record(
     y,
     name,
-    [x, w],
+    inputs,
     (gy, [sx, sw], needs) => [
       needs[0] ? convInputOp(gy, sw!, g) : null,
       needs[1] ? convWeightOp(sx!, gy, g) : null,
+      ...(bias === null ? [] : [needs[2] ? biasGrad(gy, g) : null]),
     ],
     [w.requiresGrad ? x : null, x.requiresGrad ? w : null],
   );
+}
+
+/** The bias gradient: gy `[n, o, oh, ow]` summed over dims 0, 2 and 3. */
+function biasGrad(gy: Tensor, g: ConvGeometry): Tensor {
+  // Under createGraph the sum is recorded (it is linear, so higher derivatives flow through it).
+  if (isGradEnabled()) return sum(gy, [0, 2, 3]);
+  return Tensor._fromData(convBiasGradKernel(gy._contiguousData(), g.n, g.o, g.oh * g.ow), [g.o]);
 }
 
 /** The input-side adjoint of `convOp` in its first argument: `[n, o, oh, ow]` → `[n, c, h, w]`. */

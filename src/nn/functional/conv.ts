@@ -24,11 +24,18 @@ export interface ConvOptions {
 
 /** Options of `convTranspose2d`. */
 export interface ConvTransposeOptions {
+  /** Step between windows (default 1). */
   stride?: SizeArg;
+  /**
+   * `dilation · (kernel - 1) - padding` zeros are added to both sides of each spatial dim (default
+   * 0).
+   */
   padding?: SizeArg;
   /** Extra size added to one side of each output dim (default 0). */
   outputPadding?: SizeArg;
+  /** Spacing between kernel taps (default 1). */
   dilation?: SizeArg;
+  /** Number of blocked connections from input to output channels (default 1). */
   groups?: number;
 }
 
@@ -179,7 +186,7 @@ function conv2dBatched(
     oh: Math.floor((paddedH - effH) / stride[0]) + 1,
     ow: Math.floor((paddedW - effW) / stride[1]) + 1,
   };
-  return addBias(convOp(x, weight, g), bias);
+  return convOp(x, weight, g, 'ConvolutionBackward0', bias);
 }
 
 function convNd(
@@ -276,7 +283,7 @@ export function convTranspose2d(
   bias: Tensor | null = null,
   options?: ConvTransposeOptions,
 ): Tensor {
-  const fn = 'conv_transpose2d';
+  const fn = 'convTranspose2d';
   assertTensor(input, fn, 'input to be a Tensor');
   assertTensor(weight, fn, 'weight to be a Tensor');
   const opts = checkOptions<ConvTransposeOptions>(fn, options, CONV_T_SPEC);

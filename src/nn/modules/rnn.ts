@@ -17,6 +17,7 @@ import { Parameter } from '../parameter.js';
 import { uniform_ } from '../init.js';
 import { linear } from '../functional.js';
 import { dropout } from '../functional/dropout.js';
+import { lstmPointwise } from './lstm-pointwise.js';
 
 /** The kind of recurrence: how many gate blocks its weights stack. */
 type CellKind = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -79,13 +80,9 @@ function cellStep(
     case 'RNN_RELU':
       return [relu(add(projectedInput, hw)), null];
     case 'LSTM': {
-      const gates = add(hw, projectedInput);
-      const i = sigmoid(gates.narrow(last, 0, H));
-      const f = sigmoid(gates.narrow(last, H, H));
-      const g = tanh(gates.narrow(last, 2 * H, H));
-      const o = sigmoid(gates.narrow(last, 3 * H, H));
-      const cy = add(mul(f, c as Tensor), mul(i, g));
-      return [mul(o, tanh(cy)), cy];
+      // One fused node for the gates' activations and the state update (lstm-pointwise.ts).
+      const both = lstmPointwise(add(hw, projectedInput), c as Tensor);
+      return [both.narrow(last, 0, H), both.narrow(last, H, H)];
     }
     case 'GRU': {
       const r = sigmoid(add(projectedInput.narrow(last, 0, H), hw.narrow(last, 0, H)));
@@ -99,12 +96,19 @@ function cellStep(
 
 /** Base of RNN, LSTM and GRU: parameters, checks and the layer/direction loop. */
 abstract class RNNBase extends Module {
+  /** Number of features of each input step. */
   readonly inputSize: number;
+  /** Number of features of the hidden state. */
   readonly hiddenSize: number;
+  /** Number of stacked recurrent layers. */
   readonly numLayers: number;
+  /** Whether the layers have `bias_ih_l*` and `bias_hh_l*`. */
   readonly bias: boolean;
+  /** Whether input and output are `[batch, seq, feature]` rather than `[seq, batch, feature]`. */
   readonly batchFirst: boolean;
+  /** Dropout probability on the outputs of each layer but the last (training mode only). */
   readonly dropout: number;
+  /** Whether each layer also runs backwards over the sequence (outputs concatenated). */
   readonly bidirectional: boolean;
   /** @internal */ readonly _kind: CellKind;
   /** @internal */ readonly _layers: LayerWeights[][] = [];
@@ -210,19 +214,22 @@ abstract class RNNBase extends Module {
     const c0 = this._kind === 'LSTM' ? prepare(cx, 'hx[1]') : null;
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
+    // Each layer's input, one tensor per time step. The input projection runs per step: slicing
+    // one projection of the whole sequence instead would give every step's SelectBackward a
+    // gradient the size of that whole projection, summed T times (quadratic in the sequence).
+    let stepInputs: Tensor[] = x.unbind(0);
     for (let layer = 0; layer < this.numLayers; layer++) {
       const dirOutputs: Tensor[][] = [];
       for (let d = 0; d < dirs; d++) {
         const w = this._layers[layer][d];
         const k = layer * dirs + d;
-        // The input projection of every time step in one matmul.
-        const projected = linear(x.reshape(L * N, x.shape[2]), w.wIh, w.bIh).reshape(L, N, -1);
         let h = h0.select(0, k);
         let c = c0 === null ? null : c0.select(0, k);
         const outputs: Tensor[] = new Array<Tensor>(L);
         for (let s = 0; s < L; s++) {
           const t = d === 0 ? s : L - 1 - s;
-          [h, c] = cellStep(this._kind, projected.select(0, t), h, c, w);
+          const projected = linear(stepInputs[t], w.wIh, w.bIh);
+          [h, c] = cellStep(this._kind, projected, h, c, w);
           outputs[t] = h;
         }
         hN.push(h);
@@ -231,9 +238,14 @@ abstract class RNNBase extends Module {
       }
       const steps =
         dirs === 1 ? dirOutputs[0] : dirOutputs[0].map((fwd, t) => cat([fwd, dirOutputs[1][t]], 1));
-      x = L === 0 ? zeros(0, N, this.hiddenSize * dirs) : stack(steps, 0);
-      if (this.dropout > 0 && this.training && layer < this.numLayers - 1)
+      const last = layer === this.numLayers - 1;
+      const dropping = this.dropout > 0 && this.training && !last;
+      stepInputs = steps;
+      if (last || dropping) x = L === 0 ? zeros(0, N, this.hiddenSize * dirs) : stack(steps, 0);
+      if (dropping) {
         x = dropout(x, this.dropout, true);
+        stepInputs = x.unbind(0);
+      }
     }
     let output = x;
     let h = stack(hN, 0);
@@ -270,6 +282,9 @@ abstract class RNNBase extends Module {
  */
 export class RNN extends RNNBase {
   /**
+   * Creates an Elman RNN layer stack, as `nn.RNN(input_size, hidden_size, ...)`, initialised as
+   * PyTorch (U(-1/√hiddenSize, 1/√hiddenSize) for every weight and bias).
+   *
    * @param inputSize - Features of each input step.
    * @param hiddenSize - Features of the hidden state.
    * @param options - See {@link RNNOptions}; `nonlinearity` defaults to `'tanh'`.
@@ -312,6 +327,9 @@ export class RNN extends RNNBase {
  */
 export class LSTM extends RNNBase {
   /**
+   * Creates an LSTM layer stack, as `nn.LSTM(input_size, hidden_size, ...)`, initialised as
+   * PyTorch.
+   *
    * @param inputSize - Features of each input step.
    * @param hiddenSize - Features of the hidden and cell states.
    * @param options - See {@link RNNOptions} (no `nonlinearity`).
@@ -349,6 +367,8 @@ export class LSTM extends RNNBase {
  */
 export class GRU extends RNNBase {
   /**
+   * Creates a GRU layer stack, as `nn.GRU(input_size, hidden_size, ...)`, initialised as PyTorch.
+   *
    * @param inputSize - Features of each input step.
    * @param hiddenSize - Features of the hidden state.
    * @param options - See {@link RNNOptions} (no `nonlinearity`).
@@ -381,12 +401,22 @@ export interface RNNCellOptions {
 }
 
 abstract class CellBase extends Module {
+  /** Number of features of the input. */
   readonly inputSize: number;
+  /** Number of features of the hidden state. */
   readonly hiddenSize: number;
+  /** Whether the cell has `bias_ih` and `bias_hh`. */
   readonly bias: boolean;
+  /**
+   * Input-to-hidden weights `[gates · hiddenSize, inputSize]` (gates: 1 for RNN, 4 for LSTM in the
+   * order i, f, g, o, 3 for GRU in the order r, z, n), initially U(-1/√hiddenSize, 1/√hiddenSize).
+   */
   weight_ih: Parameter;
+  /** Hidden-to-hidden weights `[gates · hiddenSize, hiddenSize]`, initialised like `weight_ih`. */
   weight_hh: Parameter;
+  /** Input-to-hidden bias `[gates · hiddenSize]`, or `null` with `{ bias: false }`. */
   bias_ih: Parameter | null;
+  /** Hidden-to-hidden bias `[gates · hiddenSize]`, or `null` with `{ bias: false }`. */
   bias_hh: Parameter | null;
   /** @internal */ readonly _kind: CellKind;
 
@@ -476,6 +506,8 @@ abstract class CellBase extends Module {
  */
 export class RNNCell extends CellBase {
   /**
+   * Creates one Elman RNN cell, as `nn.RNNCell(input_size, hidden_size, ...)`.
+   *
    * @param inputSize - Input features.
    * @param hiddenSize - Hidden features.
    * @param options - `bias` (default true), `nonlinearity` (default `'tanh'`).
@@ -496,6 +528,9 @@ export class RNNCell extends CellBase {
   }
 
   /**
+   * Runs one time step: `h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)` (or relu). Prefer
+   * `call(input, hx)`.
+   *
    * @param input - `[N, inputSize]` or `[inputSize]`.
    * @param hx - `[N, hiddenSize]` (default zeros).
    * @returns The next hidden state.
@@ -518,6 +553,8 @@ export class RNNCell extends CellBase {
  */
 export class LSTMCell extends CellBase {
   /**
+   * Creates one LSTM cell, as `nn.LSTMCell(input_size, hidden_size, ...)`.
+   *
    * @param inputSize - Input features.
    * @param hiddenSize - Hidden features.
    * @param options - `bias` (default true).
@@ -533,6 +570,8 @@ export class LSTMCell extends CellBase {
   }
 
   /**
+   * Runs one time step of the LSTM cell (gates i, f, g, o). Prefer `call(input, hx)`.
+   *
    * @param input - `[N, inputSize]` or `[inputSize]`.
    * @param hx - `[h, c]`, each `[N, hiddenSize]` (default zeros).
    * @returns `[h, c]` after the step.
@@ -557,6 +596,8 @@ export class LSTMCell extends CellBase {
  */
 export class GRUCell extends CellBase {
   /**
+   * Creates one GRU cell, as `nn.GRUCell(input_size, hidden_size, ...)`.
+   *
    * @param inputSize - Input features.
    * @param hiddenSize - Hidden features.
    * @param options - `bias` (default true).
@@ -572,6 +613,8 @@ export class GRUCell extends CellBase {
   }
 
   /**
+   * Runs one time step of the GRU cell (gates r, z, n). Prefer `call(input, hx)`.
+   *
    * @param input - `[N, inputSize]` or `[inputSize]`.
    * @param hx - `[N, hiddenSize]` (default zeros).
    * @returns The next hidden state.

@@ -107,7 +107,7 @@ function columnWidth(size: number, inner: number): number {
 
 /**
  * Softmax (or logSoftmax) of contiguous `src` laid out as [outer, size, inner], normalised along
- * `size`; null when WebAssembly SIMD is unavailable.
+ * `size`, written into `out` (default: a fresh array); null when WebAssembly SIMD is unavailable.
  */
 export function softmaxSimd(
   src: Float32Array,
@@ -115,8 +115,8 @@ export function softmaxSimd(
   size: number,
   inner: number,
   log: boolean,
+  out = new Float32Array(outer * size * inner),
 ): Float32Array | null {
-  const out = new Float32Array(outer * size * inner);
   if (out.length === 0) return load() === null ? null : out;
   if (inner === 1) {
     const stride = roundUp4(size);

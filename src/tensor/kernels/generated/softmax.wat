@@ -3,19 +3,23 @@
 (module
   (memory (export "memory") 1)
   (func (export "rowsExpSum") (param $p i32) (param $rows i32) (param $stride i32) (param $stats i32) (param $store i32)
-    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $mx f32) (local $ek v128) (local $er v128) (local $ep v128) (local $ei v128) (local $eh v128)
+    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $nan v128) (local $mx f32) (local $ek v128) (local $er v128) (local $ep v128) (local $ei v128) (local $eh v128)
     (block $rowsdone (loop $row
       (br_if $rowsdone (i32.eqz (local.get $rows)))
       (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+      (local.set $nan (v128.const i32x4 0 0 0 0))
       (local.set $q (local.get $p))
       (local.set $n (local.get $stride))
       (block $maxdone (loop $max
         (br_if $maxdone (i32.eqz (local.get $n)))
-        (local.set $m (f32x4.max (local.get $m) (v128.load (local.get $q))))
+        (local.set $v (v128.load (local.get $q)))
+        (local.set $m (f32x4.pmax (local.get $m) (local.get $v)))
+        (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (local.set $n (i32.sub (local.get $n) (i32.const 4)))
         (br $max)))
       (local.set $mx (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m))) (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+      (if (v128.any_true (local.get $nan)) (then (local.set $mx (f32.const nan))))
       (local.set $m (f32x4.splat (local.get $mx)))
       (local.set $s (v128.const i32x4 0 0 0 0))
       (local.set $q (local.get $p))
@@ -23,7 +27,7 @@
       (block $expdone (loop $exp
         (br_if $expdone (i32.eqz (local.get $n)))
         (local.set $v (f32x4.sub (v128.load (local.get $q)) (local.get $m)))
-        (local.set $er (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
+        (local.set $er (f32x4.pmin (f32x4.pmax (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
         (local.set $ek (f32x4.nearest (f32x4.mul (local.get $er) (v128.const f32x4 1.44269504089 1.44269504089 1.44269504089 1.44269504089))))
         (local.set $er (f32x4.sub (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
         (local.set $er (f32x4.add (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
@@ -102,7 +106,7 @@
           (block $lgdone (loop $lg
             (br_if $lgdone (i32.eqz (local.get $n)))
             (local.set $v (v128.load (i32.add (local.get $q) (local.get $d))))
-            (local.set $er (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
+            (local.set $er (f32x4.pmin (f32x4.pmax (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
             (local.set $ek (f32x4.nearest (f32x4.mul (local.get $er) (v128.const f32x4 1.44269504089 1.44269504089 1.44269504089 1.44269504089))))
             (local.set $er (f32x4.sub (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
             (local.set $er (f32x4.add (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
@@ -175,7 +179,7 @@
       (block $expdone (loop $exp
         (br_if $expdone (i32.eqz (local.get $n)))
         (local.set $v (f32x4.sub (v128.load (local.get $q)) (v128.load (local.get $s))))
-        (local.set $er (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
+        (local.set $er (f32x4.pmin (f32x4.pmax (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
         (local.set $ek (f32x4.nearest (f32x4.mul (local.get $er) (v128.const f32x4 1.44269504089 1.44269504089 1.44269504089 1.44269504089))))
         (local.set $er (f32x4.sub (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
         (local.set $er (f32x4.add (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
@@ -266,7 +270,7 @@
           (block $lgdone (loop $lg
             (br_if $lgdone (i32.eqz (local.get $n)))
             (local.set $v (v128.load (i32.add (local.get $q) (local.get $d))))
-            (local.set $er (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
+            (local.set $er (f32x4.pmin (f32x4.pmax (local.get $v) (v128.const f32x4 -110 -110 -110 -110)) (v128.const f32x4 100 100 100 100)))
             (local.set $ek (f32x4.nearest (f32x4.mul (local.get $er) (v128.const f32x4 1.44269504089 1.44269504089 1.44269504089 1.44269504089))))
             (local.set $er (f32x4.sub (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
             (local.set $er (f32x4.add (local.get $er) (f32x4.mul (local.get $ek) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
