@@ -154,7 +154,7 @@ describe('activation errors as PyTorch', () => {
 
   it('errors name the function and the argument', () => {
     expect(() => nn.functional.leakyRelu(torch.ones(2), 'x' as unknown as number)).toThrow(
-      /leaky_relu: negativeSlope must be a number, got the string 'x'/,
+      /leakyRelu: negativeSlope must be a number, got the string 'x'/,
     );
     expect(() => nn.functional.elu(torch.ones(2), { alpah: 1 } as never)).toThrow(/alpah/);
     expect(() => nn.functional.softmax(torch.ones(2), 1.5)).toThrow(

@@ -75,14 +75,14 @@ describe('loss errors as PyTorch', () => {
   it('messages name the function, the argument and the value', () => {
     const x = torch.randn(2, 3);
     expect(() => nn.functional.crossEntropy(x, torch.tensor([0, 7]))).toThrow(
-      /cross_entropy: Target 7 is out of bounds/,
+      /crossEntropy: Target 7 is out of bounds/,
     );
     expect(() => nn.functional.crossEntropy(x, torch.tensor([0, 1.5]))).toThrow(
-      /cross_entropy: target must hold integer class indices, got the number 1.5/,
+      /crossEntropy: target must hold integer class indices, got the number 1.5/,
     );
     expect(() =>
       nn.functional.nllLoss(x, torch.tensor([0, 1]), { ignore_index: 1 } as never),
-    ).toThrow(/nll_loss: unknown option 'ignore_index' \(did you mean 'ignoreIndex'\?\)/);
+    ).toThrow(/nllLoss: unknown option 'ignore_index' \(did you mean 'ignoreIndex'\?\)/);
     expect(() =>
       nn.functional.crossEntropy(x, torch.tensor([0, 1]), { reduction: 'avg' as never }),
     ).toThrow(/reduction/);

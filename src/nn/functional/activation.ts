@@ -284,8 +284,8 @@ export function leakyRelu(
   x: Tensor,
   negativeSlope?: number | { negativeSlope?: number; inplace?: boolean },
 ): Tensor {
-  const [slope] = scalarArgs('leaky_relu', [negativeSlope], ['negativeSlope'], [0.01]);
-  return pointwise(input(x, 'leaky_relu'), {
+  const [slope] = scalarArgs('leakyRelu', [negativeSlope], ['negativeSlope'], [0.01]);
+  return pointwise(input(x, 'leakyRelu'), {
     name: 'LeakyReluBackward0',
     f: (v) => (v > 0 ? v : v * slope),
     df: (g, v) => (v > 0 ? g : g * slope),
@@ -326,6 +326,8 @@ export function hardtanh(
  * ReLU capped at 6: `hardtanh(x, 0, 6)` (its grad_fn is PyTorch's HardtanhBackward0).
  *
  * @param x - Input tensor.
+ * @param options - `inplace` (default `false`), accepted for ported code; the result is always a
+ *   new tensor.
  * @returns `min(max(x, 0), 6)`, same shape.
  * @throws TypeError when `x` is not a Tensor.
  */
@@ -344,6 +346,8 @@ const hardsigmoidSpec: PointwiseSpec = {
  * Hard sigmoid: `min(max(x + 3, 0), 6) / 6`; gradient 1/6 strictly inside (−3, 3), else 0.
  *
  * @param x - Input tensor.
+ * @param options - `inplace` (default `false`), accepted for ported code; the result is always a
+ *   new tensor.
  * @returns `hardsigmoid(x)`, same shape.
  * @throws TypeError when `x` is not a Tensor.
  */
@@ -364,6 +368,8 @@ const hardswishSpec: PointwiseSpec = {
  * Hard swish: `x·hardsigmoid(x)`.
  *
  * @param x - Input tensor.
+ * @param options - `inplace` (default `false`), accepted for ported code; the result is always a
+ *   new tensor.
  * @returns `hardswish(x)`, same shape.
  * @throws TypeError when `x` is not a Tensor.
  */

@@ -39,7 +39,7 @@ export function scaledDotProductAttention(
   value: Tensor,
   options?: AttentionOptions,
 ): Tensor {
-  const fn = 'scaled_dot_product_attention';
+  const fn = 'scaledDotProductAttention';
   assertTensor(query, fn, 'query to be a Tensor');
   assertTensor(key, fn, 'key to be a Tensor');
   assertTensor(value, fn, 'value to be a Tensor');

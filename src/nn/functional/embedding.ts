@@ -137,7 +137,7 @@ function renorm(weight: Tensor, idx: Float32Array, maxNorm: number, p: number): 
  * oneHot(tensor([0, 2]), 3); // [[1, 0, 0], [0, 0, 1]]
  */
 export function oneHot(indices: Tensor | readonly number[], numClasses = -1): Tensor {
-  const fn = 'one_hot';
+  const fn = 'oneHot';
   const { data, shape } = indexData(fn, indices);
   if (!Number.isInteger(numClasses) || numClasses < -1)
     throw new RangeError(

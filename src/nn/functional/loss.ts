@@ -218,11 +218,11 @@ const NLL_SPEC = { weight: 'Tensor|null', ignoreIndex: 'integer', reduction: RED
  * nllLoss(logSoftmax(logits, 1), tensor([0, 2]));
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
-  const x = tensorArg(input, 'nll_loss', 'input');
-  const t = tensorArg(target, 'nll_loss', 'target');
-  const o = checkOptions<NllOptions>('nll_loss', options, NLL_SPEC);
-  const reduction = checkLossReduction('nll_loss', o.reduction);
-  return nllCore('nll_loss', x, t, o.weight, o.ignoreIndex ?? -100, reduction);
+  const x = tensorArg(input, 'nllLoss', 'input');
+  const t = tensorArg(target, 'nllLoss', 'target');
+  const o = checkOptions<NllOptions>('nllLoss', options, NLL_SPEC);
+  const reduction = checkLossReduction('nllLoss', o.reduction);
+  return nllCore('nllLoss', x, t, o.weight, o.ignoreIndex ?? -100, reduction);
 }
 
 /** Options of crossEntropy (PyTorch's keyword arguments in camelCase). */
@@ -259,7 +259,7 @@ export function crossEntropy(
   target: Tensor,
   options: CrossEntropyOptions = {},
 ): Tensor {
-  const fn = 'cross_entropy';
+  const fn = 'crossEntropy';
   const x = tensorArg(input, fn, 'input');
   const t = tensorArg(target, fn, 'target');
   const o = checkOptions<CrossEntropyOptions>(fn, options, {
@@ -341,7 +341,7 @@ export function binaryCrossEntropy(
   target: Tensor,
   options: BceOptions = {},
 ): Tensor {
-  const fn = 'binary_cross_entropy';
+  const fn = 'binaryCrossEntropy';
   const x = tensorArg(input, fn, 'input');
   const t = tensorArg(target, fn, 'target');
   const o = checkOptions<BceOptions>(fn, options, { weight: 'Tensor|null', reduction: REDUCTION });
@@ -404,7 +404,7 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: BceLogitsOptions = {},
 ): Tensor {
-  const fn = 'binary_cross_entropy_with_logits';
+  const fn = 'binaryCrossEntropyWithLogits';
   const x = tensorArg(input, fn, 'input');
   const t = tensorArg(target, fn, 'target');
   const o = checkOptions<BceLogitsOptions>(fn, options, {
@@ -475,7 +475,7 @@ export interface HuberOptions {
  * @throws RangeError when `delta <= 0`.
  */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
-  const fn = 'huber_loss';
+  const fn = 'huberLoss';
   const x = tensorArg(input, fn, 'input');
   const t = tensorArg(target, fn, 'target');
   const o = checkOptions<HuberOptions>(fn, options, { reduction: REDUCTION, delta: 'number' });
@@ -525,7 +525,7 @@ export interface SmoothL1Options {
  * @throws RangeError when `beta < 0`.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Options = {}): Tensor {
-  const fn = 'smooth_l1_loss';
+  const fn = 'smoothL1Loss';
   const x = tensorArg(input, fn, 'input');
   const t = tensorArg(target, fn, 'target');
   const o = checkOptions<SmoothL1Options>(fn, options, { reduction: REDUCTION, beta: 'number' });
@@ -581,7 +581,7 @@ export interface KlDivOptions {
  * @throws RangeError for an unknown reduction.
  */
 export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
-  const fn = 'kl_div';
+  const fn = 'klDiv';
   const x = tensorArg(input, fn, 'input');
   const t = tensorArg(target, fn, 'target');
   const o = checkOptions<KlDivOptions>(fn, options, {

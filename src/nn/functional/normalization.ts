@@ -28,7 +28,7 @@ export function layerNorm(
   bias: Tensor | null = null,
   eps = 1e-5,
 ): Tensor {
-  const fn = 'layer_norm';
+  const fn = 'layerNorm';
   assertTensor(input, fn, 'input to be a Tensor');
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   const k = shape.length;
@@ -61,12 +61,15 @@ export function layerNorm(
 
 /** Options of `batchNorm`. */
 export interface BatchNormOptions {
+  /** Per-channel scale `[C]` (default `null`: none). */
   weight?: Tensor | null;
+  /** Per-channel shift `[C]` (default `null`: none). */
   bias?: Tensor | null;
   /** Use batch statistics and update the running ones (default false). */
   training?: boolean;
   /** Weight of the new batch in the running statistics (default 0.1). */
   momentum?: number;
+  /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
 }
 
@@ -125,7 +128,7 @@ export function batchNorm(
   runningVar: Tensor | null,
   options?: BatchNormOptions,
 ): Tensor {
-  const fn = 'batch_norm';
+  const fn = 'batchNorm';
   assertTensor(input, fn, 'input to be a Tensor');
   const opts = checkOptions<BatchNormOptions>(fn, options, BN_SPEC);
   const training = opts.training ?? false;
@@ -248,7 +251,7 @@ export function cosineSimilarity(
   x2: Tensor,
   options?: { dim?: number; eps?: number },
 ): Tensor {
-  const fn = 'cosine_similarity';
+  const fn = 'cosineSimilarity';
   assertTensor(x1, fn, 'x1 to be a Tensor');
   assertTensor(x2, fn, 'x2 to be a Tensor');
   const opts = checkOptions<{ dim?: number; eps?: number }>(fn, options, {

@@ -23,8 +23,11 @@ export interface MaxPoolOptions {
 
 /** Options of `avgPool1d`/`avgPool2d`. */
 export interface AvgPoolOptions {
+  /** Step between windows (default: the kernel size). */
   stride?: SizeArg | null;
+  /** Implicit zero padding on both sides (default 0, at most half the kernel). */
   padding?: SizeArg;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
   /** Count padded zeros in the divisor (default true). */
   countIncludePad?: boolean;
@@ -277,7 +280,7 @@ export function maxPool1d(
   kernelSize: SizeArg,
   options?: MaxPoolOptions,
 ): Tensor | [Tensor, Tensor] {
-  return maxPool('max_pool1d', 1, input, kernelSize, options);
+  return maxPool('maxPool1d', 1, input, kernelSize, options);
 }
 
 /**
@@ -303,7 +306,7 @@ export function maxPool2d(
   kernelSize: SizeArg,
   options?: MaxPoolOptions,
 ): Tensor | [Tensor, Tensor] {
-  return maxPool('max_pool2d', 2, input, kernelSize, options);
+  return maxPool('maxPool2d', 2, input, kernelSize, options);
 }
 
 // ---- Average pooling -------------------------------------------------------------------------
@@ -382,7 +385,7 @@ function avgPool(
  * @throws RangeError on invalid sizes, as PyTorch.
  */
 export function avgPool1d(input: Tensor, kernelSize: SizeArg, options?: AvgPoolOptions): Tensor {
-  return avgPool('avg_pool1d', 1, input, kernelSize, options);
+  return avgPool('avgPool1d', 1, input, kernelSize, options);
 }
 
 /**
@@ -398,7 +401,7 @@ export function avgPool1d(input: Tensor, kernelSize: SizeArg, options?: AvgPoolO
  * const y = avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true });
  */
 export function avgPool2d(input: Tensor, kernelSize: SizeArg, options?: AvgPoolOptions): Tensor {
-  return avgPool('avg_pool2d', 2, input, kernelSize, options);
+  return avgPool('avgPool2d', 2, input, kernelSize, options);
 }
 
 /**
@@ -416,7 +419,7 @@ export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: number | readonly (number | null)[],
 ): Tensor {
-  const fn = 'adaptive_avg_pool2d';
+  const fn = 'adaptiveAvgPool2d';
   assertTensor(input, fn, 'input to be a Tensor');
   if ((input.dim() !== 3 && input.dim() !== 4) || input.shape.slice(-2).some((v) => v === 0)) {
     throw new RangeError(

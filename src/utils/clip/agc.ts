@@ -36,8 +36,8 @@ const f = Math.fround;
  *   parameters whose `grad` is null are skipped. Gradients may have any layout (not expanded).
  * @param clipFactor - λ, the largest gradient-to-weight norm ratio allowed. Default 0.01.
  * @param options - `{ eps = 1e-3, normType = 2 }`.
- * @throws TypeError for a bad argument or option; Error for an expanded gradient; RangeError for
- *   an empty unit with p = ∞ or p < 0. Nothing is modified when it throws.
+ * @throws TypeError for a bad argument or option; Error for an expanded gradient; RangeError for a
+ *   negative clipFactor or eps, or an empty unit with p = ∞ or p < 0. Nothing is modified when it throws.
  * @example
  * loss.backward();
  * clipping.adaptiveClipGrad_(model, 0.01);
@@ -56,6 +56,9 @@ export function adaptiveClipGrad_(
     normType: 'number|string',
   });
   const eps = o.eps ?? 1e-3;
+  // A negative (or NaN) ratio would flip or poison every clipped gradient: refuse it up front.
+  if (!(factor >= 0)) throw new RangeError(`${op}: clipFactor must be ≥ 0, got ${factor}`);
+  if (!(eps >= 0)) throw new RangeError(`${op}: eps must be ≥ 0, got ${eps}`);
   const p = o.normType === undefined ? 2 : parseNormType(o.normType, op);
   assertGradsWritable(params, op);
   // Every factor is computed before the first write, so an error leaves everything unchanged.
