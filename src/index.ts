@@ -1,6 +1,28 @@
 /**
  * torchlet: tensors, reverse-mode autograd, nn layers, optimizers and gradient clipping with
- * PyTorch's semantics. `import * as torch from 'torchlet'` and port line by line.
+ * PyTorch's semantics. `import * as torch from 'torchlet'` and port line by line: snake_case
+ * becomes camelCase, keyword arguments become an options object, a trailing `_` still marks an
+ * in-place method.
+ *
+ * The root holds tensor creation (`tensor`, `zeros`, `randn`, …), every op as a function
+ * (`add`, `matmul`, `sum`, …) and as a `Tensor` method, grad mode (`noGrad`), random state
+ * (`manualSeed`), gradient clipping (`clipGradNorm_`, …), checkpoints (`save`, `load`), and the
+ * namespaces `nn`, `optim`, `utils` and `clipping`.
+ *
+ * @example
+ * ```ts
+ * import * as torch from 'torchlet';
+ *
+ * torch.manualSeed(0);
+ * const model = new torch.nn.Linear(2, 1);
+ * const optimizer = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+ * const loss = new torch.nn.MSELoss().call(model.call(torch.tensor([[1, 2]])), torch.tensor([[1]]));
+ * loss.backward();
+ * torch.clipGradNorm_(model.parameters(), 1.0);
+ * optimizer.step();
+ * ```
+ *
+ * @module torchlet
  */
 export { Tensor, isTensor } from './tensor/tensor.js';
 export type { TensorLike, NestedArray, DimArg } from './tensor/tensor.js';

@@ -89,7 +89,14 @@ export class Node {
     this.inputNodes = inputs.map((t) => t?.gradFn ?? null);
   }
 
-  /** Runs the local derivative after checking that no saved tensor was freed or modified. */
+  /**
+   * Runs the local derivative after checking that no saved tensor was freed or modified.
+   *
+   * @param grad - The gradient of the op's output.
+   * @returns One gradient per input (`null` where none is needed).
+   * @throws Error if the saved tensors were freed by an earlier backward or modified in place
+   *   since.
+   */
   apply(grad: Tensor): ReadonlyArray<Tensor | null> {
     if (this.saved === null) {
       if (this.savedCount > 0) throw new Error(FREED_MESSAGE);
@@ -114,6 +121,9 @@ export class Node {
    * After an in-place op wrote its result into `to` (self), the tensor it saved as its output is
    * `to`, at `to`'s current version: PyTorch saves self itself, so a later in-place write to self
    * makes backward fail instead of silently using the old values.
+   *
+   * @param from - The tensor saved as the output.
+   * @param to - The tensor the output was written into.
    */
   rebindSavedOutput(from: Tensor, to: Tensor): void {
     if (this.saved === null) return;

@@ -1,4 +1,9 @@
-/** `torch.nn.functional`: layers and losses as functions, each with its derivative. */
+/**
+ * `torch.nn.functional` (the `F` of PyTorch code): layers, activations and losses as functions,
+ * each with its derivative.
+ *
+ * @module torchlet/nn/functional
+ */
 import { record } from '../autograd/node.js';
 import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -142,8 +147,8 @@ export function mseLoss(
   target: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
-  assertTensor(input, 'mse_loss', 'input to be a Tensor');
-  assertTensor(target, 'mse_loss', 'target to be a Tensor');
+  assertTensor(input, 'mseLoss', 'input to be a Tensor');
+  assertTensor(target, 'mseLoss', 'target to be a Tensor');
   const reduction = checkReduction(options.reduction ?? 'mean');
   warnShapeMismatch(input, target);
   const diff = sub(input.detach(), target.detach());
@@ -185,8 +190,8 @@ export function l1Loss(
   target: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
-  assertTensor(input, 'l1_loss', 'input to be a Tensor');
-  assertTensor(target, 'l1_loss', 'target to be a Tensor');
+  assertTensor(input, 'l1Loss', 'input to be a Tensor');
+  assertTensor(target, 'l1Loss', 'target to be a Tensor');
   const reduction = checkReduction(options.reduction ?? 'mean');
   warnShapeMismatch(input, target);
   const loss = abs(sub(input, target));

@@ -1,8 +1,18 @@
-/** `torch.nn`. */
+/**
+ * `torch.nn` (also `import { nn } from 'torchlet'`): the {@link Module} base class, layers
+ * (`Linear`, `Conv2d`, `LSTM`, `LayerNorm`, …), activations, losses, containers, `init` and
+ * `functional`. State-dict keys are PyTorch's, so checkpoints move between the two.
+ *
+ * @module torchlet/nn
+ */
 export { Module } from './module.js';
 export type { StateDict, LoadResult } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, ReLU, Tanh, Sigmoid, Identity, Sequential, MSELoss, L1Loss } from './layers.js';
+/**
+ * Weight initialisation (`torch.nn.init`): in-place fills drawing the same numbers as PyTorch for
+ * the same seed (`kaimingUniform_`, `xavierNormal_`, `zeros_`, …).
+ */
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from '../utils/index.js';

@@ -53,6 +53,8 @@ export class Linear extends Module {
   bias: Parameter | null;
 
   /**
+   * Creates the layer, as `nn.Linear(in_features, out_features, bias=True)`.
+   *
    * @param inFeatures - Size of each input sample.
    * @param outFeatures - Size of each output sample.
    * @param options - `bias` (default `true`): `false` leaves out the additive bias.
@@ -112,6 +114,8 @@ export class ReLU extends Module {
   /** Accepted for ported code (`nn.ReLU(inplace=True)`); has no effect. */
   readonly inplace: boolean;
   /**
+   * Creates the layer, as `nn.ReLU(inplace=False)`.
+   *
    * @param inplace - `true` or `{ inplace: true }` is accepted and ignored (default `false`).
    * @throws TypeError if `inplace` is not a boolean.
    */
@@ -123,7 +127,12 @@ export class ReLU extends Module {
     }
     this.inplace = flag ?? false;
   }
-  /** @param input - Any tensor. @returns `relu(input)`. */
+  /**
+   * Applies `max(x, 0)` elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `relu(input)`.
+   */
   forward(input: Tensor): Tensor {
     return relu(input);
   }
@@ -134,6 +143,12 @@ export class ReLU extends Module {
 
 /** `Tanh()`: the hyperbolic tangent. */
 export class Tanh extends Module {
+  /**
+   * Applies the hyperbolic tangent elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `tanh(input)`.
+   */
   forward(input: Tensor): Tensor {
     return tanh(input);
   }
@@ -141,6 +156,12 @@ export class Tanh extends Module {
 
 /** `Sigmoid()`: `1 / (1 + exp(−x))`. */
 export class Sigmoid extends Module {
+  /**
+   * Applies the logistic sigmoid elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `sigmoid(input)`.
+   */
   forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
@@ -148,6 +169,12 @@ export class Sigmoid extends Module {
 
 /** `Identity()`: returns its input unchanged. */
 export class Identity extends Module {
+  /**
+   * Returns `input` itself. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `input`.
+   */
   forward(input: Tensor): Tensor {
     return input;
   }
@@ -163,7 +190,11 @@ export class Identity extends Module {
  * const y = model.call(x);
  */
 export class Sequential extends Module {
-  /** @param modules - The modules in order, or one object mapping names to modules. */
+  /**
+   * Creates the container, as `nn.Sequential(*modules)` or `nn.Sequential(OrderedDict(...))`.
+   *
+   * @param modules - The modules in order, or one object mapping names to modules.
+   */
   constructor(...modules: Module[] | [Record<string, Module>]) {
     super();
     const first = modules[0];
@@ -284,7 +315,11 @@ export class Sequential extends Module {
     return m;
   }
 
-  /** Iterates the modules in order. */
+  /**
+   * Iterates the modules in order.
+   *
+   * @returns An iterator over the modules.
+   */
   *[Symbol.iterator](): Iterator<Module> {
     yield* this.list();
   }

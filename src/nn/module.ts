@@ -101,8 +101,11 @@ export abstract class Module {
   }
 
   /**
-   * The computation of this module. Subclasses define it with their own arguments and result;
-   * call the module with `call(...)` (PyTorch's `module(x)`) so that hooks run.
+   * The computation of this module. Subclasses define it with their own arguments and result; call
+   * the module with `call(...)` (PyTorch's `module(x)`) so that hooks run.
+   *
+   * @param inputs - The layer's inputs (subclasses declare their own parameters).
+   * @returns The layer's output.
    */
   abstract forward(...inputs: unknown[]): unknown;
 

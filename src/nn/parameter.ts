@@ -17,6 +17,8 @@ import { Tensor, describe } from '../tensor/tensor.js';
  */
 export class Parameter extends Tensor {
   /**
+   * Wraps `data` as a parameter, as `nn.Parameter(data, requires_grad=True)`.
+   *
    * @param data - The tensor to wrap (memory is shared, history is not).
    * @param requiresGrad - Whether the parameter requires grad (default `true`).
    * @throws TypeError if `data` is not a Tensor.

@@ -12,13 +12,36 @@ import {
 } from './reduce.js';
 import { maximum, minimum } from './elementwise.js';
 
-/** `torch.max(x)`, `torch.max(x, dim, keepdim?)` → `{ values, indices }`, `torch.max(x, other)`. */
+/**
+ * The largest element of `x`, as `torch.max(x)` (NaN if any element is NaN).
+ *
+ * @param x - The input tensor.
+ * @returns A 0-d tensor.
+ * @throws RangeError for an empty tensor.
+ */
 export function max(x: Tensor): Tensor;
+/**
+ * The largest elements of `x` along `dim` and their positions, as `torch.max(x, dim, keepdim)`.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dim to reduce; or the options `{ dim, keepdim }`.
+ * @param keepdim - Keep the reduced dim with size 1 (default `false`); or `{ keepdim }`.
+ * @returns `{ values, indices }` (also destructurable as `[values, indices]`).
+ * @throws RangeError if `dim` is out of range.
+ */
 export function max(
   x: Tensor,
   dim: number | ReduceOptions,
   keepdim?: boolean | ReduceOptions,
 ): ValuesIndices;
+/**
+ * The elementwise maximum of `x` and `other`, as `torch.max(x, other)` (see `maximum`).
+ *
+ * @param x - A tensor.
+ * @param other - A tensor that broadcasts with `x`.
+ * @returns A new tensor of the broadcast shape.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(
   x: Tensor,
@@ -28,13 +51,36 @@ export function max(
   return extreme(x, dim, keepdim, true);
 }
 
-/** `torch.min`, with the same three forms as `max`. */
+/**
+ * The smallest element of `x`, as `torch.min(x)` (NaN if any element is NaN).
+ *
+ * @param x - The input tensor.
+ * @returns A 0-d tensor.
+ * @throws RangeError for an empty tensor.
+ */
 export function min(x: Tensor): Tensor;
+/**
+ * The smallest elements of `x` along `dim` and their positions, as `torch.min(x, dim, keepdim)`.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dim to reduce; or the options `{ dim, keepdim }`.
+ * @param keepdim - Keep the reduced dim with size 1 (default `false`); or `{ keepdim }`.
+ * @returns `{ values, indices }` (also destructurable as `[values, indices]`).
+ * @throws RangeError if `dim` is out of range.
+ */
 export function min(
   x: Tensor,
   dim: number | ReduceOptions,
   keepdim?: boolean | ReduceOptions,
 ): ValuesIndices;
+/**
+ * The elementwise minimum of `x` and `other`, as `torch.min(x, other)` (see `minimum`).
+ *
+ * @param x - A tensor.
+ * @param other - A tensor that broadcasts with `x`.
+ * @returns A new tensor of the broadcast shape.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(
   x: Tensor,
@@ -66,7 +112,14 @@ function extreme(
   return largest ? maxDim(x, dim as number, keepdim) : minDim(x, dim as number, keepdim);
 }
 
-/** True when both have the same shape and elements (NaN unequal, as `torch.equal`). */
+/**
+ * Whether `a` and `b` have the same shape and elements, as `torch.equal` (NaN is never equal).
+ *
+ * @param a - A tensor.
+ * @param b - A tensor.
+ * @returns `true` or `false`.
+ * @throws TypeError if an argument is not a Tensor.
+ */
 export function equal(a: Tensor, b: Tensor): boolean {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
     throw new TypeError(`equal: expected two Tensors, got ${describe(a)} and ${describe(b)}`);
@@ -78,7 +131,17 @@ export function equal(a: Tensor, b: Tensor): boolean {
   return true;
 }
 
-/** |a - b| <= atol + rtol * |b| elementwise, with broadcasting (as `torch.allclose`). */
+/**
+ * Whether `|a - b| <= atol + rtol · |b|` holds for every element (after broadcasting), as
+ * `torch.allclose`.
+ *
+ * @param a - A tensor.
+ * @param b - A tensor.
+ * @param options - `rtol` (default 1e-5), `atol` (default 1e-8), `equalNan` (default `false`).
+ * @returns `true` or `false`.
+ * @throws TypeError if an argument is not a Tensor.
+ * @throws RangeError if the shapes do not broadcast.
+ */
 export function allclose(
   a: Tensor,
   b: Tensor,

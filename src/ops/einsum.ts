@@ -308,7 +308,9 @@ function addScaled(
 
 /** Options of `addmm` and `baddbmm`: the scale of the input and of the product. */
 export interface AddProductOptions {
+  /** The multiplier of the input (default 1). */
   beta?: number;
+  /** The multiplier of the product (default 1). */
   alpha?: number;
 }
 

@@ -5,6 +5,19 @@ import { formatShape, normalizeDim } from '../tensor/shape.js';
 import { scatter } from '../tensor/kernels/strided.js';
 import { narrow, unsqueeze } from './views.js';
 
+/**
+ * Concatenates tensors along an existing dim, as `torch.cat`; all sizes but `dim`'s must match.
+ *
+ * @param tensors - The tensors (a non-empty list).
+ * @param dim - The dim to join along (default 0).
+ * @returns A new tensor.
+ * @throws TypeError if `tensors` is not a list of tensors.
+ * @throws RangeError if the list is empty, the shapes do not match, or `dim` is out of range.
+ * @example
+ * ```ts
+ * cat([ones(2, 3), zeros(1, 3)]).shape; // [3, 3]
+ * ```
+ */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0)
     throw new RangeError('cat(): expected a non-empty list of Tensors');
@@ -46,6 +59,19 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
 }
 
+/**
+ * Stacks tensors of equal shape along a new dim, as `torch.stack`.
+ *
+ * @param tensors - The tensors (a non-empty list, all of one shape).
+ * @param dim - Where the new dim goes (default 0).
+ * @returns A new tensor with one more dim.
+ * @throws TypeError if `tensors` is not a list of tensors.
+ * @throws RangeError if the list is empty, the shapes differ, or `dim` is out of range.
+ * @example
+ * ```ts
+ * stack([tensor([1, 2]), tensor([3, 4])]).shape; // [2, 2]
+ * ```
+ */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0)
     throw new RangeError('stack expects a non-empty list of Tensors');

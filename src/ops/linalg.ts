@@ -22,7 +22,14 @@ function matOf(x: Tensor, batch = 0): Mat {
   };
 }
 
-/** 2-D × 2-D. */
+/**
+ * The product of two matrices, as `torch.mm` (no broadcasting).
+ *
+ * @param a - An `[n, k]` matrix.
+ * @param b - A `[k, m]` matrix.
+ * @returns The `[n, m]` product.
+ * @throws RangeError if an operand is not 2-D or the inner sizes differ.
+ */
 export function mm(a: Tensor, b: Tensor): Tensor {
   assertTensor(a, 'mm');
   assertTensor(b, 'mm');
@@ -45,7 +52,14 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   );
 }
 
-/** Batched 3-D × 3-D with equal batch sizes. */
+/**
+ * Batched matrix product of `[b, n, k]` and `[b, k, m]` with equal batch sizes, as `torch.bmm`.
+ *
+ * @param a - The left batch.
+ * @param b - The right batch.
+ * @returns The `[b, n, m]` products.
+ * @throws RangeError if an operand is not 3-D or the sizes differ.
+ */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   assertTensor(a, 'bmm');
   assertTensor(b, 'bmm');
@@ -71,6 +85,18 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   );
 }
 
+/**
+ * The dot product of two 1-D tensors of the same length, as `torch.dot`.
+ *
+ * @param a - A 1-D tensor.
+ * @param b - A 1-D tensor.
+ * @returns A 0-d tensor.
+ * @throws RangeError if an operand is not 1-D or the lengths differ.
+ * @example
+ * ```ts
+ * dot(tensor([1, 2]), tensor([3, 4])); // tensor(11.)
+ * ```
+ */
 export function dot(a: Tensor, b: Tensor): Tensor {
   assertTensor(a, 'dot');
   assertTensor(b, 'dot');
@@ -95,6 +121,14 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   );
 }
 
+/**
+ * The outer product of two 1-D tensors, as `torch.outer`: `out[i][j] = a[i] · b[j]`.
+ *
+ * @param a - A 1-D tensor.
+ * @param b - A 1-D tensor.
+ * @returns A `[a.numel(), b.numel()]` tensor.
+ * @throws RangeError if an operand is not 1-D.
+ */
 export function outer(a: Tensor, b: Tensor): Tensor {
   assertTensor(a, 'outer');
   assertTensor(b, 'outer');
@@ -106,7 +140,20 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return mul(a.unsqueeze(1), b);
 }
 
-/** `torch.matmul`: dot, matrix-vector, matrix-matrix and broadcast batched products. */
+/**
+ * The matrix product with `torch.matmul`'s rules: dot product for 1-D·1-D, matrix-vector and
+ * matrix-matrix products, and broadcast batched products for more dims.
+ *
+ * @param a - The left operand.
+ * @param b - The right operand.
+ * @returns The product.
+ * @throws TypeError if an operand is not a Tensor.
+ * @throws RangeError if the inner sizes differ or the batch dims do not broadcast.
+ * @example
+ * ```ts
+ * matmul(randn(8, 2, 3), randn(3, 4)).shape; // [8, 2, 4]
+ * ```
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   assertTensor(a, 'matmul');
   assertTensor(b, 'matmul');

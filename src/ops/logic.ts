@@ -140,17 +140,25 @@ function rankOrder(vals: Float32Array): Int32Array {
 }
 
 /**
- * Without `dim`: the lower median of all elements (NaN if any is NaN; the gradient is shared among
- * the elements equal to it). With `dim`: `{ values, indices }` of each lane's lower median (the
- * first NaN when a lane holds one), the gradient flowing to `indices`.
+ * The lower median of all elements of `x`, as `torch.median(x)` (NaN if any is NaN; the gradient
+ * is shared among the elements equal to it).
+ *
  * @param x - Input tensor.
- * @param dim - The dim to reduce; omit for the whole tensor.
- * @param keepdim - Keep the reduced dim as size 1 (default false).
- * @returns A 0-d tensor, or `{ values, indices }` with `dim`.
- * @throws TypeError for a non-integer dim; RangeError for a dim out of range or an empty dim.
+ * @returns A 0-d tensor.
+ * @throws RangeError for an empty tensor.
  * @example median(tensor([3, 1, 2, 4])) // 2
  */
 export function median(x: Tensor): Tensor;
+/**
+ * The lower median of each lane of `x` along `dim` and its index, as `torch.median(x, dim)` (the
+ * first NaN when a lane holds one); the gradient flows to `indices`.
+ *
+ * @param x - Input tensor.
+ * @param dim - The dim to reduce; or the options `{ dim, keepdim }`.
+ * @param keepdim - Keep the reduced dim as size 1 (default false); or `{ keepdim }`.
+ * @returns `{ values, indices }` (also destructurable as `[values, indices]`).
+ * @throws TypeError for a non-integer dim; RangeError for a dim out of range or an empty dim.
+ */
 export function median(
   x: Tensor,
   dim: number | ReduceOptions,
@@ -225,12 +233,13 @@ function medianAll(x: Tensor): Tensor {
 
 /**
  * The most frequent value along a dim (the smallest among equally frequent ones) and the index
- * PyTorch's CPU kernel reports for it: the last occurrence for lanes of up to 16 elements; for
- * longer lanes (and with NaNs, each of which counts once) the same unstable sort is run so that
- * the index is PyTorch's.
+ * PyTorch's CPU kernel reports for it, as `torch.mode`: the last occurrence for lanes of up to 16
+ * elements; for longer lanes (and with NaNs, each of which counts once) the same unstable sort is
+ * run so that the index is PyTorch's.
+ *
  * @param x - Input tensor.
- * @param dim - The dim to reduce (default -1).
- * @param keepdim - Keep the reduced dim as size 1 (default false).
+ * @param dimArg - The dim to reduce (default -1); or the options `{ dim, keepdim }`.
+ * @param keepArg - Keep the reduced dim as size 1 (default false); or `{ keepdim }`.
  * @returns `{ values, indices }`; the gradient flows to `indices`.
  * @throws TypeError for a non-integer dim; RangeError for a dim out of range or an empty dim.
  * @example mode(tensor([1, 2, 2, 3])).values // 2

@@ -39,8 +39,10 @@ function stepwise(x: unknown, op: string, fn: (v: number) => number, name: strin
 
 /**
  * Tangent, elementwise.
+ *
  * @param x - Input tensor (radians).
  * @returns `tan(x)`; its gradient is `1 + tan(x)²`.
+ * @throws TypeError if `x` is not a Tensor.
  * @example tan(tensor([0, 0.5]))
  */
 export const tan = (x: Tensor): Tensor =>
@@ -48,16 +50,20 @@ export const tan = (x: Tensor): Tensor =>
 
 /**
  * Arcsine, elementwise (NaN outside [-1, 1]).
+ *
  * @param x - Input tensor.
  * @returns `asin(x)`; gradient `1 / sqrt(1 - x²)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const asin = (x: Tensor): Tensor =>
   unary(x, 'asin', Math.asin, 'AsinBackward0', (g, i) => mul(g, rsqrt(sub(1, mul(i, i)))), 'input');
 
 /**
  * Arccosine, elementwise (NaN outside [-1, 1]).
+ *
  * @param x - Input tensor.
  * @returns `acos(x)`; gradient `-1 / sqrt(1 - x²)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const acos = (x: Tensor): Tensor =>
   unary(
@@ -71,32 +77,40 @@ export const acos = (x: Tensor): Tensor =>
 
 /**
  * Arctangent, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `atan(x)`; gradient `1 / (1 + x²)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const atan = (x: Tensor): Tensor =>
   unary(x, 'atan', Math.atan, 'AtanBackward0', (g, i) => div(g, add(mul(i, i), 1)), 'input');
 
 /**
  * Hyperbolic sine, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `sinh(x)`; gradient `cosh(x)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const sinh = (x: Tensor): Tensor =>
   unary(x, 'sinh', Math.sinh, 'SinhBackward0', (g, i) => mul(g, cosh(i)), 'input');
 
 /**
  * Hyperbolic cosine, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `cosh(x)`; gradient `sinh(x)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const cosh = (x: Tensor): Tensor =>
   unary(x, 'cosh', Math.cosh, 'CoshBackward0', (g, i) => mul(g, sinh(i)), 'input');
 
 /**
  * Inverse hyperbolic sine, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `asinh(x)`; gradient `1 / sqrt(x² + 1)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const asinh = (x: Tensor): Tensor =>
   unary(
@@ -110,8 +124,10 @@ export const asinh = (x: Tensor): Tensor =>
 
 /**
  * Inverse hyperbolic cosine, elementwise (NaN below 1).
+ *
  * @param x - Input tensor.
  * @returns `acosh(x)`; gradient `1 / sqrt(x² - 1)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const acosh = (x: Tensor): Tensor =>
   unary(
@@ -125,32 +141,40 @@ export const acosh = (x: Tensor): Tensor =>
 
 /**
  * Inverse hyperbolic tangent, elementwise (±inf at ±1, NaN outside).
+ *
  * @param x - Input tensor.
  * @returns `atanh(x)`; gradient `1 / (1 - x²)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const atanh = (x: Tensor): Tensor =>
   unary(x, 'atanh', Math.atanh, 'AtanhBackward0', (g, i) => div(g, sub(1, mul(i, i))), 'input');
 
 /**
  * Base-2 logarithm, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `log2(x)`; gradient `1 / (x ln 2)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const log2 = (x: Tensor): Tensor =>
   unary(x, 'log2', Math.log2, 'Log2Backward0', (g, i) => div(g, mul(i, LN2)), 'input');
 
 /**
  * Base-10 logarithm, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `log10(x)`; gradient `1 / (x ln 10)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const log10 = (x: Tensor): Tensor =>
   unary(x, 'log10', Math.log10, 'Log10Backward0', (g, i) => div(g, mul(i, LN10)), 'input');
 
 /**
  * 2 to the power `x`, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `2^x`; gradient `2^x ln 2`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const exp2 = (x: Tensor): Tensor =>
   unary(
@@ -164,8 +188,10 @@ export const exp2 = (x: Tensor): Tensor =>
 
 /**
  * The error function, elementwise.
+ *
  * @param x - Input tensor.
  * @returns `erf(x)`; gradient `2/√π · exp(-x²)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const erf = (x: Tensor): Tensor =>
   unary(
@@ -179,8 +205,10 @@ export const erf = (x: Tensor): Tensor =>
 
 /**
  * The inverse error function, elementwise (±inf at ±1, NaN outside [-1, 1]).
+ *
  * @param x - Input tensor.
  * @returns `erfinv(x)`; gradient `√π/2 · exp(erfinv(x)²)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const erfinv = (x: Tensor): Tensor =>
   unary(
@@ -194,22 +222,28 @@ export const erfinv = (x: Tensor): Tensor =>
 
 /**
  * Rounds down to an integer, elementwise (gradient zero).
+ *
  * @param x - Input tensor.
  * @returns `floor(x)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const floor = (x: Tensor): Tensor => stepwise(x, 'floor', Math.floor, 'FloorBackward0');
 
 /**
  * Rounds up to an integer, elementwise (gradient zero).
+ *
  * @param x - Input tensor.
  * @returns `ceil(x)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const ceil = (x: Tensor): Tensor => stepwise(x, 'ceil', Math.ceil, 'CeilBackward0');
 
 /**
  * Rounds toward zero, elementwise (gradient zero).
+ *
  * @param x - Input tensor.
  * @returns `trunc(x)`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export const trunc = (x: Tensor): Tensor => stepwise(x, 'trunc', Math.trunc, 'TruncBackward0');
 
@@ -248,8 +282,10 @@ export function round(x: Tensor, options?: RoundOptions | number): Tensor {
 
 /**
  * Fractional part `x - trunc(x)`, keeping the sign of `x` (NaN for ±inf).
+ *
  * @param x - Input tensor.
  * @returns `frac(x)`; the gradient passes through unchanged.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export function frac(x: Tensor): Tensor {
   checkTensor(x, 'frac');
@@ -263,8 +299,10 @@ export function frac(x: Tensor): Tensor {
 
 /**
  * `x²`, elementwise (PyTorch records it as `pow(x, 2)`).
+ *
  * @param x - Input tensor.
  * @returns `x * x`; gradient `2x`.
+ * @throws TypeError if `x` is not a Tensor.
  */
 export function square(x: Tensor): Tensor {
   checkTensor(x, 'square');

@@ -60,6 +60,15 @@ function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape):
   return out;
 }
 
+/**
+ * A view of `x`'s memory with another shape, as `x.view(...)`; one size may be -1.
+ *
+ * @param x - The input tensor.
+ * @param args - The sizes, as numbers or one list.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if the sizes do not match the number of elements.
+ * @throws Error if `x`'s layout does not allow a view (use `reshape`).
+ */
 export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
   assertTensor(x, 'view');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'view'), x.numel(), 'view');
@@ -75,7 +84,19 @@ export function view(x: Tensor, args: ReadonlyArray<number | readonly number[]>)
   return record(viewOf(x, shape, strides), 'ViewBackward0', [x], (g) => [reshape(g, [inputShape])]);
 }
 
-/** A view when the memory allows it, otherwise a copy, as PyTorch's reshape. */
+/**
+ * `x` with another shape, as `torch.reshape`: a view when the memory allows it, otherwise a copy.
+ * One size may be -1.
+ *
+ * @param x - The input tensor.
+ * @param args - The sizes, as numbers or one list.
+ * @returns A tensor of that shape.
+ * @throws RangeError if the sizes do not match the number of elements.
+ * @example
+ * ```ts
+ * reshape(arange(6), [2, 3]).shape; // [2, 3]
+ * ```
+ */
 export function reshape(x: Tensor, args: ReadonlyArray<number | readonly number[]>): Tensor {
   assertTensor(x, 'reshape');
   const shape = inferShape(shapeFromArgsAllowingInfer(args, 'reshape'), x.numel(), 'reshape');
@@ -95,6 +116,15 @@ function shapeFromArgsAllowingInfer(
   );
 }
 
+/**
+ * A view of `x` with dims `dim0` and `dim1` swapped, as `torch.transpose`.
+ *
+ * @param x - The input tensor.
+ * @param dim0 - The first dim.
+ * @param dim1 - The second dim.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if a dim is out of range.
+ */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   assertTensor(x, 'transpose');
   if (x.dim() === 0) {
@@ -111,6 +141,13 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return record(viewOf(x, shape, strides), 'TransposeBackward0', [x], (g) => [transpose(g, a, b)]);
 }
 
+/**
+ * The transpose of a matrix (a view), as `torch.t`; 0-d and 1-D tensors come back as they are.
+ *
+ * @param x - A tensor with at most 2 dims.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError for more than 2 dims.
+ */
 export function t(x: Tensor): Tensor {
   assertTensor(x, 't');
   if (x.dim() > 2)
@@ -120,6 +157,15 @@ export function t(x: Tensor): Tensor {
   return record(viewOf(x, shape, strides), 'TBackward0', [x], (g) => [t(g)]);
 }
 
+/**
+ * A view of `x` with its dims reordered, as `torch.permute`: dim `i` of the result is dim
+ * `dims[i]` of `x`.
+ *
+ * @param x - The input tensor.
+ * @param dims - A permutation of `x`'s dims.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if `dims` is not a permutation of `x`'s dims.
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   assertTensor(x, 'permute');
   if (dims.length !== x.dim()) {
@@ -136,6 +182,14 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record(viewOf(x, shape, strides), 'PermuteBackward0', [x], (g) => [permute(g, inverse)]);
 }
 
+/**
+ * A view of `x` with a size-1 dim inserted at `dim`, as `torch.unsqueeze`.
+ *
+ * @param x - The input tensor.
+ * @param dim - Where to insert, in `[-x.dim() - 1, x.dim()]`.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if `dim` is out of range.
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   assertTensor(x, 'unsqueeze');
   const d = normalizeDim(dim, x.dim() + 1, 'unsqueeze');
@@ -147,6 +201,15 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return record(viewOf(x, shape, strides), 'UnsqueezeBackward0', [x], (g) => [squeeze(g, d)]);
 }
 
+/**
+ * A view of `x` without its size-1 dims (all of them, or those listed in `dim`), as
+ * `torch.squeeze`.
+ *
+ * @param x - The input tensor.
+ * @param dim - A dim or a list of dims (default: every size-1 dim).
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if a dim is out of range.
+ */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   assertTensor(x, 'squeeze');
   const dims =
@@ -159,6 +222,15 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   return record(viewOf(x, shape, strides), name, [x], (g) => [reshape(g, [inputShape])]);
 }
 
+/**
+ * Flattens dims `startDim` … `endDim` of `x` into one, as `torch.flatten` (a view when possible).
+ *
+ * @param x - The input tensor.
+ * @param startDim - The first dim to flatten (default 0).
+ * @param endDim - The last dim to flatten (default -1).
+ * @returns A tensor with those dims merged.
+ * @throws RangeError if a dim is out of range or `startDim` comes after `endDim`.
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   assertTensor(x, 'flatten');
   if (x.dim() === 0) return reshape(x, [[1]]);
@@ -171,6 +243,15 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [shape]);
 }
 
+/**
+ * A view of `x` with size-1 dims repeated to `sizes` without copying, as `x.expand(...)`; -1 keeps
+ * a dim's size and new leading dims may be added.
+ *
+ * @param x - The input tensor.
+ * @param sizes - The target sizes.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if a non-1 size would change.
+ */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   assertTensor(x, 'expand');
   if (sizes.length < x.dim()) {
@@ -214,6 +295,15 @@ function embed(g: Tensor, shape: Shape, window: (z: Tensor) => Tensor, name: str
   return record(z, name, [g], (gg) => [window(gg)]);
 }
 
+/**
+ * The slice of `x` at `index` along `dim`, without that dim (a view), as `torch.select`.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dim to index.
+ * @param index - The position (negative counts from the end).
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if `dim` or `index` is out of range.
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   assertTensor(x, 'select');
   if (x.dim() === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
@@ -236,7 +326,18 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   );
 }
 
-/** Python slicing `x[start:end:step]` along `dim`, with Python's clamping of out-of-range bounds. */
+/**
+ * Python slicing `x[start:end:step]` along `dim` (a view), with Python's clamping of out-of-range
+ * bounds.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dim to slice.
+ * @param start - The first position, or `null` for the start.
+ * @param end - The exclusive end, or `null` for the end.
+ * @param step - A positive step (default 1).
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if `dim` is out of range or `step` is not a positive integer.
+ */
 export function slice(
   x: Tensor,
   dim: number,
@@ -270,6 +371,16 @@ export function slice(
   );
 }
 
+/**
+ * The `length` elements of `x` from `start` along `dim` (a view), as `torch.narrow`.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dim to narrow.
+ * @param start - The first position (negative counts from the end).
+ * @param length - How many positions.
+ * @returns A view sharing `x`'s memory.
+ * @throws RangeError if the range does not fit in the dim.
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   assertTensor(x, 'narrow');
   const d = normalizeDim(dim, x.dim(), 'narrow');
@@ -291,6 +402,14 @@ function markMultiOutput(views: Tensor[], name: string): Tensor[] {
   return views;
 }
 
+/**
+ * The slices of `x` along `dim`, each without that dim (views), as `torch.unbind`.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dim to split (default 0).
+ * @returns One view per position along `dim`.
+ * @throws RangeError if `dim` is out of range.
+ */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   assertTensor(x, 'unbind');
   if (x.dim() === 0)
@@ -388,7 +507,13 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(x, Math.ceil(size / chunks), d);
 }
 
-/** The same tensor when already contiguous, otherwise a contiguous (row-major) copy. */
+/**
+ * `x` itself when already contiguous, otherwise a contiguous (row-major) copy, as
+ * `x.contiguous()`.
+ *
+ * @param x - The input tensor.
+ * @returns A contiguous tensor with the same values.
+ */
 export function contiguous(x: Tensor): Tensor {
   assertTensor(x, 'contiguous');
   return isContiguousLayout(x.shape, x.strides) ? x : clone(x, { memoryFormat: 'contiguous' });

@@ -54,6 +54,18 @@ const f = Math.fround;
  * const opt = new Adagrad(model.parameters(), { lr: 0.1, initialAccumulatorValue: 0.1 });
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
+  /**
+   * Creates the optimizer over `params`, as `torch.optim.Adagrad(params, ...)`.
+   *
+   * @param params - An iterable of tensors (e.g. `model.parameters()`), or of parameter groups
+   *   `{ params, ...options }` whose options override the defaults.
+   * @param options - `lr` (default 1e-2), `lrDecay` (0), `weightDecay` (0),
+   *   `initialAccumulatorValue` (0), `eps` (1e-10), `maximize` (`false`) and the clipping options
+   *   (`ClipOptions`); or a number, the learning rate.
+   * @throws TypeError if `params` is not an iterable of tensors or groups, or an option is unknown
+   *   or mistyped.
+   * @throws RangeError if `params` is empty or an option has a value PyTorch rejects.
+   */
   constructor(
     params: ParamsInput<AdagradOptions>,
     options: (Partial<AdagradOptions> & CommonOptions) | number = {},
@@ -82,6 +94,13 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
       for (const p of g.params) this.state.set(p, this.initState(p, g));
   }
 
+  /**
+   * Checks a group's values as PyTorch's `Adagrad` constructor does.
+   *
+   * @param g - The group, with every option filled in.
+   * @throws RangeError for a value PyTorch rejects (e.g. a negative lr).
+   * @throws TypeError for a value of the wrong type.
+   */
   protected override validateGroup(g: ParamGroup<AdagradOptions>): void {
     requireNonNegative('Adagrad', 'lr', g.lr);
     requireNonNegative('Adagrad', 'lr_decay', g.lrDecay);

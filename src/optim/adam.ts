@@ -87,6 +87,19 @@ export function adamInitState(p: Tensor, amsgrad: boolean): AdamState {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
+  /**
+   * Creates the optimizer over `params`, as `torch.optim.Adam(params, ...)`.
+   *
+   * @param params - An iterable of tensors (e.g. `model.parameters()`), or of parameter groups
+   *   `{ params, ...options }` whose options override the defaults.
+   * @param options - `lr` (default 1e-3), `betas` (`[0.9, 0.999]`), `eps` (1e-8), `weightDecay`
+   *   (0), `amsgrad` (`false`), `maximize` (`false`) and the clipping options (`ClipOptions`); or a
+   *   number, the learning rate.
+   * @throws TypeError if `params` is not an iterable of tensors or groups, or an option is unknown
+   *   or mistyped.
+   * @throws RangeError if `params` is empty or an option has a value PyTorch rejects (a negative
+   *   lr, eps or weightDecay, a beta outside [0, 1)).
+   */
   constructor(
     params: ParamsInput<AdamOptions>,
     options: (Partial<AdamOptions> & CommonOptions) | number = {},
@@ -95,6 +108,13 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     super(params, adamDefaults(o, 0), { name: 'Adam', clip: clipOptionsOf(o) });
   }
 
+  /**
+   * Checks a group's values as PyTorch's `Adam` constructor does.
+   *
+   * @param g - The group, with every option filled in.
+   * @throws RangeError for a value PyTorch rejects (e.g. a negative lr).
+   * @throws TypeError for a value of the wrong type.
+   */
   protected override validateGroup(g: ParamGroup<AdamOptions>): void {
     validateAdamGroup('Adam', g);
   }

@@ -35,6 +35,19 @@ const f = Math.fround;
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
  */
 export class AdamW extends Optimizer<AdamOptions, AdamState> {
+  /**
+   * Creates the optimizer over `params`, as `torch.optim.AdamW(params, ...)`.
+   *
+   * @param params - An iterable of tensors (e.g. `model.parameters()`), or of parameter groups
+   *   `{ params, ...options }` whose options override the defaults.
+   * @param options - `lr` (default 1e-3), `betas` (`[0.9, 0.999]`), `eps` (1e-8), `weightDecay`
+   *   (1e-2), `amsgrad` (`false`), `maximize` (`false`) and the clipping options (`ClipOptions`);
+   *   or a number, the learning rate.
+   * @throws TypeError if `params` is not an iterable of tensors or groups, or an option is unknown
+   *   or mistyped.
+   * @throws RangeError if `params` is empty or an option has a value PyTorch rejects (a negative
+   *   lr, eps or weightDecay, a beta outside [0, 1)).
+   */
   constructor(
     params: ParamsInput<AdamOptions>,
     options: (Partial<AdamOptions> & CommonOptions) | number = {},
@@ -43,11 +56,22 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
     super(params, adamDefaults(o, 1e-2), { name: 'AdamW', clip: clipOptionsOf(o) });
   }
 
+  /**
+   * Checks a group's values as PyTorch's `AdamW` constructor does.
+   *
+   * @param g - The group, with every option filled in.
+   * @throws RangeError for a value PyTorch rejects (e.g. a negative lr).
+   * @throws TypeError for a value of the wrong type.
+   */
   protected override validateGroup(g: ParamGroup<AdamOptions>): void {
     validateAdamGroup('AdamW', g);
   }
 
-  /** AdamW's decay is decoupled: never added to the gradient. */
+  /**
+   * AdamW's decay is decoupled: never added to the gradient.
+   *
+   * @returns 0.
+   */
   protected override coupledWeightDecay(): number {
     return 0;
   }

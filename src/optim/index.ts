@@ -1,4 +1,10 @@
-/** `optim`: optimizers on one template, and learning-rate schedulers. */
+/**
+ * `torch.optim` (also `import { optim } from 'torchlet'`): `SGD`, `Adam`, `AdamW`, `RMSprop`,
+ * `Adagrad` with PyTorch's exact update rules and state dicts, built-in gradient clipping
+ * options, and the learning-rate schedulers in `lrScheduler`.
+ *
+ * @module torchlet/optim
+ */
 export { Optimizer } from './optimizer.js';
 export type {
   ClipOptions,
@@ -23,5 +29,9 @@ export { RMSprop } from './rmsprop.js';
 export type { RMSpropOptions, RMSpropState } from './rmsprop.js';
 export { Adagrad } from './adagrad.js';
 export type { AdagradOptions, AdagradState } from './adagrad.js';
+/**
+ * Learning-rate schedulers (`torch.optim.lr_scheduler`): `StepLR`, `CosineAnnealingLR`,
+ * `OneCycleLR`, `ReduceLROnPlateau`, … Call `scheduler.step()` after `optimizer.step()`.
+ */
 export * as lrScheduler from './lr-scheduler/index.js';
 // ==== end optim ====

@@ -25,10 +25,14 @@ export interface GroupOptions {
 }
 
 /** A parameter group: its tensors and its own copy of the options. */
-export type ParamGroup<O extends GroupOptions> = O & { params: Tensor[] };
+export type ParamGroup<O extends GroupOptions> = O & {
+  /** The group's tensors. */
+  params: Tensor[];
+};
 
 /** What the constructor and `addParamGroup` accept for a group. */
 export type ParamGroupInput<O extends GroupOptions> = Partial<O> & {
+  /** The group's tensors: one tensor or an iterable of them. */
   params: Iterable<Tensor> | Tensor;
 };
 
@@ -90,9 +94,19 @@ export interface OptimizerStateDict<_O extends GroupOptions = GroupOptions> {
   /** Keyed by the parameter's index across all groups, as PyTorch numbers them. */
   state: Record<number, Record<string, unknown>>;
   /** Each group's options (snake_case keys) and its parameters as indices. */
-  param_groups: Array<Record<string, unknown> & { params: number[] }>;
+  param_groups: Array<
+    Record<string, unknown> & {
+      /** The group's parameters, as indices across all groups. */
+      params: number[];
+    }
+  >;
   /** Alias of `param_groups` (not enumerable, so not serialised). */
-  readonly paramGroups?: Array<Record<string, unknown> & { params: number[] }>;
+  readonly paramGroups?: Array<
+    Record<string, unknown> & {
+      /** The group's parameters, as indices across all groups. */
+      params: number[];
+    }
+  >;
 }
 
 /** Settings a subclass passes to the base constructor. */
@@ -173,6 +187,8 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
   protected readonly optimizerName: string;
 
   /**
+   * Sets up the param groups; called by each optimizer's constructor with its defaults.
+   *
    * @param params - Tensors, or parameter groups (`{ params, ...options }`).
    * @param defaults - The options of groups that do not set their own.
    * @param settings - Name for messages and clipping options.
@@ -223,7 +239,11 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
     return out;
   }
 
-  /** The option spec of a group (keys and types); used to check user-given groups. */
+  /**
+   * The option spec of a group (keys and types); used to check user-given groups.
+   *
+   * @returns The spec `checkOptions` uses for a group (the defaults' keys, typed by their values).
+   */
   protected groupSpec(): OptionSpec {
     const spec: Record<string, string> = { params: 'any' };
     for (const [k, v] of Object.entries(this.defaults))
@@ -284,25 +304,48 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
     this.paramGroups.push(full);
   }
 
-  /** Checks a group's option values; subclasses throw PyTorch's messages. */
+  /**
+   * Checks a group's option values; subclasses throw PyTorch's messages.
+   *
+   * @param _group - The group, with every option filled in.
+   */
   protected validateGroup(_group: ParamGroup<O>): void {}
 
-  /** The state of a parameter before its first step. */
+  /**
+   * The state of a parameter before its first step.
+   *
+   * @param p - The parameter.
+   * @param group - Its param group.
+   * @returns The fresh state (PyTorch's keys).
+   */
   protected abstract initState(p: Tensor, group: ParamGroup<O>): S;
 
   /**
-   * Updates one parameter in place (`view.param`) from `view.grad`, advancing `state`.
-   * Runs with gradient recording off; never writes `view.grad`.
+   * Updates one parameter in place (`view.param`) from `view.grad`, advancing `state`. Runs with
+   * gradient recording off; never writes `view.grad`.
+   *
+   * @param view - The parameter's and gradient's elements (`param`, `grad`) and the tensor itself.
+   * @param state - The parameter's state, updated in place.
+   * @param group - Its param group's options.
    */
   protected abstract updateParameter(view: ParamView, state: S, group: ParamGroup<O>): void;
 
-  /** The weight decay added to the gradient (`grad + wd · param`); 0 for decoupled decay. */
+  /**
+   * The weight decay added to the gradient (`grad + wd · param`); 0 for decoupled decay.
+   *
+   * @param group - The param group.
+   * @returns Its `weightDecay`, or 0.
+   */
   protected coupledWeightDecay(group: ParamGroup<O>): number {
     const wd = (group as unknown as { weightDecay?: number }).weightDecay;
     return typeof wd === 'number' ? wd : 0;
   }
 
-  /** Every parameter of every group, in order. */
+  /**
+   * Every parameter of every group, in order.
+   *
+   * @returns The parameters of all groups, in order.
+   */
   protected allParams(): Tensor[] {
     return this.paramGroups.flatMap((g) => g.params);
   }

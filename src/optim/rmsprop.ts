@@ -58,6 +58,18 @@ const f = Math.fround;
  * const opt = new RMSprop(model.parameters(), { lr: 1e-2, momentum: 0.9, centered: true });
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
+  /**
+   * Creates the optimizer over `params`, as `torch.optim.RMSprop(params, ...)`.
+   *
+   * @param params - An iterable of tensors (e.g. `model.parameters()`), or of parameter groups
+   *   `{ params, ...options }` whose options override the defaults.
+   * @param options - `lr` (default 1e-2), `alpha` (0.99), `eps` (1e-8), `weightDecay` (0),
+   *   `momentum` (0), `centered` (`false`), `maximize` (`false`) and the clipping options
+   *   (`ClipOptions`); or a number, the learning rate.
+   * @throws TypeError if `params` is not an iterable of tensors or groups, or an option is unknown
+   *   or mistyped.
+   * @throws RangeError if `params` is empty or an option has a value PyTorch rejects.
+   */
   constructor(
     params: ParamsInput<RMSpropOptions>,
     options: (Partial<RMSpropOptions> & CommonOptions) | number = {},
@@ -86,6 +98,13 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     );
   }
 
+  /**
+   * Checks a group's values as PyTorch's `RMSprop` constructor does.
+   *
+   * @param g - The group, with every option filled in.
+   * @throws RangeError for a value PyTorch rejects (e.g. a negative lr).
+   * @throws TypeError for a value of the wrong type.
+   */
   protected override validateGroup(g: ParamGroup<RMSpropOptions>): void {
     requireNonNegative('RMSprop', 'lr', g.lr);
     requireNonNegative('RMSprop', 'epsilon', g.eps);

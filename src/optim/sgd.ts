@@ -29,6 +29,7 @@ export interface SGDOptions extends GroupOptions {
 
 /** SGD's per-parameter state (PyTorch's key): null until momentum is used. */
 export interface SGDState {
+  /** The momentum buffer `b` (shape of the parameter), created on the first step with momentum. */
   momentum_buffer: Tensor | null;
 }
 
@@ -55,6 +56,19 @@ const f = Math.fround;
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
+  /**
+   * Creates the optimizer over `params`, as `torch.optim.SGD(params, ...)`.
+   *
+   * @param params - An iterable of tensors (e.g. `model.parameters()`), or of parameter groups
+   *   `{ params, ...options }` whose options override the defaults.
+   * @param options - `lr` (default 1e-3), `momentum` (0), `dampening` (0), `weightDecay` (0),
+   *   `nesterov` (`false`), `maximize` (`false`) and the clipping options (`ClipOptions`); or a
+   *   number, the learning rate.
+   * @throws TypeError if `params` is not an iterable of tensors or groups, or an option is unknown
+   *   or mistyped.
+   * @throws RangeError if `params` is empty or an option has a value PyTorch rejects (e.g. a
+   *   negative lr, or nesterov without momentum).
+   */
   constructor(
     params: ParamsInput<SGDOptions>,
     options: (Partial<SGDOptions> & CommonOptions) | number = {},
@@ -81,6 +95,13 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     );
   }
 
+  /**
+   * Checks a group's values as PyTorch's `SGD` constructor does.
+   *
+   * @param g - The group, with every option filled in.
+   * @throws RangeError for a value PyTorch rejects (e.g. a negative lr).
+   * @throws TypeError for a value of the wrong type.
+   */
   protected override validateGroup(g: ParamGroup<SGDOptions>): void {
     requireNonNegative('SGD', 'lr', g.lr);
     requireNonNegative('SGD', 'momentum', g.momentum);

@@ -68,24 +68,40 @@ export class Generator {
     return this.seedValue;
   }
 
-  /** Raw 32-bit draw (`random()` in PyTorch). */
+  /**
+   * Raw 32-bit draw (`random()` in PyTorch).
+   *
+   * @returns An integer in [0, 2³²).
+   */
   nextUint32(): number {
     return this.engine.nextUint32();
   }
 
-  /** 53 random bits from two draws, the first as the high word (`random64()` masked). */
+  /**
+   * 53 random bits from two draws, the first as the high word (`random64()` masked).
+   *
+   * @returns A double in [0, 1).
+   */
   nextDouble(): number {
     const hi = this.engine.nextUint32();
     const lo = this.engine.nextUint32();
     return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
   }
 
-  /** One float32 in [0, 1): 24 random bits. */
+  /**
+   * One float32 in [0, 1): 24 random bits.
+   *
+   * @returns A float32 value in [0, 1).
+   */
   nextFloat(): number {
     return (this.engine.nextUint32() & 0xffffff) / 16777216;
   }
 
-  /** Standard normal in double precision via Box–Muller, caching the paired sample. */
+  /**
+   * Standard normal in double precision via Box–Muller, caching the paired sample.
+   *
+   * @returns A sample from N(0, 1).
+   */
   nextNormalDouble(): number {
     if (this.cachedNormal !== null) {
       const v = this.cachedNormal;

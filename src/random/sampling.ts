@@ -14,7 +14,7 @@ import { allocWasmBacked } from '../tensor/kernels/wasm-storage.js';
 
 /** Options of the random functions: which generator to draw from. */
 export interface RandomOptions {
-  /** The generator to draw from (default: the default generator that {@link manualSeed} seeds). */
+  /** The generator to draw from (default: the default generator that `manualSeed` seeds). */
   generator?: Generator;
 }
 

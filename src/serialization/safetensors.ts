@@ -1,6 +1,10 @@
 /**
  * The safetensors file format: an 8-byte little-endian header length, a JSON header naming each
  * tensor's dtype, shape and byte range, then the raw little-endian data. Nothing in it can run code.
+ * `save(tensors, metadata?)` writes bytes that Python's `safetensors` reads, and `load(bytes)`
+ * reads its files back as named tensors.
+ *
+ * @module
  */
 import { Tensor, describe } from '../tensor/tensor.js';
 import { DTYPE_BYTES, decodeElements, float32Bytes, type StoredDtype } from './dtypes.js';

@@ -3,7 +3,19 @@ import { Tensor, describe } from '../tensor/tensor.js';
 import { cat } from '../ops/join.js';
 import { tensorList, type TensorOrTensors } from './clip/params.js';
 
-/** One differentiable 1-D tensor holding every parameter, flattened, in order. */
+/**
+ * One differentiable 1-D tensor holding every parameter, flattened, in order, as
+ * `torch.nn.utils.parameters_to_vector`.
+ *
+ * @param parameters - A tensor or an iterable of tensors (e.g. `model.parameters()`).
+ * @returns A new 1-D tensor of all the elements.
+ * @throws TypeError if `parameters` holds something other than tensors.
+ * @throws RangeError if there are no parameters.
+ * @example
+ * ```ts
+ * const flat = parametersToVector(model.parameters());
+ * ```
+ */
 export function parametersToVector(parameters: TensorOrTensors): Tensor {
   const list = tensorList(parameters, 'parametersToVector');
   if (list.length === 0)
@@ -12,8 +24,14 @@ export function parametersToVector(parameters: TensorOrTensors): Tensor {
 }
 
 /**
- * Points each parameter's `data` at consecutive slices of `vec` (sharing its memory, no autograd),
- * as PyTorch does. A longer `vec` is accepted; a shorter one is an error before anything changes.
+ * Points each parameter's `data` at consecutive slices of `vec` (sharing its memory, without
+ * autograd), as `torch.nn.utils.vector_to_parameters`. A longer `vec` is accepted; a shorter one is
+ * an error before anything changes.
+ *
+ * @param vec - A 1-D tensor with at least as many elements as the parameters together.
+ * @param parameters - A tensor or an iterable of tensors (e.g. `model.parameters()`).
+ * @throws TypeError if `vec` is not a Tensor or `parameters` holds something other than tensors.
+ * @throws RangeError if `vec` is not 1-D or too short.
  */
 export function vectorToParameters(vec: Tensor, parameters: TensorOrTensors): void {
   if (!(vec instanceof Tensor))

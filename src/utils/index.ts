@@ -1,4 +1,9 @@
-/** `torch.nn.utils`: gradient clipping and parameter/vector conversion. */
+/**
+ * `torch.nn.utils` (also `torch.utils` and `nn.utils`): gradient clipping, parameter/vector
+ * conversion, `data` and the `clipping` toolkit.
+ *
+ * @module torchlet/utils
+ */
 export {
   clipGradNorm_,
   clipGradNorm,

@@ -53,14 +53,23 @@ function scalarOrOptions<K extends string>(
 export class GELU extends Module {
   /** `'none'` or `'tanh'`. */
   readonly approximate: 'none' | 'tanh';
-  /** @param options - `approximate` (default `'none'`). */
+  /**
+   * Creates a GELU layer, exact (`'none'`) or tanh-approximated, as `nn.GELU(approximate=...)`.
+   *
+   * @param options - `approximate` (default `'none'`).
+   */
   constructor(options: { approximate?: 'none' | 'tanh' } | 'none' | 'tanh' = {}) {
     super();
     const o = typeof options === 'string' ? { approximate: options } : options;
     checkOptions('GELU', o, { approximate: "'none'|'tanh'" });
     this.approximate = o.approximate ?? 'none';
   }
-  /** @param input - Any tensor. @returns `gelu(input)`. */
+  /**
+   * Applies GELU elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `gelu(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.gelu(input, { approximate: this.approximate });
   }
@@ -73,12 +82,21 @@ export class GELU extends Module {
 export class SiLU extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param options - `inplace` (ignored). */
+  /**
+   * Creates a SiLU (swish) layer, as `nn.SiLU()`.
+   *
+   * @param options - `inplace` (ignored).
+   */
   constructor(options?: { inplace?: boolean }) {
     super();
     this.inplace = readInplace('SiLU', options);
   }
-  /** @param input - Any tensor. @returns `silu(input)`. */
+  /**
+   * Applies SiLU (`x · σ(x)`) elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `silu(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.silu(input);
   }
@@ -91,12 +109,22 @@ export class SiLU extends Module {
 export class Mish extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param options - `inplace` (ignored). */
+  /**
+   * Creates a Mish layer, as `nn.Mish()`.
+   *
+   * @param options - `inplace` (ignored).
+   */
   constructor(options?: { inplace?: boolean }) {
     super();
     this.inplace = readInplace('Mish', options);
   }
-  /** @param input - Any tensor. @returns `mish(input)`. */
+  /**
+   * Applies Mish (`x · tanh(softplus(x))`) elementwise. Prefer `call(input)`, which also runs
+   * hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `mish(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.mish(input);
   }
@@ -111,14 +139,24 @@ export class ELU extends Module {
   readonly alpha: number;
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param alpha - α (default 1), or `{ alpha, inplace }`. @param inplace - Ignored. */
+  /**
+   * Creates an ELU layer, as `nn.ELU(alpha=1.0)`; α given positionally or as `{ alpha }`.
+   *
+   * @param alpha - α (default 1), or `{ alpha, inplace }`.
+   * @param inplace - Ignored.
+   */
   constructor(alpha?: number | { alpha?: number; inplace?: boolean }, inplace?: boolean) {
     super();
     const o = scalarOrOptions('ELU', alpha, inplace, ['alpha'], [1]);
     this.alpha = o.alpha;
     this.inplace = o.inplace;
   }
-  /** @param input - Any tensor. @returns `elu(input, alpha)`. */
+  /**
+   * Applies ELU elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `elu(input, alpha)`.
+   */
   forward(input: Tensor): Tensor {
     return A.elu(input, this.alpha);
   }
@@ -133,14 +171,24 @@ export class CELU extends Module {
   readonly alpha: number;
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param alpha - α (default 1), or `{ alpha, inplace }`. @param inplace - Ignored. */
+  /**
+   * Creates a CELU layer, as `nn.CELU(alpha=1.0)`; α given positionally or as `{ alpha }`.
+   *
+   * @param alpha - α (default 1), or `{ alpha, inplace }`.
+   * @param inplace - Ignored.
+   */
   constructor(alpha?: number | { alpha?: number; inplace?: boolean }, inplace?: boolean) {
     super();
     const o = scalarOrOptions('CELU', alpha, inplace, ['alpha'], [1]);
     this.alpha = o.alpha;
     this.inplace = o.inplace;
   }
-  /** @param input - Any tensor. @returns `celu(input, alpha)`. */
+  /**
+   * Applies CELU elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `celu(input, alpha)`.
+   */
   forward(input: Tensor): Tensor {
     return A.celu(input, this.alpha);
   }
@@ -153,12 +201,21 @@ export class CELU extends Module {
 export class SELU extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param options - `inplace` (ignored). */
+  /**
+   * Creates a SELU layer, as `nn.SELU()`.
+   *
+   * @param options - `inplace` (ignored).
+   */
   constructor(options?: { inplace?: boolean }) {
     super();
     this.inplace = readInplace('SELU', options);
   }
-  /** @param input - Any tensor. @returns `selu(input)`. */
+  /**
+   * Applies SELU elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `selu(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.selu(input);
   }
@@ -174,6 +231,8 @@ export class LeakyReLU extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
   /**
+   * Creates a LeakyReLU layer, as `nn.LeakyReLU(negative_slope=0.01)`.
+   *
    * @param negativeSlope - Slope (default 0.01), or `{ negativeSlope, inplace }`.
    * @param inplace - Ignored.
    */
@@ -186,7 +245,12 @@ export class LeakyReLU extends Module {
     this.negativeSlope = o.negativeSlope;
     this.inplace = o.inplace;
   }
-  /** @param input - Any tensor. @returns `leakyRelu(input, negativeSlope)`. */
+  /**
+   * Applies LeakyReLU elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `leakyRelu(input, negativeSlope)`.
+   */
   forward(input: Tensor): Tensor {
     return A.leakyRelu(input, this.negativeSlope);
   }
@@ -204,6 +268,8 @@ export class Hardtanh extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
   /**
+   * Creates a Hardtanh layer clamping to [minVal, maxVal], as `nn.Hardtanh(-1.0, 1.0)`.
+   *
    * @param minVal - Lower bound (default −1), or `{ minVal, maxVal, inplace }`.
    * @param maxVal - Upper bound (default 1).
    * @param inplace - Ignored.
@@ -225,7 +291,13 @@ export class Hardtanh extends Module {
     this.maxVal = o.maxVal;
     this.inplace = o.inplace;
   }
-  /** @param input - Any tensor. @returns `hardtanh(input, minVal, maxVal)`. */
+  /**
+   * Applies Hardtanh (clamps to [minVal, maxVal]) elementwise. Prefer `call(input)`, which also
+   * runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `hardtanh(input, minVal, maxVal)`.
+   */
   forward(input: Tensor): Tensor {
     return A.hardtanh(input, this.minVal, this.maxVal);
   }
@@ -236,7 +308,11 @@ export class Hardtanh extends Module {
 
 /** `ReLU6()`: `hardtanh(x, 0, 6)`. */
 export class ReLU6 extends Hardtanh {
-  /** @param options - `inplace` (ignored). */
+  /**
+   * Creates a ReLU6 layer (`min(max(x, 0), 6)`), as `nn.ReLU6()`.
+   *
+   * @param options - `inplace` (ignored).
+   */
   constructor(options?: { inplace?: boolean } | boolean) {
     super(0, 6, typeof options === 'boolean' ? options : readInplace('ReLU6', options));
   }
@@ -249,12 +325,21 @@ export class ReLU6 extends Hardtanh {
 export class Hardsigmoid extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param options - `inplace` (ignored). */
+  /**
+   * Creates a Hardsigmoid layer, as `nn.Hardsigmoid()`.
+   *
+   * @param options - `inplace` (ignored).
+   */
   constructor(options?: { inplace?: boolean }) {
     super();
     this.inplace = readInplace('Hardsigmoid', options);
   }
-  /** @param input - Any tensor. @returns `hardsigmoid(input)`. */
+  /**
+   * Applies Hardsigmoid elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `hardsigmoid(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.hardsigmoid(input);
   }
@@ -267,12 +352,21 @@ export class Hardsigmoid extends Module {
 export class Hardswish extends Module {
   /** Accepted for ported code; has no effect. */
   readonly inplace: boolean;
-  /** @param options - `inplace` (ignored). */
+  /**
+   * Creates a Hardswish layer, as `nn.Hardswish()`.
+   *
+   * @param options - `inplace` (ignored).
+   */
   constructor(options?: { inplace?: boolean }) {
     super();
     this.inplace = readInplace('Hardswish', options);
   }
-  /** @param input - Any tensor. @returns `hardswish(input)`. */
+  /**
+   * Applies Hardswish elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `hardswish(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.hardswish(input);
   }
@@ -288,6 +382,8 @@ export class Softplus extends Module {
   /** Linear above this value of β·x. */
   readonly threshold: number;
   /**
+   * Creates a Softplus layer, as `nn.Softplus(beta=1.0, threshold=20.0)`.
+   *
    * @param beta - β (default 1), or `{ beta, threshold }`.
    * @param threshold - Default 20.
    */
@@ -297,7 +393,12 @@ export class Softplus extends Module {
     this.beta = o.beta;
     this.threshold = o.threshold;
   }
-  /** @param input - Any tensor. @returns `softplus(input, beta, threshold)`. */
+  /**
+   * Applies Softplus elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `softplus(input, beta, threshold)`.
+   */
   forward(input: Tensor): Tensor {
     return A.softplus(input, this.beta, this.threshold);
   }
@@ -308,7 +409,12 @@ export class Softplus extends Module {
 
 /** `Softsign()`: `x / (1 + |x|)`. */
 export class Softsign extends Module {
-  /** @param input - Any tensor. @returns `softsign(input)`. */
+  /**
+   * Applies Softsign (`x / (1 + |x|)`) elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `softsign(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.softsign(input);
   }
@@ -316,7 +422,12 @@ export class Softsign extends Module {
 
 /** `LogSigmoid()`: `log σ(x)`. */
 export class LogSigmoid extends Module {
-  /** @param input - Any tensor. @returns `logsigmoid(input)`. */
+  /**
+   * Applies LogSigmoid (`log σ(x)`) elementwise. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - Any tensor.
+   * @returns `logsigmoid(input)`.
+   */
   forward(input: Tensor): Tensor {
     return A.logsigmoid(input);
   }
@@ -339,12 +450,21 @@ function readDim(fn: string, dim: unknown, fallback: number | null): number | nu
 export class GLU extends Module {
   /** The dim that is halved. */
   readonly dim: number;
-  /** @param dim - Default −1 (also `{ dim }`). */
+  /**
+   * Creates a GLU layer splitting its input in two halves along `dim`, as `nn.GLU(dim=-1)`.
+   *
+   * @param dim - Default −1 (also `{ dim }`).
+   */
   constructor(dim?: number | { dim?: number }) {
     super();
     this.dim = readDim('GLU', dim, -1) ?? -1;
   }
-  /** @param input - Tensor with an even size along `dim`. @returns `glu(input, dim)`. */
+  /**
+   * Splits `input` in two halves `a`, `b` along `dim` and returns `a · σ(b)`. Prefer `call(input)`.
+   *
+   * @param input - Tensor with an even size along `dim`.
+   * @returns `glu(input, dim)`.
+   */
   forward(input: Tensor): Tensor {
     return A.glu(input, this.dim);
   }
@@ -364,12 +484,21 @@ function implicitDim(ndim: number): number {
 export class Softmax extends Module {
   /** The normalised dim (null: PyTorch's deprecated implicit choice). */
   readonly dim: number | null;
-  /** @param dim - The dim (also `{ dim }`). */
+  /**
+   * Creates a Softmax layer over `dim`, as `nn.Softmax(dim)`.
+   *
+   * @param dim - The dim (also `{ dim }`).
+   */
   constructor(dim?: number | null | { dim?: number | null }) {
     super();
     this.dim = readDim('Softmax', dim, null);
   }
-  /** @param input - Any tensor. @returns `softmax(input, dim)`. */
+  /**
+   * Applies softmax along `dim` (rows sum to 1). Prefer `call(input)`.
+   *
+   * @param input - Any tensor.
+   * @returns `softmax(input, dim)`.
+   */
   forward(input: Tensor): Tensor {
     return softmax(input, this.dim ?? implicitDim(input.dim()));
   }
@@ -382,12 +511,21 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   /** The normalised dim (null: PyTorch's deprecated implicit choice). */
   readonly dim: number | null;
-  /** @param dim - The dim (also `{ dim }`). */
+  /**
+   * Creates a LogSoftmax layer over `dim`, as `nn.LogSoftmax(dim)`.
+   *
+   * @param dim - The dim (also `{ dim }`).
+   */
   constructor(dim?: number | null | { dim?: number | null }) {
     super();
     this.dim = readDim('LogSoftmax', dim, null);
   }
-  /** @param input - Any tensor. @returns `logSoftmax(input, dim)`. */
+  /**
+   * Applies log-softmax along `dim`. Prefer `call(input)`.
+   *
+   * @param input - Any tensor.
+   * @returns `logSoftmax(input, dim)`.
+   */
   forward(input: Tensor): Tensor {
     return logSoftmax(input, this.dim ?? implicitDim(input.dim()));
   }

@@ -18,7 +18,11 @@ function checkModule(fn: string, m: unknown, what: string): Module {
  * for (const layer of this.layers) x = layer.call(x);
  */
 export class ModuleList extends Module {
-  /** @param modules - Initial modules (default none). */
+  /**
+   * Creates the list, as `nn.ModuleList(modules)`, registering the modules as `'0'`, `'1'`, ….
+   *
+   * @param modules - Initial modules (default none).
+   */
   constructor(modules: Iterable<Module> = []) {
     super();
     this.extend(modules);
@@ -134,7 +138,11 @@ export class ModuleList extends Module {
     return m;
   }
 
-  /** Iterates the modules in order. */
+  /**
+   * Iterates the modules in order.
+   *
+   * @returns An iterator over the modules.
+   */
   *[Symbol.iterator](): Iterator<Module> {
     yield* this.list();
   }
@@ -142,6 +150,7 @@ export class ModuleList extends Module {
   /**
    * ModuleList is a container without a forward.
    *
+   * @returns Never.
    * @throws Error always, as PyTorch's NotImplementedError.
    */
   forward(): never {
@@ -156,7 +165,11 @@ export class ModuleList extends Module {
  * this.heads = new ModuleDict({ cls: new Linear(8, 10), box: new Linear(8, 4) });
  */
 export class ModuleDict extends Module {
-  /** @param modules - Initial entries, as an object or `[name, module]` pairs. */
+  /**
+   * Creates the dict, as `nn.ModuleDict(modules)`, registering each module under its key.
+   *
+   * @param modules - Initial entries, as an object or `[name, module]` pairs.
+   */
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
     this.update(modules);
@@ -213,17 +226,29 @@ export class ModuleDict extends Module {
     for (const k of [...this._modules.keys()]) this.pop(k);
   }
 
-  /** The names, in insertion order. */
+  /**
+   * The names, in insertion order.
+   *
+   * @returns The names.
+   */
   keys(): string[] {
     return [...this._modules.keys()];
   }
 
-  /** The modules, in insertion order. */
+  /**
+   * The modules, in insertion order.
+   *
+   * @returns The modules.
+   */
   values(): Module[] {
     return [...this._modules.values()].filter((m): m is Module => m !== null);
   }
 
-  /** The `[name, module]` pairs, in insertion order. */
+  /**
+   * The `[name, module]` pairs, in insertion order.
+   *
+   * @returns The pairs.
+   */
   items(): Array<[string, Module]> {
     return [...this._modules.entries()].filter((e): e is [string, Module] => e[1] !== null);
   }
@@ -241,7 +266,11 @@ export class ModuleDict extends Module {
     for (const [k, m] of entries) this.set(k, m);
   }
 
-  /** Iterates the names (as iterating a Python dict does). */
+  /**
+   * Iterates the names (as iterating a Python dict does).
+   *
+   * @returns An iterator over the names.
+   */
   *[Symbol.iterator](): Iterator<string> {
     yield* this.keys();
   }
@@ -249,6 +278,7 @@ export class ModuleDict extends Module {
   /**
    * ModuleDict is a container without a forward.
    *
+   * @returns Never.
    * @throws Error always, as PyTorch's NotImplementedError.
    */
   forward(): never {
@@ -263,6 +293,8 @@ export class Flatten extends Module {
   /** Last dim flattened. */
   readonly endDim: number;
   /**
+   * Creates the layer, as `nn.Flatten(start_dim=1, end_dim=-1)`.
+   *
    * @param startDim - Default 1 (keeps the batch dim); also `{ startDim, endDim }`.
    * @param endDim - Default −1.
    */
@@ -276,7 +308,12 @@ export class Flatten extends Module {
       this.endDim = endDim;
     }
   }
-  /** @param input - Any tensor. @returns `input.flatten(startDim, endDim)`. */
+  /**
+   * Flattens dims `startDim` … `endDim` of `input` into one. Prefer `call(input)`.
+   *
+   * @param input - Any tensor.
+   * @returns `input.flatten(startDim, endDim)`.
+   */
   forward(input: Tensor): Tensor {
     return flatten(input, this.startDim, this.endDim);
   }
@@ -292,6 +329,8 @@ export class Unflatten extends Module {
   /** Its new sizes. */
   readonly unflattenedSize: readonly number[];
   /**
+   * Creates the layer, as `nn.Unflatten(dim, unflattened_size)`.
+   *
    * @param dim - The dim to split.
    * @param unflattenedSize - The sizes it becomes (their product must equal its size).
    * @throws TypeError when the sizes are not a list of integers.
@@ -308,7 +347,12 @@ export class Unflatten extends Module {
     this.dim = dim;
     this.unflattenedSize = [...unflattenedSize];
   }
-  /** @param input - A tensor. @returns `input.unflatten(dim, sizes)`. */
+  /**
+   * Splits dim `dim` of `input` into `unflattenedSize`. Prefer `call(input)`.
+   *
+   * @param input - A tensor.
+   * @returns `input.unflatten(dim, sizes)`.
+   */
   forward(input: Tensor): Tensor {
     const d = normalizeDim(this.dim, input.dim(), 'unflatten');
     const sizes = [...this.unflattenedSize];

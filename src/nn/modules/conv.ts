@@ -11,10 +11,21 @@ import { pad } from '../functional/resample.js';
 
 /** Options of `Conv1d` and `Conv2d`. */
 export interface ConvModuleOptions {
+  /** Step of the kernel: one number or one per spatial dimension (default 1). */
   stride?: SizeArg;
+  /**
+   * Implicit padding on both sides: one number or one per spatial dimension (default 0);
+   * `'valid'` is 0, `'same'` keeps the input length (stride 1 only).
+   */
   padding?: SizeArg | 'same' | 'valid';
+  /** Spacing between kernel elements (default 1). */
   dilation?: SizeArg;
+  /**
+   * Blocked connections: input and output channels are split into this many groups, each convolved
+   * separately (default 1; both channel counts must be divisible by it).
+   */
   groups?: number;
+  /** Add a learnable bias (default `true`). */
   bias?: boolean;
   /** How padding is filled (default `'zeros'`). */
   paddingMode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -22,11 +33,23 @@ export interface ConvModuleOptions {
 
 /** Options of `ConvTranspose2d`. */
 export interface ConvTransposeModuleOptions {
+  /** Step of the kernel: one number or one per spatial dimension (default 1). */
   stride?: SizeArg;
+  /**
+   * `dilation · (kernelSize - 1) - padding` zero rows/columns are added to each side of the input
+   * (default 0).
+   */
   padding?: SizeArg;
+  /**
+   * Extra size added to one side of each output dimension, to pick among the output sizes a strided
+   * transposed convolution could produce (default 0; must be smaller than stride or dilation).
+   */
   outputPadding?: SizeArg;
+  /** Spacing between kernel elements (default 1). */
   dilation?: SizeArg;
+  /** Blocked connections from input to output channels (default 1). */
   groups?: number;
+  /** Add a learnable bias (default `true`). */
   bias?: boolean;
 }
 
@@ -40,13 +63,27 @@ function checkChannels(cls: string, name: string, value: unknown): number {
 
 /** Shared parameters and init of the convolution layers. */
 abstract class ConvBase extends Module {
+  /**
+   * The learnable kernel: `[outChannels, inChannels / groups, ...kernelSize]` (transposed:
+   * `[inChannels, outChannels / groups, ...kernelSize]`), initially U(-1/√fanIn, 1/√fanIn).
+   */
   weight: Parameter;
+  /**
+   * The learnable bias `[outChannels]`, initially U(-1/√fanIn, 1/√fanIn); `null` with
+   * `{ bias: false }`.
+   */
   bias: Parameter | null;
+  /** Number of channels of the input. */
   readonly inChannels: number;
+  /** Number of channels the layer produces. */
   readonly outChannels: number;
+  /** Size of the kernel, one entry per spatial dimension. */
   readonly kernelSize: number[];
+  /** Step of the kernel, one entry per spatial dimension. */
   readonly stride: number[];
+  /** Spacing between kernel elements, one entry per spatial dimension. */
   readonly dilation: number[];
+  /** Number of blocked connections from input to output channels. */
   readonly groups: number;
 
   constructor(
@@ -99,6 +136,12 @@ abstract class ConvBase extends Module {
     });
   }
 
+  /**
+   * The common part of `extraRepr` (channels, kernel, stride, …) in PyTorch's format.
+   *
+   * @param extra - Text inserted after the stride (padding).
+   * @returns The repr text.
+   */
   protected reprSizes(extra: string): string {
     const t = (v: number[]) => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}${extra}`;
@@ -110,7 +153,9 @@ abstract class ConvBase extends Module {
 }
 
 abstract class ConvNd extends ConvBase {
+  /** Implicit padding per spatial dimension, or `'same'` / `'valid'`. */
   readonly padding: number[] | 'same' | 'valid';
+  /** How padding is filled: `'zeros'`, `'reflect'`, `'replicate'` or `'circular'`. */
   readonly paddingMode: 'zeros' | 'reflect' | 'replicate' | 'circular';
 
   constructor(
@@ -148,6 +193,14 @@ abstract class ConvNd extends ConvBase {
     this.paddingMode = opts.paddingMode ?? 'zeros';
   }
 
+  /**
+   * Runs the convolution `fn` with this layer's parameters, padding explicitly first for a
+   * non-zero `paddingMode` (as PyTorch's `_conv_forward`).
+   *
+   * @param input - The input batch.
+   * @param fn - `conv1d` or `conv2d`.
+   * @returns The output batch.
+   */
   protected run(input: Tensor, fn: typeof conv1d): Tensor {
     const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode === 'zeros')
@@ -196,6 +249,9 @@ abstract class ConvNd extends ConvBase {
  */
 export class Conv1d extends ConvNd {
   /**
+   * Creates the layer, as `nn.Conv1d(in_channels, out_channels, kernel_size, ...)`, initialised as
+   * PyTorch.
+   *
    * @param inChannels - Input channels.
    * @param outChannels - Output channels.
    * @param kernelSize - Kernel length.
@@ -212,6 +268,13 @@ export class Conv1d extends ConvNd {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, options);
   }
 
+  /**
+   * Convolves a batch. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - `[N, inChannels, L]` or unbatched `[inChannels, L]`.
+   * @returns `[N, outChannels, L_out]` (or unbatched).
+   * @throws RangeError if the input's shape does not fit the layer.
+   */
   forward(input: Tensor): Tensor {
     return this.run(input, conv1d);
   }
@@ -226,6 +289,9 @@ export class Conv1d extends ConvNd {
  */
 export class Conv2d extends ConvNd {
   /**
+   * Creates the layer, as `nn.Conv2d(in_channels, out_channels, kernel_size, ...)`, initialised as
+   * PyTorch.
+   *
    * @param inChannels - Input channels.
    * @param outChannels - Output channels.
    * @param kernelSize - Kernel size (one number or `[kH, kW]`).
@@ -242,6 +308,13 @@ export class Conv2d extends ConvNd {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, options);
   }
 
+  /**
+   * Convolves a batch. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - `[N, inChannels, H, W]` or unbatched `[inChannels, H, W]`.
+   * @returns `[N, outChannels, H_out, W_out]` (or unbatched).
+   * @throws RangeError if the input's shape does not fit the layer.
+   */
   forward(input: Tensor): Tensor {
     return this.run(input, conv2d);
   }
@@ -254,14 +327,22 @@ export class Conv2d extends ConvNd {
  * const up = new ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
  */
 export class ConvTranspose2d extends ConvBase {
+  /**
+   * Implicit padding per spatial dimension (the input is padded by `dilation · (k - 1) - padding`).
+   */
   readonly padding: number[];
+  /** Extra size added to one side of each output dimension. */
   readonly outputPadding: number[];
 
   /**
+   * Creates the layer, as `nn.ConvTranspose2d(in_channels, out_channels, kernel_size, ...)`,
+   * initialised as PyTorch.
+   *
    * @param inChannels - Input channels.
    * @param outChannels - Output channels.
    * @param kernelSize - Kernel size.
-   * @param options - `stride` (1), `padding` (0), `outputPadding` (0), `dilation` (1), `groups` (1), `bias` (true).
+   * @param options - `stride` (1), `padding` (0), `outputPadding` (0), `dilation` (1), `groups`
+   *   (1), `bias` (true).
    * @throws TypeError/RangeError on invalid sizes.
    */
   constructor(
@@ -294,6 +375,14 @@ export class ConvTranspose2d extends ConvBase {
     this.outputPadding = expandSize(cls, 'output_padding', opts.outputPadding ?? 0, 2);
   }
 
+  /**
+   * Applies the transposed convolution. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - `[N, inChannels, H, W]` or unbatched `[inChannels, H, W]`.
+   * @returns `[N, outChannels, H_out, W_out]` with
+   *   `H_out = (H - 1)·stride - 2·padding + dilation·(k - 1) + outputPadding + 1`.
+   * @throws RangeError if the input's shape does not fit the layer.
+   */
   forward(input: Tensor): Tensor {
     return convTranspose2d(input, this.weight, this.bias, {
       stride: this.stride,

@@ -12,9 +12,12 @@ import { dropout } from '../functional/dropout.js';
  * drop.eval(); // now the identity
  */
 export class Dropout extends Module {
+  /** The probability of zeroing each element in training mode. */
   readonly p: number;
 
   /**
+   * Creates the layer, as `nn.Dropout(p=0.5)`.
+   *
    * @param p - Drop probability (default 0.5).
    * @throws RangeError when p is outside [0, 1].
    */
@@ -27,6 +30,13 @@ export class Dropout extends Module {
     this.p = p;
   }
 
+  /**
+   * In training mode zeroes each element with probability `p` and scales the rest by `1 / (1 - p)`,
+   * drawing from the default generator as PyTorch does; in evaluation mode returns `input`.
+   *
+   * @param input - Any tensor.
+   * @returns The result (the input itself in evaluation mode).
+   */
   forward(input: Tensor): Tensor {
     return dropout(input, this.p, this.training);
   }

@@ -12,7 +12,12 @@ import { embedding } from '../functional/embedding.js';
 export interface EmbeddingModuleOptions {
   /** Row kept at zero and never updated (negative counts from the end). */
   paddingIdx?: number | null;
+  /**
+   * Renormalise, in place, each looked-up row whose `normType`-norm exceeds this (default `null`:
+   * never).
+   */
   maxNorm?: number | null;
+  /** The p of the p-norm used with `maxNorm` (default 2). */
   normType?: number;
 }
 
@@ -25,14 +30,23 @@ export interface EmbeddingModuleOptions {
  * emb.call(tensor([[1, 2, 0]])); // [1, 3, 3]
  */
 export class Embedding extends Module {
+  /** Number of rows of the table (the vocabulary size). */
   readonly numEmbeddings: number;
+  /** Size of each vector. */
   readonly embeddingDim: number;
+  /** The row kept at zero whose gradient is always zero (made non-negative), or `null`. */
   readonly paddingIdx: number | null;
+  /** Rows looked up with a larger norm are renormalised in place; `null` for never. */
   readonly maxNorm: number | null;
+  /** The p of the p-norm used with `maxNorm`. */
   readonly normType: number;
+  /** The learnable table `[numEmbeddings, embeddingDim]`, initially N(0, 1). */
   weight: Parameter;
 
   /**
+   * Creates the table, as `nn.Embedding(num_embeddings, embedding_dim, ...)`, drawing N(0, 1)
+   * weights.
+   *
    * @param numEmbeddings - Rows.
    * @param embeddingDim - Columns.
    * @param options - `paddingIdx` (none), `maxNorm` (none), `normType` (2).
@@ -77,6 +91,13 @@ export class Embedding extends Module {
     });
   }
 
+  /**
+   * Looks up the rows of `weight` at the indices in `input`. Prefer `call(input)`.
+   *
+   * @param input - A tensor of integer indices of any shape.
+   * @returns Shape `[...input.shape, embeddingDim]`.
+   * @throws RangeError if an index is out of range.
+   */
   forward(input: Tensor): Tensor {
     return embedding(input, this.weight, {
       paddingIdx: this.paddingIdx,

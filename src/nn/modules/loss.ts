@@ -15,6 +15,13 @@ abstract class WeightedLoss extends Module {
   /** `'mean'`, `'sum'` or `'none'` (KLDivLoss also `'batchmean'`). */
   readonly reduction: LossReduction;
 
+  /**
+   * Sets the reduction and, for losses that take class weights, registers the `weight` buffer.
+   *
+   * @param reduction - `'mean'` (default), `'sum'` or `'none'`.
+   * @param weight - The class weights, or `null`/`undefined` for none.
+   * @param hasWeight - Whether this loss has a `weight` buffer at all.
+   */
   constructor(
     reduction: LossReduction | undefined,
     weight: Tensor | null | undefined,
@@ -30,10 +37,22 @@ abstract class WeightedLoss extends Module {
     return this._buffers.get('weight') ?? null;
   }
 
+  /**
+   * Replaces the class-weight buffer.
+   *
+   * @param value - The new weights, or `null` for none.
+   */
   set weight(value: Tensor | null) {
     this._buffers.set('weight', value);
   }
 
+  /**
+   * Computes the loss of `input` against `target`. Prefer `call(input, target)`.
+   *
+   * @param input - The predictions (logits or probabilities, depending on the loss).
+   * @param target - The targets.
+   * @returns The reduced loss (0-d), or per-element losses with `reduction: 'none'`.
+   */
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
@@ -58,7 +77,11 @@ export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   /** Label smoothing ε. */
   readonly labelSmoothing: number;
-  /** @param options - As `crossEntropy`. */
+  /**
+   * Creates the loss, as `nn.CrossEntropyLoss(...)`; the options are those of `crossEntropy`.
+   *
+   * @param options - As `crossEntropy`.
+   */
   constructor(options: CrossEntropyLossOptions = {}) {
     const o = checkOptions<CrossEntropyLossOptions>('CrossEntropyLoss', options, {
       weight: 'Tensor|null',
@@ -70,7 +93,16 @@ export class CrossEntropyLoss extends WeightedLoss {
     this.ignoreIndex = o.ignoreIndex ?? -100;
     this.labelSmoothing = o.labelSmoothing ?? 0;
   }
-  /** @param input - Logits. @param target - Class indices or probabilities. @returns The loss. */
+  /**
+   * Computes the cross entropy of logits against class indices or class probabilities, reduced by
+   * `reduction`. Prefer `call(input, target)`.
+   *
+   * @param input - Logits.
+   * @param target - Class indices or probabilities.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.crossEntropy(input, target, {
       weight: this.weight,
@@ -95,7 +127,11 @@ export interface NLLLossOptions {
 export class NLLLoss extends WeightedLoss {
   /** Targets equal to it are ignored. */
   readonly ignoreIndex: number;
-  /** @param options - As `nllLoss`. */
+  /**
+   * Creates the loss, as `nn.NLLLoss(...)`; the options are those of `nllLoss`.
+   *
+   * @param options - As `nllLoss`.
+   */
   constructor(options: NLLLossOptions = {}) {
     const o = checkOptions<NLLLossOptions>('NLLLoss', options, {
       weight: 'Tensor|null',
@@ -105,7 +141,16 @@ export class NLLLoss extends WeightedLoss {
     super(o.reduction, o.weight, true);
     this.ignoreIndex = o.ignoreIndex ?? -100;
   }
-  /** @param input - Log-probabilities. @param target - Class indices. @returns The loss. */
+  /**
+   * Computes the negative log-likelihood of log-probabilities against class indices, reduced by
+   * `reduction`. Prefer `call(input, target)`.
+   *
+   * @param input - Log-probabilities.
+   * @param target - Class indices.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.nllLoss(input, target, {
       weight: this.weight,
@@ -125,7 +170,11 @@ export interface BCELossOptions {
 
 /** `BCELoss({ weight, reduction = 'mean' })` on probabilities. */
 export class BCELoss extends WeightedLoss {
-  /** @param options - As `binaryCrossEntropy`. */
+  /**
+   * Creates the loss, as `nn.BCELoss(...)`; the options are those of `binaryCrossEntropy`.
+   *
+   * @param options - As `binaryCrossEntropy`.
+   */
   constructor(options: BCELossOptions = {}) {
     const o = checkOptions<BCELossOptions>('BCELoss', options, {
       weight: 'Tensor|null',
@@ -133,7 +182,16 @@ export class BCELoss extends WeightedLoss {
     });
     super(o.reduction, o.weight, true);
   }
-  /** @param input - Probabilities. @param target - Targets. @returns The loss. */
+  /**
+   * Computes the binary cross entropy of probabilities against targets in [0, 1], reduced by
+   * `reduction`. Prefer `call(input, target)`.
+   *
+   * @param input - Probabilities.
+   * @param target - Targets.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -150,7 +208,12 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
  * buffer under PyTorch's name.
  */
 export class BCEWithLogitsLoss extends WeightedLoss {
-  /** @param options - As `binaryCrossEntropyWithLogits`. */
+  /**
+   * Creates the loss, as `nn.BCEWithLogitsLoss(...)`; the options are those of
+   * `binaryCrossEntropyWithLogits`.
+   *
+   * @param options - As `binaryCrossEntropyWithLogits`.
+   */
   constructor(options: BCEWithLogitsLossOptions = {}) {
     const o = checkOptions<BCEWithLogitsLossOptions>('BCEWithLogitsLoss', options, {
       weight: 'Tensor|null',
@@ -164,7 +227,16 @@ export class BCEWithLogitsLoss extends WeightedLoss {
   get posWeight(): Tensor | null {
     return this._buffers.get('pos_weight') ?? null;
   }
-  /** @param input - Logits. @param target - Targets. @returns The loss. */
+  /**
+   * Computes the binary cross entropy of logits (a stable sigmoid + BCE), reduced by `reduction`.
+   * Prefer `call(input, target)`.
+   *
+   * @param input - Logits.
+   * @param target - Targets.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.binaryCrossEntropyWithLogits(input, target, {
       weight: this.weight,
@@ -178,7 +250,11 @@ export class BCEWithLogitsLoss extends WeightedLoss {
 export class HuberLoss extends WeightedLoss {
   /** Where the quadratic part ends. */
   readonly delta: number;
-  /** @param options - As `huberLoss`. */
+  /**
+   * Creates the loss, as `nn.HuberLoss(reduction='mean', delta=1.0)`.
+   *
+   * @param options - As `huberLoss`.
+   */
   constructor(options: { reduction?: LossReduction; delta?: number } = {}) {
     const o = checkOptions<{ reduction?: LossReduction; delta?: number }>('HuberLoss', options, {
       reduction: REDUCTION,
@@ -187,7 +263,16 @@ export class HuberLoss extends WeightedLoss {
     super(o.reduction, null, false);
     this.delta = o.delta ?? 1;
   }
-  /** @param input - Predictions. @param target - Targets. @returns The loss. */
+  /**
+   * Computes the Huber loss (quadratic below `delta`, linear above), reduced by `reduction`. Prefer
+   * `call(input, target)`.
+   *
+   * @param input - Predictions.
+   * @param target - Targets.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
   }
@@ -197,7 +282,11 @@ export class HuberLoss extends WeightedLoss {
 export class SmoothL1Loss extends WeightedLoss {
   /** Where the quadratic part ends. */
   readonly beta: number;
-  /** @param options - As `smoothL1Loss`. */
+  /**
+   * Creates the loss, as `nn.SmoothL1Loss(reduction='mean', beta=1.0)`.
+   *
+   * @param options - As `smoothL1Loss`.
+   */
   constructor(options: { reduction?: LossReduction; beta?: number } = {}) {
     const o = checkOptions<{ reduction?: LossReduction; beta?: number }>('SmoothL1Loss', options, {
       reduction: REDUCTION,
@@ -206,7 +295,16 @@ export class SmoothL1Loss extends WeightedLoss {
     super(o.reduction, null, false);
     this.beta = o.beta ?? 1;
   }
-  /** @param input - Predictions. @param target - Targets. @returns The loss. */
+  /**
+   * Computes the smooth L1 loss (quadratic below `beta`, linear above), reduced by `reduction`.
+   * Prefer `call(input, target)`.
+   *
+   * @param input - Predictions.
+   * @param target - Targets.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
   }
@@ -218,7 +316,11 @@ export class KLDivLoss extends Module {
   readonly reduction: LossReduction | 'batchmean';
   /** Whether the target holds log-probabilities. */
   readonly logTarget: boolean;
-  /** @param options - As `klDiv`. */
+  /**
+   * Creates the loss, as `nn.KLDivLoss(reduction='mean', log_target=False)`.
+   *
+   * @param options - As `klDiv`.
+   */
   constructor(options: { reduction?: LossReduction | 'batchmean'; logTarget?: boolean } = {}) {
     super();
     const o = checkOptions<{ reduction?: LossReduction | 'batchmean'; logTarget?: boolean }>(
@@ -229,7 +331,16 @@ export class KLDivLoss extends Module {
     this.reduction = o.reduction ?? 'mean';
     this.logTarget = o.logTarget ?? false;
   }
-  /** @param input - Log-probabilities. @param target - Probabilities. @returns The loss. */
+  /**
+   * Computes the KL divergence of `target` from `input` (log-probabilities), reduced by
+   * `reduction`. Prefer `call(input, target)`.
+   *
+   * @param input - Log-probabilities.
+   * @param target - Probabilities.
+   * @returns The loss.
+   * @throws TypeError if an argument is not a Tensor.
+   * @throws RangeError if the shapes or the targets do not fit the loss (as its functional form).
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return L.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }

@@ -9,6 +9,7 @@ import { batchNorm, layerNorm } from '../functional/normalization.js';
 
 /** Options of `LayerNorm`. */
 export interface LayerNormOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
   /** Learnable per-element weight (and bias) (default true). */
   elementwiseAffine?: boolean;
@@ -23,13 +24,20 @@ export interface LayerNormOptions {
  * const norm = new LayerNorm(64);
  */
 export class LayerNorm extends Module {
+  /** The trailing shape normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Whether the layer has a learnable `weight` (and `bias`). */
   readonly elementwiseAffine: boolean;
+  /** The learnable scale, shape `normalizedShape`, initially ones; `null` without affine. */
   weight: Parameter | null;
+  /** The learnable shift, shape `normalizedShape`, initially zeros; `null` without it. */
   bias: Parameter | null;
 
   /**
+   * Creates the layer, as `nn.LayerNorm(normalized_shape, ...)`: weight ones, bias zeros.
+   *
    * @param normalizedShape - Trailing shape to normalise over.
    * @param options - `eps` (1e-5), `elementwiseAffine` (true), `bias` (true).
    * @throws TypeError on an unknown option.
@@ -56,6 +64,14 @@ export class LayerNorm extends Module {
     } else if (this.bias === null) this.registerParameter('bias', null);
   }
 
+  /**
+   * Normalises over the trailing `normalizedShape` dimensions (biased variance), then scales and
+   * shifts. Prefer `call(input)`.
+   *
+   * @param input - Shape `[..., ...normalizedShape]`.
+   * @returns The same shape.
+   * @throws RangeError if the trailing dimensions of `input` are not `normalizedShape`.
+   */
   forward(input: Tensor): Tensor {
     return layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps);
   }
@@ -67,6 +83,7 @@ export class LayerNorm extends Module {
 
 /** Options of `BatchNorm1d`/`BatchNorm2d`. */
 export interface BatchNormModuleOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
   /** Weight of each new batch in the running statistics; null for a cumulative average (default 0.1). */
   momentum?: number | null;
@@ -82,13 +99,21 @@ function pyFloat(v: number): string {
   return Number.isInteger(v) ? `${v}.0` : String(v);
 }
 
+/** Shared state and forward of the batch-norm layers. */
 abstract class BatchNormBase extends Module {
+  /** The number of channels C. */
   readonly numFeatures: number;
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Weight of each new batch in the running statistics; `null` for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether the layer has a learnable `weight` and `bias`. */
   readonly affine: boolean;
+  /** Whether running statistics are kept (and used in evaluation mode). */
   readonly trackRunningStats: boolean;
+  /** The learnable scale `[C]`, initially ones; `null` without affine. */
   weight: Parameter | null;
+  /** The learnable shift `[C]`, initially zeros; `null` without affine. */
   bias: Parameter | null;
 
   constructor(cls: string, numFeatures: number, options: BatchNormModuleOptions | undefined) {
@@ -141,8 +166,24 @@ abstract class BatchNormBase extends Module {
     });
   }
 
+  /**
+   * Throws if `input` does not have the rank this layer accepts.
+   *
+   * @param input - The input of `forward`.
+   * @throws RangeError for the wrong rank.
+   */
   protected abstract checkInput(input: Tensor): void;
 
+  /**
+   * Normalises each channel with the batch statistics in training mode (updating the running
+   * statistics), or with the running statistics in evaluation mode, then scales and shifts.
+   * Prefer `call(input)`.
+   *
+   * @param input - `[N, C]` or `[N, C, L]` (BatchNorm1d), `[N, C, H, W]` (BatchNorm2d).
+   * @returns The same shape.
+   * @throws RangeError for the wrong rank or channel count, or a training batch of one value per
+   *   channel.
+   */
   forward(input: Tensor): Tensor {
     this.checkInput(input);
     let factor = this.momentum ?? 0;
@@ -184,14 +225,24 @@ abstract class BatchNormBase extends Module {
  */
 export class BatchNorm1d extends BatchNormBase {
   /**
+   * Creates the layer, as `nn.BatchNorm1d(num_features, ...)`: weight ones, bias zeros, running
+   * mean 0 and variance 1.
+   *
    * @param numFeatures - Channels C.
-   * @param options - `eps` (1e-5), `momentum` (0.1; null = cumulative average), `affine` (true), `trackRunningStats` (true).
+   * @param options - `eps` (1e-5), `momentum` (0.1; null = cumulative average), `affine` (true),
+   *   `trackRunningStats` (true).
    * @throws TypeError on a bad option.
    */
   constructor(numFeatures: number, options?: BatchNormModuleOptions) {
     super('BatchNorm1d', numFeatures, options);
   }
 
+  /**
+   * Accepts 2-D or 3-D input.
+   *
+   * @param input - The input of `forward`.
+   * @throws RangeError for another rank.
+   */
   protected checkInput(input: Tensor): void {
     if (input.dim() !== 2 && input.dim() !== 3)
       throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${input.dim()}D input)`);
@@ -206,14 +257,24 @@ export class BatchNorm1d extends BatchNormBase {
  */
 export class BatchNorm2d extends BatchNormBase {
   /**
+   * Creates the layer, as `nn.BatchNorm2d(num_features, ...)`: weight ones, bias zeros, running
+   * mean 0 and variance 1.
+   *
    * @param numFeatures - Channels C.
-   * @param options - `eps` (1e-5), `momentum` (0.1; null = cumulative average), `affine` (true), `trackRunningStats` (true).
+   * @param options - `eps` (1e-5), `momentum` (0.1; null = cumulative average), `affine` (true),
+   *   `trackRunningStats` (true).
    * @throws TypeError on a bad option.
    */
   constructor(numFeatures: number, options?: BatchNormModuleOptions) {
     super('BatchNorm2d', numFeatures, options);
   }
 
+  /**
+   * Accepts 4-D input.
+   *
+   * @param input - The input of `forward`.
+   * @throws RangeError for another rank.
+   */
   protected checkInput(input: Tensor): void {
     if (input.dim() !== 4)
       throw new RangeError(`BatchNorm2d: expected 4D input (got ${input.dim()}D input)`);

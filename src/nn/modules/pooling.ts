@@ -22,12 +22,17 @@ const SIZE = 'integer|number[]';
  * const y = pool.call(x);
  */
 export class MaxPool2d extends Module {
+  /** Size of the pooling window: one number or `[kH, kW]`. */
   readonly kernelSize: SizeArg;
+  /** The checked options (`stride`, `padding`, `dilation`, `ceilMode`, `returnIndices`). */
   readonly options: MaxPoolOptions;
 
   /**
+   * Creates the layer, as `nn.MaxPool2d(kernel_size, ...)`.
+   *
    * @param kernelSize - Window size.
-   * @param options - `stride` (kernelSize), `padding` (0), `dilation` (1), `ceilMode` (false), `returnIndices` (false).
+   * @param options - `stride` (kernelSize), `padding` (0), `dilation` (1), `ceilMode` (false),
+   *   `returnIndices` (false).
    * @throws TypeError on an unknown option.
    */
   constructor(kernelSize: SizeArg, options?: MaxPoolOptions) {
@@ -44,6 +49,13 @@ export class MaxPool2d extends Module {
     };
   }
 
+  /**
+   * Max-pools a batch. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - `[N, C, H, W]` or unbatched `[C, H, W]`.
+   * @returns The pooled tensor, or `[output, indices]` with `returnIndices: true`.
+   * @throws RangeError if the input or the window does not fit.
+   */
   forward(input: Tensor): Tensor | [Tensor, Tensor] {
     return maxPool2d(input, this.kernelSize, this.options);
   }
@@ -61,12 +73,19 @@ export class MaxPool2d extends Module {
  * const pool = new AvgPool2d(3, { stride: 2, padding: 1 });
  */
 export class AvgPool2d extends Module {
+  /** Size of the pooling window: one number or `[kH, kW]`. */
   readonly kernelSize: SizeArg;
+  /**
+   * The checked options (`stride`, `padding`, `ceilMode`, `countIncludePad`, `divisorOverride`).
+   */
   readonly options: AvgPoolOptions;
 
   /**
+   * Creates the layer, as `nn.AvgPool2d(kernel_size, ...)`.
+   *
    * @param kernelSize - Window size.
-   * @param options - `stride` (kernelSize), `padding` (0), `ceilMode` (false), `countIncludePad` (true), `divisorOverride` (null).
+   * @param options - `stride` (kernelSize), `padding` (0), `ceilMode` (false), `countIncludePad`
+   *   (true), `divisorOverride` (null).
    * @throws TypeError on an unknown option.
    */
   constructor(kernelSize: SizeArg, options?: AvgPoolOptions) {
@@ -83,6 +102,13 @@ export class AvgPool2d extends Module {
     };
   }
 
+  /**
+   * Average-pools a batch. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - `[N, C, H, W]` or unbatched `[C, H, W]`.
+   * @returns The pooled tensor.
+   * @throws RangeError if the input or the window does not fit.
+   */
   forward(input: Tensor): Tensor {
     return avgPool2d(input, this.kernelSize, this.options);
   }
@@ -99,14 +125,25 @@ export class AvgPool2d extends Module {
  * const gap = new AdaptiveAvgPool2d(1);
  */
 export class AdaptiveAvgPool2d extends Module {
+  /** The target output size: `OH` (square) or `[OH, OW]`, `null` keeping that input size. */
   readonly outputSize: number | readonly (number | null)[];
 
-  /** @param outputSize - `OH` or `[OH, OW]` (null keeps that input size). */
+  /**
+   * Pools every input to a fixed output size, whatever the input size.
+   *
+   * @param outputSize - `OH` or `[OH, OW]` (`null` keeps that input size).
+   */
   constructor(outputSize: number | readonly (number | null)[]) {
     super();
     this.outputSize = outputSize;
   }
 
+  /**
+   * Average-pools a batch to `outputSize`. Prefer `call(input)`, which also runs hooks.
+   *
+   * @param input - `[N, C, H, W]` or unbatched `[C, H, W]`.
+   * @returns `[N, C, OH, OW]` (or unbatched).
+   */
   forward(input: Tensor): Tensor {
     return adaptiveAvgPool2d(input, this.outputSize);
   }

@@ -28,6 +28,16 @@ export class CosineAnnealingLR extends LRScheduler {
   /** Minimum learning rate. */
   etaMin: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.CosineAnnealingLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link CosineAnnealingLROptions}. A number alone is the `TMax` option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions | number) {
     super(optimizer, 'CosineAnnealingLR');
     const o = schedulerOptions<CosineAnnealingLROptions>('CosineAnnealingLR', options, 'TMax', {
@@ -115,6 +125,17 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   /** Epochs since the last restart (may be fractional). */
   TCur: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.CosineAnnealingWarmRestarts(optimizer, ...)` (which takes the first step, to
+   * epoch 0, at construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link CosineAnnealingWarmRestartsOptions}. A number alone is the `T0`
+   *   option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions | number) {
     super(optimizer, 'CosineAnnealingWarmRestarts');
     const o = schedulerOptions<CosineAnnealingWarmRestartsOptions>(

@@ -21,8 +21,20 @@ export interface LambdaLROptions {
  * const sched = new lrScheduler.LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });
  */
 export class LambdaLR extends LRScheduler {
+  /** The lr factor functions, one per param group: `lr = baseLr · lrLambda(epoch)`. */
   lrLambdas: Array<(epoch: number) => number>;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.LambdaLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link LambdaLROptions}. A function (or one per group) alone is the
+   *   `lrLambda` option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: LambdaLROptions | LambdaLROptions['lrLambda']) {
     super(optimizer, 'LambdaLR');
     const o = schedulerOptions<LambdaLROptions>('LambdaLR', options, 'lrLambda', {
@@ -43,7 +55,11 @@ export class LambdaLR extends LRScheduler {
     return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
   }
 
-  /** As PyTorch: functions are not saved (`lr_lambdas` holds null for each). */
+  /**
+   * As PyTorch: functions are not saved (`lr_lambdas` holds null for each).
+   *
+   * @returns The base state with `lr_lambdas` (one `null` per group).
+   */
   override stateDict(): Record<string, unknown> {
     return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) };
   }
@@ -81,6 +97,16 @@ export class LinearLR extends LRScheduler {
   /** Epochs the schedule runs over. */
   totalIters: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.LinearLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link LinearLROptions}.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
     super(optimizer, 'LinearLR');
     const o = schedulerOptions<LinearLROptions>('LinearLR', options, null, {

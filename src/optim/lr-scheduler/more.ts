@@ -24,8 +24,20 @@ export interface MultiplicativeLROptions {
  * const sched = new lrScheduler.MultiplicativeLR(opt, { lrLambda: () => 0.95 });
  */
 export class MultiplicativeLR extends LRScheduler {
+  /** One function per param group: each step multiplies the group's lr by `lrLambda(epoch)`. */
   lrLambdas: Array<(epoch: number) => number>;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.MultiplicativeLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link MultiplicativeLROptions}. A function (or one per group) alone is
+   *   the `lrLambda` option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(
     optimizer: AnyOptimizer,
     options: MultiplicativeLROptions | MultiplicativeLROptions['lrLambda'],
@@ -52,7 +64,11 @@ export class MultiplicativeLR extends LRScheduler {
     return this.groups.map((g) => g.lr);
   }
 
-  /** As PyTorch: functions are not saved (`lr_lambdas` holds null for each). */
+  /**
+   * As PyTorch: functions are not saved (`lr_lambdas` holds null for each).
+   *
+   * @returns The base state with `lr_lambdas` (one `null` per group).
+   */
   override stateDict(): Record<string, unknown> {
     return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) };
   }
@@ -85,6 +101,16 @@ export class ConstantLR extends LRScheduler {
   /** Epochs the schedule runs over. */
   totalIters: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.ConstantLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link ConstantLROptions}.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
     super(optimizer, 'ConstantLR');
     const o = schedulerOptions<ConstantLROptions>('ConstantLR', options, null, {
@@ -145,6 +171,16 @@ export class PolynomialLR extends LRScheduler {
   /** Power of the polynomial. */
   power: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.PolynomialLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link PolynomialLROptions}.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: PolynomialLROptions = {}) {
     super(optimizer, 'PolynomialLR');
     const o = schedulerOptions<PolynomialLROptions>('PolynomialLR', options, null, {
@@ -190,6 +226,14 @@ export class ChainedScheduler {
   schedulers: LRScheduler[];
   private lastLr: number[];
 
+  /**
+   * Runs several schedulers on the same optimizer at every step, as
+   * `lr_scheduler.ChainedScheduler(schedulers)`.
+   *
+   * @param schedulers - The schedulers, all attached to the same optimizer.
+   * @throws TypeError if `schedulers` is not a non-empty array of schedulers.
+   * @throws RangeError if they do not all belong to the same optimizer.
+   */
   constructor(schedulers: LRScheduler[]) {
     if (!Array.isArray(schedulers) || schedulers.length === 0)
       throw new TypeError(

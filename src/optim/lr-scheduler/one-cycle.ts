@@ -80,6 +80,17 @@ export class OneCycleLR extends LRScheduler {
   /** Whether the cycled momentum is Adam's `betas[0]`. */
   useBeta1 = false;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.OneCycleLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link OneCycleLROptions}. `maxLr` and either `totalSteps` or `epochs`
+   *   with `stepsPerEpoch` are required.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
     super(optimizer, 'OneCycleLR');
     const o = schedulerOptions<OneCycleLROptions>('OneCycleLR', options, null, {

@@ -71,6 +71,17 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   private lastLr: number[] | null = null;
 
+  /**
+   * Attaches the schedule to `optimizer`, as `lr_scheduler.ReduceLROnPlateau(optimizer, ...)`;
+   * call `step(metric)` after each evaluation.
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it lowers.
+   * @param options - See {@link ReduceLROnPlateauOptions}: `mode` (`'min'`), `factor` (0.1),
+   *   `patience` (10), `threshold` (1e-4), `thresholdMode` (`'rel'`), `cooldown` (0), `minLr` (0),
+   *   `eps` (1e-8).
+   * @throws TypeError if an option is unknown or mistyped.
+   * @throws RangeError if `factor >= 1` or another option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const o = schedulerOptions<ReduceLROnPlateauOptions>('ReduceLROnPlateau', options, null, {
       mode: "'min'|'max'",
@@ -112,7 +123,13 @@ export class ReduceLROnPlateau {
     return this.cooldownCounter > 0;
   }
 
-  /** Whether `a` improves on `best` under the mode and threshold. */
+  /**
+   * Whether `a` improves on `best` under the mode and threshold.
+   *
+   * @param a - A metric value.
+   * @param best - The best value so far.
+   * @returns `true` if `a` counts as an improvement.
+   */
   isBetter(a: number, best: number): boolean {
     if (this.mode === 'min' && this.thresholdMode === 'rel') return a < best * (1 - this.threshold);
     if (this.mode === 'min') return a < best - this.threshold;

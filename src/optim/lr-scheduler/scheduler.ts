@@ -84,6 +84,8 @@ export abstract class LRScheduler {
   protected readonly schedulerName: string;
 
   /**
+   * Attaches the scheduler to `optimizer` (subclasses then call `start`).
+   *
    * @param optimizer - The optimizer to schedule.
    * @param name - The class name for messages.
    * @throws TypeError when `optimizer` is not an Optimizer.
@@ -98,7 +100,13 @@ export abstract class LRScheduler {
     return this.optimizer.paramGroups as unknown as SchedulerGroup[];
   }
 
-  /** Records the base lrs and takes the initial step (PyTorch's constructor tail). */
+  /**
+   * Records the base lrs and takes the initial step (PyTorch's constructor tail).
+   *
+   * @param lastEpoch - -1 for a fresh schedule, or the epoch to resume from (the groups must then
+   *   hold `initialLr`).
+   * @throws Error when resuming and a group has no `initialLr`.
+   */
   protected start(lastEpoch: number): void {
     if (lastEpoch === -1) {
       for (const g of this.groups) if (!('initialLr' in g)) g.initialLr = g.lr;
@@ -121,10 +129,18 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** The lrs for `lastEpoch`, computed from the groups' current lrs (chainable form). */
+  /**
+   * The lrs for `lastEpoch`, computed from the groups' current lrs (chainable form).
+   *
+   * @returns One lr per param group.
+   */
   protected abstract getLr(): number[];
 
-  /** The lrs for `lastEpoch` from the epoch alone, when the scheduler has such a form. */
+  /**
+   * The lrs for `lastEpoch` from the epoch alone, when the scheduler has such a form.
+   *
+   * @returns One lr per param group, or `null` when there is no closed form.
+   */
   protected closedFormLr(): number[] | null {
     return null;
   }
@@ -159,7 +175,11 @@ export abstract class LRScheduler {
     return [...this.lastLr];
   }
 
-  /** Field name → PyTorch state-dict key, besides the base ones. */
+  /**
+   * Field name → PyTorch state-dict key, besides the base ones.
+   *
+   * @returns The extra fields and their state-dict keys.
+   */
   protected stateFields(): Record<string, string> {
     return {};
   }

@@ -33,6 +33,16 @@ export class SequentialLR extends LRScheduler {
   /** The epochs at which the next scheduler takes over. */
   milestones: number[];
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.SequentialLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link SequentialLROptions}.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
     super(optimizer, 'SequentialLR');
     const o = checkOptions<SequentialLROptions>('SequentialLR', options, {
@@ -80,7 +90,12 @@ export class SequentialLR extends LRScheduler {
     this.lastLr = scheduler.getLastLr();
   }
 
-  /** PyTorch's layout: `last_epoch`, `_milestones`, `_last_lr` and `_schedulers` (their state dicts). */
+  /**
+   * PyTorch's layout: `last_epoch`, `_milestones`, `_last_lr` and `_schedulers` (their state
+   * dicts).
+   *
+   * @returns An object `loadStateDict` accepts.
+   */
   override stateDict(): Record<string, unknown> {
     return {
       _milestones: [...this.milestones],

@@ -28,6 +28,16 @@ export class StepLR extends LRScheduler {
   /** Multiplicative decay factor. */
   gamma: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.StepLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link StepLROptions}. A number alone is the `stepSize` option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: StepLROptions | number) {
     super(optimizer, 'StepLR');
     const o = schedulerOptions<StepLROptions>('StepLR', options, 'stepSize', {
@@ -82,6 +92,16 @@ export class MultiStepLR extends LRScheduler {
   /** Multiplicative decay factor. */
   gamma: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.MultiStepLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link MultiStepLROptions}. A list alone is the `milestones` option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions | number[]) {
     super(optimizer, 'MultiStepLR');
     const o = schedulerOptions<MultiStepLROptions>('MultiStepLR', options, 'milestones', {
@@ -137,6 +157,16 @@ export class ExponentialLR extends LRScheduler {
   /** Multiplicative decay factor. */
   gamma: number;
 
+  /**
+   * Attaches the schedule to `optimizer` and sets each group's initial lr, as PyTorch's
+   * `lr_scheduler.ExponentialLR(optimizer, ...)` (which takes the first step, to epoch 0, at
+   * construction).
+   *
+   * @param optimizer - The optimizer whose param groups' `lr` it sets.
+   * @param options - See {@link ExponentialLROptions}. A number alone is the `gamma` option.
+   * @throws TypeError if a required option is missing, or an option is unknown or mistyped.
+   * @throws RangeError if an option has a value PyTorch rejects.
+   */
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions | number) {
     super(optimizer, 'ExponentialLR');
     const o = schedulerOptions<ExponentialLROptions>('ExponentialLR', options, 'gamma', {

@@ -70,6 +70,9 @@ export class AutoClip {
   private lastThreshold: number | null = null;
 
   /**
+   * Creates the clipper, as AutoClip (Seetharaman et al.): it clips to a percentile of the gradient
+   * norms seen so far.
+   *
    * @param options - `{ percentile = 10, historyLength = Infinity }`.
    * @throws TypeError for an unknown option or a wrong type; RangeError for a percentile outside
    *   [0, 100] or a history length below 1.

@@ -1,4 +1,10 @@
-/** Gradient clipping: PyTorch's functions and the methods beyond them. */
+/**
+ * Gradient clipping (`import { clipGradNorm_ } from 'torchlet/clipping'`): PyTorch's functions
+ * (`clipGradNorm_`, `clipGradValue_`, `getTotalNorm`, `clipGradsWithNorm_`) and, in `clipping`,
+ * the methods beyond them (adaptive clipping, monitoring, differential privacy).
+ *
+ * @module torchlet/clipping
+ */
 export {
   clipGradNorm_,
   clipGradNorm,

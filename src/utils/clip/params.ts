@@ -12,13 +12,23 @@ export type TensorOrTensors = Tensor | Iterable<Tensor>;
 
 /** Anything with a `parameters()` method returning tensors: an `nn.Module`, a model wrapper. */
 export interface ModuleLike {
+  /**
+   * The module's parameters.
+   *
+   * @returns The tensors.
+   */
   parameters(): Iterable<Tensor>;
-  /** When present, names the parameters (`gradNorms` keys). */
+  /**
+   * When present, names the parameters (`gradNorms` keys).
+   *
+   * @returns `[name, tensor]` pairs.
+   */
   namedParameters?(): Iterable<[string, Tensor]>;
 }
 
 /** A parameter group as optimizers hold them: `{ params, ...options }`. */
 export interface ParamGroupLike {
+  /** The group's tensors: one tensor or an iterable of them. */
   params: Iterable<Tensor> | Tensor;
 }
 

@@ -113,7 +113,11 @@ export function setPitfallWarnings(newMode: PitfallMode): PitfallMode {
   return previous;
 }
 
-/** The current pitfall mode (`'warn'`, `'error'` or `'off'`). */
+/**
+ * The current pitfall mode (`'warn'`, `'error'` or `'off'`).
+ *
+ * @returns The mode set by `setPitfallWarnings` (default `'warn'`).
+ */
 export function pitfallWarnings(): PitfallMode {
   return mode;
 }

@@ -118,11 +118,14 @@ export class ZClip {
   private steps = 0;
 
   /**
-   * @param options - `{ alpha = 0.97, zThresh = 2.5, maxGradNorm = 1.0, eps = 1e-6,
-   *   warmupSteps = 25, mode = 'zscore', clipOption = 'adaptive_scaling', clipFactor = 1.0,
-   *   skipUpdateOnSpike = false }`.
-   * @throws TypeError for an unknown option or a value of the wrong type; RangeError for
-   *   `warmupSteps < 1` or `alpha` outside [0, 1].
+   * Creates the clipper, as ZClip (Kumar et al.): it tracks the gradient norm's EMA mean and
+   * variance and clips z-score spikes.
+   *
+   * @param options - `alpha` (default 0.97), `zThresh` (2.5), `maxGradNorm` (1.0), `eps` (1e-6),
+   *   `warmupSteps` (25), `mode` (`'zscore'`), `clipOption` (`'adaptive_scaling'`), `clipFactor`
+   *   (1.0), `skipUpdateOnSpike` (`false`).
+   * @throws TypeError for an unknown option or a value of the wrong type.
+   * @throws RangeError for `warmupSteps < 1` or `alpha` outside [0, 1].
    */
   constructor(options?: ZClipOptions) {
     const o = checkOptions<ZClipOptions>('ZClip', options, OPTION_SPEC);

@@ -84,6 +84,8 @@ export class DataLoader<T = unknown, B = Batch<T>> implements Iterable<B> {
   private readonly collateFn: (samples: T[]) => B;
 
   /**
+   * Creates the loader, as `DataLoader(dataset, batch_size=1, shuffle=False, ...)`.
+   *
    * @param dataset - A {@link Dataset} (anything with `length` and `getItem(i)`) or an array.
    * @param options - See {@link DataLoaderOptions}; unknown keys throw.
    * @throws TypeError for a bad dataset or option; RangeError for a batch size below 1; Error for
@@ -154,6 +156,15 @@ export class DataLoader<T = unknown, B = Batch<T>> implements Iterable<B> {
     return this.dropLast ? Math.floor(count / this.batchSize) : Math.ceil(count / this.batchSize);
   }
 
+  /**
+   * One pass over the dataset (an epoch), as iterating a PyTorch DataLoader: yields batches of
+   * `batchSize` samples collated into tensors (the last one shorter unless `dropLast`), in the
+   * sampler's order. Each pass draws from the generator as PyTorch does, so shuffled orders match
+   * PyTorch's for the same seed.
+   *
+   * @returns An iterator over the batches.
+   * @throws Error if the dataset throws for an index, or samples cannot be collated.
+   */
   *[Symbol.iterator](): Iterator<B> {
     // PyTorch's iterator draws its base seed (for workers) before reading the sampler.
     randomInt64(this.generator ?? defaultGenerator);

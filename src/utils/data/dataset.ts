@@ -9,7 +9,12 @@ import { formatShape } from '../../tensor/shape.js';
 export interface Dataset<T> {
   /** How many samples the dataset holds. */
   readonly length: number;
-  /** The sample at `index` (0 ≤ index < length). */
+  /**
+   * The sample at `index` (PyTorch's `__getitem__`).
+   *
+   * @param index - 0 ≤ index < length.
+   * @returns The sample.
+   */
   getItem(index: number): T;
 }
 
@@ -31,6 +36,8 @@ export class TensorDataset implements Dataset<Tensor[]> {
   readonly tensors: readonly Tensor[];
 
   /**
+   * Creates the dataset, as `TensorDataset(*tensors)`.
+   *
    * @param tensors - One or more tensors with the same size in dimension 0.
    * @throws TypeError when an argument is not a Tensor; RangeError when there is none, one is 0-d,
    *   or their first dimensions differ ("Size mismatch between tensors", as PyTorch).

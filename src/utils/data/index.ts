@@ -1,4 +1,9 @@
-/** `torch.utils.data`: datasets, samplers and the DataLoader. */
+/**
+ * `torch.utils.data`: datasets, samplers and the `DataLoader`, shuffling in PyTorch's order for
+ * the same seed.
+ *
+ * @module torchlet/data
+ */
 export { TensorDataset } from './dataset.js';
 export type { Dataset, DatasetLike } from './dataset.js';
 export { DataLoader } from './dataloader.js';

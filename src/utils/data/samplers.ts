@@ -25,6 +25,8 @@ export function randomInt64(generator: Generator): bigint {
  */
 export class SequentialSampler implements Iterable<number> {
   /**
+   * Creates the sampler, as `SequentialSampler(data_source)`.
+   *
    * @param length - How many indices to yield (the dataset's length).
    * @throws RangeError when `length` is not a non-negative integer.
    */
@@ -35,6 +37,11 @@ export class SequentialSampler implements Iterable<number> {
       );
   }
 
+  /**
+   * Yields 0, 1, …, length − 1.
+   *
+   * @returns An iterator over the indices.
+   */
   *[Symbol.iterator](): Iterator<number> {
     for (let i = 0; i < this.length; i++) yield i;
   }
@@ -57,6 +64,8 @@ export class RandomSampler implements Iterable<number> {
   readonly generator: Generator | null;
 
   /**
+   * Creates the sampler, as `RandomSampler(data_source, generator=None)`.
+   *
    * @param length - How many indices to permute (the dataset's length).
    * @param options - `generator`: where randomness comes from (default: a seed from the default
    *   generator on each pass).
@@ -80,6 +89,11 @@ export class RandomSampler implements Iterable<number> {
     this.generator = g;
   }
 
+  /**
+   * Yields one fresh random permutation of 0 … length − 1 (drawing from the generator).
+   *
+   * @returns An iterator over the indices.
+   */
   *[Symbol.iterator](): Iterator<number> {
     const g = this.generator ?? new Generator().manualSeed(randomInt64(defaultGenerator));
     const order = randperm(this.length, { generator: g }).toFloat32Array();
