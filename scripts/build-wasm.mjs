@@ -279,7 +279,7 @@ const gridLoop = (label, body) => [
   `      (br $${label}row)))`,
 ];
 const COL_PARAMS = '(param $p i32) (param $size i32) (param $width i32) (param $stats i32)';
-const COL_LOCALS = `(local $q i32) (local $n i32) (local $k i32) (local $s i32) (local $w4 i32) (local $v v128) (local $e v128) ${EXP_LOCALS}`;
+const COL_LOCALS = `(local $q i32) (local $n i32) (local $k i32) (local $s i32) (local $w4 i32) (local $v v128) (local $e v128)`;
 const colsKernels = () => [
   `  (func (export "colsExpSum") ${COL_PARAMS} (param $store i32)`,
   `    ${COL_LOCALS}`,
@@ -297,7 +297,7 @@ const colsKernels = () => [
   ]),
   ...gridLoop('exp', [
     '(local.set $v (f32x4.sub (v128.load (local.get $q)) (v128.load (local.get $s))))',
-    ...expLines('$v', '$e'),
+    '(local.set $e (call $exp4 (local.get $v)))',
     '(if (local.get $store) (then (v128.store (local.get $q) (local.get $e))))',
     '(v128.store (i32.add (local.get $s) (local.get $w4)) (f32x4.add (v128.load (i32.add (local.get $s) (local.get $w4))) (local.get $e)))',
   ]),
@@ -348,7 +348,7 @@ const colsKernels = () => [
   ...indent(
     gridLoop('lg', [
       '(local.set $v (v128.load (i32.add (local.get $q) (local.get $d))))',
-      ...expLines('$v', '$e'),
+      '(local.set $e (call $exp4 (local.get $v)))',
       '(v128.store (local.get $q) (f32x4.sub (v128.load (local.get $q)) (f32x4.mul (local.get $e) (v128.load (local.get $s)))))',
     ]),
     4,
@@ -373,10 +373,16 @@ const colsKernels = () => [
 const softmaxWat = [
   '(module',
   '  (memory (export "memory") 1)',
+  // exp is one shared function rather than inlined into each kernel: the module stays small
+  // (it is embedded in every bundle that uses a tensor), and the results are the same bits.
+  '  (func $exp4 (param $v v128) (result v128)',
+  `    ${EXP_LOCALS} (local $e v128)`,
+  ...expLines('$v', '$e').map((line) => `    ${line}`),
+  '    (local.get $e))',
   // Per row: m = max, s = Σ exp(x - m) (f32x4 lanes summed as (s0 + s1) + (s2 + s3)); the row is
   // overwritten with exp(x - m) when $store is set; (m, s) go to $stats (8 bytes per row).
   `  (func (export "rowsExpSum") ${ROW_PARAMS} (param $stats i32) (param $store i32)`,
-  `    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $nan v128) (local $mx f32) ${EXP_LOCALS}`,
+  `    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $nan v128) (local $mx f32)`,
   ...rowLoop(
     [
       // The max is pmax (one instruction) plus a NaN mask, cheaper than NaN-propagating max.
@@ -395,7 +401,7 @@ const softmaxWat = [
       ...from('(local.get $p)'),
       ...vecLoop('exp', [
         '(local.set $v (f32x4.sub (v128.load (local.get $q)) (local.get $m)))',
-        ...expLines('$v', '$e'),
+        '(local.set $e (call $exp4 (local.get $v)))',
         '(if (local.get $store) (then (v128.store (local.get $q) (local.get $e))))',
         '(local.set $s (f32x4.add (local.get $s) (local.get $e)))',
       ]),
@@ -438,7 +444,7 @@ const softmaxWat = [
   // Backward per row, written over g (rows of g at $p, rows of y at $y, same stride):
   //   softmax ($log = 0): g' = y * (g - Σ g*y);  logSoftmax ($log = 1): g' = g - exp(y) * Σ g.
   `  (func (export "rowsBackward") ${ROW_PARAMS} (param $y i32) (param $log i32)`,
-  `    (local $q i32) (local $n i32) (local $d i32) (local $s v128) (local $v v128) (local $e v128) ${EXP_LOCALS}`,
+  `    (local $q i32) (local $n i32) (local $d i32) (local $s v128) (local $v v128) (local $e v128)`,
   ...rowLoop(
     [
       '(local.set $s (v128.const i32x4 0 0 0 0))',
@@ -455,7 +461,7 @@ const softmaxWat = [
       ...indent(
         vecLoop('lg', [
           '(local.set $v (v128.load (i32.add (local.get $q) (local.get $d))))',
-          ...expLines('$v', '$e'),
+          '(local.set $e (call $exp4 (local.get $v)))',
           '(v128.store (local.get $q) (f32x4.sub (v128.load (local.get $q)) (f32x4.mul (local.get $e) (local.get $s))))',
         ]),
         4,
