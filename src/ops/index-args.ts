@@ -5,7 +5,8 @@ import type { Shape } from '../tensor/shape.js';
 /** An index argument read into plain integers, with its shape. */
 export interface IndexArray {
   readonly shape: Shape;
-  readonly data: Float64Array;
+  /** Read-only: for a Tensor index this is the tensor's own memory when it is contiguous. */
+  readonly data: Float32Array | Float64Array;
 }
 
 /** Flattens a nested number array, checking that it is rectangular. */
@@ -24,25 +25,28 @@ function nestedShape(value: unknown, op: string, arg: string): number[] {
 /** Reads `index` (a Tensor or a nested number array) as integers; non-integers throw. */
 export function readIndex(index: unknown, op: string, arg = 'index'): IndexArray {
   let shape: number[];
-  let data: Float64Array;
+  let data: Float32Array | Float64Array;
   if (index instanceof Tensor) {
     shape = [...index.shape];
-    data = Float64Array.from(index._contiguousData());
+    // Read in place (no copy): every caller only reads it, and before the op returns.
+    data = index._contiguousData();
   } else if (Array.isArray(index)) {
     shape = nestedShape(index, op, arg);
     const flat = (index as unknown[]).flat(Infinity);
     data = new Float64Array(flat.length);
-    flat.forEach((v, i) => {
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
       if (typeof v !== 'number')
         throw new TypeError(`${op}: ${arg} must hold numbers, got ${describe(v)}`);
       data[i] = v;
-    });
+    }
   } else {
     throw new TypeError(
       `${op}: ${arg} must be a Tensor or an array of integers, got ${describe(index)}`,
     );
   }
-  for (const v of data) {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
     if (!Number.isInteger(v)) {
       throw new TypeError(
         `${op}(): Expected dtype int64 for ${arg}: it must hold integers, got the value ${v}`,
@@ -60,16 +64,18 @@ export function checkBounds(
   op: string,
   wrap: boolean,
 ): Int32Array {
-  const out = new Int32Array(idx.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = idx.data[i];
-    const ok = wrap ? v >= -size && v < size : v >= 0 && v < size;
-    if (!ok) {
+  const data = idx.data;
+  const n = data.length;
+  const out = new Int32Array(n);
+  const low = wrap ? -size : 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (!(v >= low && v < size)) {
       throw new RangeError(
         `${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`,
       );
     }
-    out[i] = v < 0 ? v + size : v;
+    out[i] = (v < 0 ? v + size : v) | 0;
   }
   return out;
 }

@@ -31,7 +31,13 @@ type Parsed =
   | { kind: 'slice'; start: number | null; stop: number | null; step: number }
   | { kind: 'none' }
   | { kind: 'ellipsis'; skip: number }
-  | { kind: 'adv'; shape: Shape; data: Float64Array; maskSize?: number; maskAt?: number };
+  | {
+      kind: 'adv';
+      shape: Shape;
+      data: Float32Array | Float64Array;
+      maskSize?: number;
+      maskAt?: number;
+    };
 
 const SLICE = /^\s*([+-]?\d+)?\s*:\s*([+-]?\d+)?\s*(?::\s*([+-]?\d+)?\s*)?$/;
 
@@ -161,7 +167,7 @@ interface Meta {
 interface Advanced {
   dim: number;
   shape: Shape;
-  data: Float64Array;
+  data: Float32Array | Float64Array;
 }
 
 /** Applies the basic items to a window description; collects the advanced ones. */
@@ -227,7 +233,7 @@ function indexOffsets(
   meta: Meta,
   adv: Advanced[],
   op: string,
-): { shape: number[]; offsets: Int32Array } {
+): { shape: number[]; offsets: Int32Array; run: number } {
   let bshape: number[] = [];
   for (const a of adv) {
     try {
@@ -243,22 +249,35 @@ function indexOffsets(
   // Each index broadcast to the common shape, wrapped and bounds-checked.
   const values = adv.map((a) => {
     const size = meta.shape[a.dim];
-    const raw = gatherView(
-      {
-        buffer: Float32Array.from(a.data),
-        shape: bshape,
-        strides: broadcastStrides(a.shape, contiguousStrides(a.shape), bshape),
-        offset: 0,
-      },
-      new Float32Array(nb),
-    );
-    for (const v of a.data) {
+    const data = a.data;
+    // One pass: bounds check (on the index as given) and float32 rounding, as the index is read.
+    const own = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
       if (v < -size || v >= size)
         throw new RangeError(
           `${op}: index ${v} is out of bounds for dimension ${a.dim} with size ${size}`,
         );
+      own[i] = v;
     }
-    return Int32Array.from(raw, (v) => (v < 0 ? v + size : v));
+    const sameShape = a.shape.length === bshape.length && a.shape.every((s, k) => s === bshape[k]);
+    const raw = sameShape
+      ? own
+      : gatherView(
+          {
+            buffer: own,
+            shape: bshape,
+            strides: broadcastStrides(a.shape, contiguousStrides(a.shape), bshape),
+            offset: 0,
+          },
+          new Float32Array(nb),
+        );
+    const wrapped = new Int32Array(nb);
+    for (let i = 0; i < nb; i++) {
+      const v = raw[i];
+      wrapped[i] = (v < 0 ? v + size : v) | 0;
+    }
+    return wrapped;
   });
   const advDims = adv.map((a) => a.dim);
   const rest = meta.shape.map((_, d) => d).filter((d) => !advDims.includes(d));
@@ -268,7 +287,7 @@ function indexOffsets(
   const restStrides = rest.map((d) => meta.strides[d]);
   const shape = [...restShape.slice(0, p), ...bshape, ...restShape.slice(p)];
   const offsets = new Int32Array(numelOf(shape));
-  if (offsets.length === 0) return { shape, offsets };
+  if (offsets.length === 0) return { shape, offsets, run: 1 };
   // Output dims: rest[0..p), the broadcast block, rest[p..). Offsets split into three sums.
   const outerOffsets = windowOffsets({
     shape: restShape.slice(0, p),
@@ -281,6 +300,7 @@ function indexOffsets(
     offset: 0,
   });
   const blockOffsets = new Float64Array(nb);
+  const innerCount = innerOffsets.length;
   for (let a = 0; a < adv.length; a++) {
     const stride = meta.strides[advDims[a]];
     const v = values[a];
@@ -291,31 +311,51 @@ function indexOffsets(
     const oOff = outerOffsets[o];
     for (let b = 0; b < nb; b++) {
       const base = oOff + blockOffsets[b];
-      for (let i = 0; i < innerOffsets.length; i++) offsets[j++] = base + innerOffsets[i];
+      for (let i = 0; i < innerCount; i++) offsets[j++] = base + innerOffsets[i];
     }
   }
-  return { shape, offsets };
+  // When the trailing dims are whole rows (offsets 0, 1, 2, ...), offsets come in runs of
+  // consecutive positions, which takeOffsets and putOffsets copy as blocks.
+  let consecutive = true;
+  for (let i = 0; i < innerCount && consecutive; i++) consecutive = innerOffsets[i] === i;
+  return { shape, offsets, run: consecutive ? innerCount : 1 };
 }
 
-/** t's row-major elements at `offsets`, shaped `shape`; the adjoint is putOffsets. */
-function takeOffsets(t: Tensor, offsets: Int32Array, shape: Shape): Tensor {
+/**
+ * t's row-major elements at `offsets`, shaped `shape`; the adjoint is putOffsets. `run` > 1 says
+ * the offsets come in blocks of `run` consecutive positions (copied as whole blocks).
+ */
+function takeOffsets(t: Tensor, offsets: Int32Array, shape: Shape, run = 1): Tensor {
   const src = t._contiguousData();
-  const out = new Float32Array(offsets.length);
-  for (let j = 0; j < offsets.length; j++) out[j] = src[offsets[j]];
+  const n = offsets.length;
+  const out = new Float32Array(n);
+  if (run > 16) {
+    for (let j = 0; j < n; j += run) out.set(src.subarray(offsets[j], offsets[j] + run), j);
+  } else {
+    for (let j = 0; j < n; j++) out[j] = src[offsets[j]];
+  }
   const srcShape = t.shape;
   return record(Tensor._fromData(out, shape), 'IndexBackward0', [t], (g) => [
-    putOffsets(g, srcShape, offsets),
+    putOffsets(g, srcShape, offsets, run),
   ]);
 }
 
-/** Zeros of `shape` with g's elements added at `offsets` (duplicates add up). */
-function putOffsets(g: Tensor, shape: Shape, offsets: Int32Array): Tensor {
+/** Zeros of `shape` with g's elements added at `offsets` (duplicates add up); `run` as above. */
+function putOffsets(g: Tensor, shape: Shape, offsets: Int32Array, run = 1): Tensor {
   const gd = g._contiguousData();
+  const n = offsets.length;
   const out = new Float32Array(numelOf(shape));
-  for (let j = 0; j < offsets.length; j++) out[offsets[j]] += gd[j];
+  if (run > 1) {
+    for (let j = 0; j < n; j += run) {
+      const at = offsets[j];
+      for (let i = 0; i < run; i++) out[at + i] += gd[j + i];
+    }
+  } else {
+    for (let j = 0; j < n; j++) out[offsets[j]] += gd[j];
+  }
   const gShape = g.shape;
   return record(Tensor._fromData(out, shape), 'IndexPutBackward0', [g], (gg) => [
-    takeOffsets(gg, offsets, gShape),
+    takeOffsets(gg, offsets, gShape, run),
   ]);
 }
 
@@ -346,8 +386,8 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
   const parsed = parseItems(items, x.dim(), op);
   if (!parsed.some((p) => p.kind === 'adv')) return basicView(x, parsed, op);
   const { meta, adv } = resolveBasic(x.shape, parsed, op);
-  const { shape, offsets } = indexOffsets(meta, adv, op);
-  return takeOffsets(x, offsets, shape);
+  const { shape, offsets, run } = indexOffsets(meta, adv, op);
+  return takeOffsets(x, offsets, shape, run);
 }
 
 /** Basic indexing with view ops, so the result shares x's memory and has view autograd. */

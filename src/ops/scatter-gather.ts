@@ -23,15 +23,16 @@ const atLeast1 = (shape: Shape): number[] => (shape.length === 0 ? [1] : [...sha
 const stridesAtLeast1 = (t: Tensor): number[] => (t.dim() === 0 ? [1] : [...t.strides]);
 
 /**
- * Visits every position of `shape` in row-major order, passing its flat index and the offset
- * it has under `strides` with dim `skip` left out (the dim the index replaces). Rows of the last
- * dim are walked in a tight inner loop.
+ * Visits every row (run along the last dim) of `shape` in row-major order, passing the flat index
+ * of its first element, the offset it has under `strides` with dim `skip` left out (the dim the
+ * index replaces), its length and the step along it. The caller walks each row in a tight loop,
+ * so the callback runs once per row, not once per element.
  */
-function forEachPosition(
+function forEachIndexRow(
   shape: Shape,
   strides: readonly number[],
   skip: number,
-  body: (flat: number, offset: number) => void,
+  body: (flat: number, offset: number, len: number, step: number) => void,
 ): void {
   const n = numelOf(shape);
   if (n === 0) return;
@@ -42,7 +43,7 @@ function forEachPosition(
   const counter = new Array<number>(nd).fill(0);
   let off = 0;
   for (let flat = 0; flat < n; flat += len) {
-    for (let j = 0, o = off; j < len; j++, o += step) body(flat + j, o);
+    body(flat, off, len, step);
     for (let d = last - 1; d >= 0; d--) {
       counter[d]++;
       if (d !== skip) off += strides[d];
@@ -96,31 +97,52 @@ function checkDimIndex(op: string, x: Tensor, dim: number, index: unknown, src?:
 }
 
 function gatherKernel(x: Tensor, di: DimIndex): Float32Array {
-  const out = new Float32Array(di.values.length);
+  const values = di.values;
+  const out = new Float32Array(values.length);
   const xs = stridesAtLeast1(x);
   const buf = x.buffer;
   const base = x.offset;
-  const step = xs[di.dim];
-  forEachPosition(atLeast1(di.idx.shape), xs, di.dim, (flat, off) => {
-    out[flat] = buf[base + off + di.values[flat] * step];
+  const along = xs[di.dim];
+  forEachIndexRow(atLeast1(di.idx.shape), xs, di.dim, (flat, off, len, step) => {
+    const at = base + off;
+    for (let j = 0; j < len; j++) out[flat + j] = buf[at + j * step + values[flat + j] * along];
   });
   return out;
 }
 
-/** Writes (or combines) `read(flat, srcOffset)` into a row-major copy of x at the indexed places. */
+/** How scatter combines a written value with the one already there. */
+type Combine = 'replace' | 'add' | 'multiply';
+
+/**
+ * Writes (or combines) `src[flat]` (or the one number `value` when src is null) into a row-major
+ * copy of x at the indexed places. One loop per combine mode, so no call per element.
+ */
 function scatterKernel(
   x: Tensor,
   di: DimIndex,
-  read: (flat: number) => number,
-  combine: (old: number, v: number) => number,
+  src: Float32Array | null,
+  value: number,
+  combine: Combine,
 ): Float32Array {
   const out = x.toFloat32Array();
   const shape = atLeast1(x.shape);
   const strides = shape.map((_, k) => numelOf(shape.slice(k + 1)));
-  const step = strides[di.dim];
-  forEachPosition(atLeast1(di.idx.shape), strides, di.dim, (flat, off) => {
-    const at = off + di.values[flat] * step;
-    out[at] = combine(out[at], read(flat));
+  const along = strides[di.dim];
+  const values = di.values;
+  forEachIndexRow(atLeast1(di.idx.shape), strides, di.dim, (flat, off, len, step) => {
+    if (src === null) {
+      if (combine === 'add')
+        for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] += value;
+      else if (combine === 'multiply')
+        for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] *= value;
+      else for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] = value;
+    } else if (combine === 'add') {
+      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] += src[flat + j];
+    } else if (combine === 'multiply') {
+      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] *= src[flat + j];
+    } else {
+      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] = src[flat + j];
+    }
   });
   return out;
 }
@@ -128,6 +150,14 @@ function scatterKernel(
 /** Reads `src` at each position of the index's shape (src may be larger than the index). */
 function srcReader(src: Tensor, di: DimIndex): Float32Array {
   const shape = atLeast1(di.idx.shape);
+  const srcShape = atLeast1(src.shape);
+  // Same shape and row-major: read src's memory in place (the kernel only reads it).
+  if (
+    src.isContiguous() &&
+    srcShape.length === shape.length &&
+    srcShape.every((s, k) => s === shape[k])
+  )
+    return src._contiguousData();
   const view = {
     buffer: src.buffer,
     shape,
@@ -137,8 +167,12 @@ function srcReader(src: Tensor, di: DimIndex): Float32Array {
   return gatherView(view, new Float32Array(numelOf(shape)));
 }
 
-const indexTensor = (di: DimIndex): Tensor =>
-  Tensor._fromData(Float32Array.from(di.values), di.idx.shape);
+function indexTensor(di: DimIndex): Tensor {
+  const values = di.values;
+  const data = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = values[i];
+  return Tensor._fromData(data, di.idx.shape);
+}
 
 /**
  * `torch.gather`: out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (and so on).
@@ -203,15 +237,7 @@ export function scatterAdd(
   assertTensor(src, 'scatter_add', 'src to be a Tensor');
   const di = checkDimIndex('scatter_add', x, dim, index, src);
   const values = srcReader(src, di);
-  const out = Tensor._fromData(
-    scatterKernel(
-      x,
-      di,
-      (i) => values[i],
-      (a, b) => a + b,
-    ),
-    x.shape,
-  );
+  const out = Tensor._fromData(scatterKernel(x, di, values, 0, 'add'), x.shape);
   const srcShape = src.shape;
   return record(out, 'ScatterAddBackward0', [x, src], (g, _s, [nx, ns]) => [
     nx ? g : null,
@@ -260,14 +286,7 @@ export function scatter(
   const di = checkDimIndex('scatter', x, dim, index, isValue ? undefined : (src as Tensor));
   const value = isValue ? Math.fround(src) : 0;
   const values = isValue ? null : srcReader(src as Tensor, di);
-  const read = values ? (i: number) => values[i] : () => value;
-  const combine =
-    reduce === 'add'
-      ? (a: number, b: number) => a + b
-      : reduce === 'multiply'
-        ? (a: number, b: number) => a * b
-        : (_a: number, b: number) => b;
-  const out = Tensor._fromData(scatterKernel(x, di, read, combine), x.shape);
+  const out = Tensor._fromData(scatterKernel(x, di, values, value, reduce ?? 'replace'), x.shape);
   const inputs = isValue ? [x] : [x, src as Tensor];
   const name = isValue
     ? reduce
@@ -300,15 +319,17 @@ function checkSelectIndex(op: string, x: Tensor, dim: number, index: unknown): D
     );
   }
   const size = atLeast1(x.shape)[d];
-  const values = new Int32Array(idx.data.length);
-  idx.data.forEach((v, i) => {
+  const data = idx.data;
+  const values = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
     if (v < 0 || v >= size) {
       throw new RangeError(
         `${op}(): index ${v} is out of range for dimension ${d} with size ${size} (index out of range in self)`,
       );
     }
-    values[i] = v;
-  });
+    values[i] = v | 0;
+  }
   return { dim: d, idx, values };
 }
 
