@@ -75,6 +75,15 @@ export interface Lanes {
   readonly dim: number;
 }
 
+/**
+ * @internal The row-major elements of `x` as lanes along `dim` (see {@link Lanes}).
+ *
+ * @param x - The tensor read (any strides).
+ * @param dim - The lane dim; negative values count from the end.
+ * @param op - The public op, for messages.
+ * @returns The data and the lane geometry.
+ * @throws RangeError when `dim` is out of range.
+ */
 export function lanes(x: Tensor, dim: number, op: string): Lanes {
   const d = normalizeDim(dim, x.dim(), op);
   const shape = x.shape;
