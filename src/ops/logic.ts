@@ -15,8 +15,7 @@ import {
   mapPairs,
   operands,
   reducedShape,
-  scatterAlong,
-  valuesIndices,
+  selected,
 } from './math-common.js';
 import {
   reductionArgs,
@@ -191,17 +190,13 @@ export function median(
       indices[p * l.post + q] = at;
     }
   const shape = reducedShape(x.shape, l.dim, keepdim);
-  const idx = Tensor._fromData(indices, shape);
-  const xShape = x.shape;
-  const d = l.dim;
-  const out = record(
+  return selected(
+    x,
     Tensor._fromData(values, shape),
+    Tensor._fromData(indices, shape),
+    l.dim,
     'MedianBackward1',
-    [x],
-    (g, [si]) => [scatterAlong(g, si!, d, xShape)],
-    [idx],
   );
-  return valuesIndices(out, idx);
 }
 
 function checkReducible(x: Tensor, dim: number, len: number, op: string): void {
@@ -288,15 +283,11 @@ export function mode(
       indices[p * l.post + q] = bestIndex;
     }
   const shape = reducedShape(x.shape, l.dim, keepdim);
-  const idx = Tensor._fromData(indices, shape);
-  const xShape = x.shape;
-  const d = l.dim;
-  const out = record(
+  return selected(
+    x,
     Tensor._fromData(values, shape),
+    Tensor._fromData(indices, shape),
+    l.dim,
     'ModeBackward0',
-    [x],
-    (g, [si]) => [scatterAlong(g, si!, d, xShape)],
-    [idx],
   );
-  return valuesIndices(out, idx);
 }

@@ -7,7 +7,7 @@ import { record } from '../autograd/node.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, normalizeDim, numelOf, sameShape, type Shape } from '../tensor/shape.js';
 import { mapBinary, type BinaryFn } from '../tensor/kernels/elementwise.js';
-import type { ValuesIndices } from './reduce.js';
+import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { laidOutLike } from './layout-like.js';
 
 /** A tensor of `shape` filled with `value`. */
@@ -57,9 +57,29 @@ export function operands(
   return [toOperand(a, op, names[0]), toOperand(b, op, names[1])];
 }
 
-/** Builds the `{ values, indices }` result (also destructurable as `[values, indices]`). */
-export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+export { valuesIndices };
+
+/**
+ * Records `values` as picked from `x` along `dim` at `indices`, so that their gradient goes back
+ * to those positions (sort, topk, kthvalue, median, mode).
+ *
+ * @param x - The tensor the values were picked from.
+ * @param values - The picked values.
+ * @param indices - Their positions along `dim` (integers as float32), of `values`' shape.
+ * @param dim - The normalised dim.
+ * @param name - The grad_fn name (`'SortBackward0'`, …).
+ * @returns `{ values, indices }`.
+ */
+export function selected(
+  x: Tensor,
+  values: Tensor,
+  indices: Tensor,
+  dim: number,
+  name: string,
+): ValuesIndices {
+  const shape = x.shape;
+  const out = record(values, name, [x], (g, [si]) => [scatterAlong(g, si!, dim, shape)], [indices]);
+  return valuesIndices(out, indices);
 }
 
 /**

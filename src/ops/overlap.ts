@@ -8,6 +8,10 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { isNonOverlappingAndDense } from '../tensor/layout.js';
 
+/**
+ * @internal PyTorch's message when an in-place op's input and output share some, but not all,
+ * memory (`x.copy_(x.t())`): the write would read values it has already overwritten.
+ */
 export const PARTIAL_OVERLAP_MESSAGE =
   'unsupported operation: some elements of the input tensor and the written-to tensor refer to a ' +
   'single memory location. Please clone() the tensor before performing the operation.';

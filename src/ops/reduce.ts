@@ -111,7 +111,8 @@ export type ValuesIndices = [Tensor, Tensor] & {
   indices: Tensor;
 };
 
-function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+/** Builds the `{ values, indices }` result (also destructurable as `[values, indices]`). */
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }
 

@@ -3,7 +3,6 @@
  * largest value (as in PyTorch and NumPy); `sort` is stable; `topk` and `kthvalue` leave ties in
  * the order PyTorch's CPU kernels do. Values take gradients at the positions they came from.
  */
-import { record } from '../autograd/node.js';
 import { Tensor, describe } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
 import { normalizeDim } from '../tensor/shape.js';
@@ -13,8 +12,7 @@ import {
   checkTensor,
   lanes,
   reducedShape,
-  scatterAlong,
-  valuesIndices,
+  selected,
   type Lanes,
 } from './math-common.js';
 import type { ValuesIndices } from './reduce.js';
@@ -58,19 +56,6 @@ function selectLanes(
       }
     }
   return { values, indices };
-}
-
-/** Records `values` so that their gradient goes back to `indices` along `dim` of `x`. */
-function selected(
-  x: Tensor,
-  values: Tensor,
-  indices: Tensor,
-  dim: number,
-  name: string,
-): ValuesIndices {
-  const shape = x.shape;
-  const out = record(values, name, [x], (g, [si]) => [scatterAlong(g, si!, dim, shape)], [indices]);
-  return valuesIndices(out, indices);
 }
 
 /** Options of {@link sort} and {@link argsort}. */
