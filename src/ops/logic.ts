@@ -14,10 +14,11 @@ import {
   lanes,
   mapPairs,
   operands,
-  reducedShape,
   selected,
+  selectLanes,
 } from './math-common.js';
 import {
+  reducedShape,
   reductionArgs,
   type DimOrOptions,
   type KeepdimOrOptions,
@@ -174,22 +175,11 @@ export function median(
   checkDim(dim, 'median');
   const l = lanes(x, dim, 'median');
   checkReducible(x, l.dim, l.len, 'median');
-  const values = new Float32Array(l.pre * l.post);
-  const indices = new Float32Array(values.length);
-  const vals = new Float32Array(l.len);
-  for (let p = 0; p < l.pre; p++)
-    for (let q = 0; q < l.post; q++) {
-      const base = p * l.len * l.post + q;
-      let nanAt = -1;
-      for (let k = 0; k < l.len; k++) {
-        vals[k] = l.data[base + k * l.post];
-        if (nanAt < 0 && vals[k] !== vals[k]) nanAt = k;
-      }
-      const at = nanAt >= 0 ? nanAt : rankOrder(vals)[(l.len - 1) >> 1];
-      values[p * l.post + q] = vals[at];
-      indices[p * l.post + q] = at;
-    }
-  const shape = reducedShape(x.shape, l.dim, keepdim);
+  const { values, indices } = selectLanes(l, 1, (vals, positions) => {
+    const nanAt = vals.findIndex((v) => v !== v);
+    positions[0] = nanAt >= 0 ? nanAt : rankOrder(vals)[(l.len - 1) >> 1];
+  });
+  const shape = reducedShape(x.shape, [l.dim], keepdim);
   return selected(
     x,
     Tensor._fromData(values, shape),
@@ -251,38 +241,25 @@ export function mode(
   checkDim(dim, 'mode');
   const l = lanes(x, dim, 'mode');
   checkReducible(x, l.dim, l.len, 'mode');
-  const values = new Float32Array(l.pre * l.post);
-  const indices = new Float32Array(values.length);
-  const vals = new Float32Array(l.len);
-  for (let p = 0; p < l.pre; p++)
-    for (let q = 0; q < l.post; q++) {
-      const base = p * l.len * l.post + q;
-      for (let k = 0; k < l.len; k++) vals[k] = l.data[base + k * l.post];
-      // PyTorch sorts (value, position) pairs by value with std::sort, which is not stable:
-      // the index reported is the last of the mode's run in that order, so run the same sort.
-      const order = Int32Array.from({ length: l.len }, (_, i) => i);
-      introsort(order, 0, l.len, (i, j) => vals[i] < vals[j]);
-      let best = 0;
-      let bestValue = 0;
-      let bestIndex = 0;
-      let run = 0;
-      for (let i = 0; i < order.length; i++) {
-        run++;
-        const v = vals[order[i]];
-        const last = i === order.length - 1 || vals[order[i + 1]] !== v;
-        if (last) {
-          if (run > best) {
-            best = run;
-            bestValue = v;
-            bestIndex = order[i];
-          }
-          run = 0;
+  const { values, indices } = selectLanes(l, 1, (vals, positions) => {
+    // PyTorch sorts (value, position) pairs by value with std::sort, which is not stable:
+    // the index reported is the last of the mode's run in that order, so run the same sort.
+    introsort(positions, 0, l.len, (i, j) => vals[i] < vals[j]);
+    let best = 0;
+    let run = 0;
+    for (let i = 0; i < l.len; i++) {
+      run++;
+      const v = vals[positions[i]];
+      if (i === l.len - 1 || vals[positions[i + 1]] !== v) {
+        if (run > best) {
+          best = run;
+          positions[0] = positions[i];
         }
+        run = 0;
       }
-      values[p * l.post + q] = bestValue;
-      indices[p * l.post + q] = bestIndex;
     }
-  const shape = reducedShape(x.shape, l.dim, keepdim);
+  });
+  const shape = reducedShape(x.shape, [l.dim], keepdim);
   return selected(
     x,
     Tensor._fromData(values, shape),

@@ -9,6 +9,7 @@ import { broadcastShapes, normalizeDim, numelOf, sameShape, type Shape } from '.
 import { mapBinary, type BinaryFn } from '../tensor/kernels/elementwise.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { laidOutLike } from './layout-like.js';
+import { scatterAdd } from './scatter-gather.js';
 
 /** A tensor of `shape` filled with `value`. */
 export function filled(shape: Shape, value: number): Tensor {
@@ -56,8 +57,6 @@ export function operands(
   }
   return [toOperand(a, op, names[0]), toOperand(b, op, names[1])];
 }
-
-export { valuesIndices };
 
 /**
  * Records `values` as picked from `x` along `dim` at `indices`, so that their gradient goes back
@@ -117,90 +116,58 @@ export function lanes(x: Tensor, dim: number, op: string): Lanes {
   };
 }
 
+/** Copies lane (p, q) into a dense array. */
+function readLane(l: Lanes, p: number, q: number, into: Float32Array): void {
+  const base = p * l.len * l.post + q;
+  for (let k = 0; k < l.len; k++) into[k] = l.data[base + k * l.post];
+}
+
+/**
+ * Runs `select(laneValues, positions)` on every lane; it leaves the chosen positions in
+ * `positions[0, count)`, which become the output's `count` entries along the dim.
+ */
+export function selectLanes(
+  l: Lanes,
+  count: number,
+  select: (vals: Float32Array, positions: Int32Array) => void,
+): { values: Float32Array; indices: Float32Array } {
+  const values = new Float32Array(l.pre * count * l.post);
+  const indices = new Float32Array(values.length);
+  const vals = new Float32Array(l.len);
+  const positions = new Int32Array(l.len);
+  for (let p = 0; p < l.pre; p++)
+    for (let q = 0; q < l.post; q++) {
+      readLane(l, p, q, vals);
+      for (let k = 0; k < l.len; k++) positions[k] = k;
+      select(vals, positions);
+      for (let j = 0; j < count; j++) {
+        const o = (p * count + j) * l.post + q;
+        values[o] = vals[positions[j]];
+        indices[o] = positions[j];
+      }
+    }
+  return { values, indices };
+}
+
 /** Checks that `dim` is an integer (a TypeError naming the op otherwise). */
 export function checkDim(dim: unknown, op: string): asserts dim is number {
   if (typeof dim !== 'number' || !Number.isInteger(dim))
     throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}`);
 }
 
-/** `x` viewed with a size-1 axis at `dim` unless it already has `rank` dims. */
-function withAxis(x: Tensor, dim: number, rank: number): Tensor {
-  return x.dim() === rank ? x : x.unsqueeze(dim);
+/** `t` viewed with a size-1 axis at `dim` unless it already has `rank` dims. */
+function withAxis(t: Tensor, dim: number, rank: number): Tensor {
+  return t.dim() < rank ? t.unsqueeze(dim) : t;
 }
 
 /**
- * A zero tensor of `shape` with `g` added at the positions `indices` name along `dim`
- * (indices and g share a shape that matches `shape` except along `dim`). Recorded: its gradient is
- * the gather of the incoming gradient at the same positions.
+ * A zero tensor of `shape` with `g` added at the positions `indices` name along `dim` (indices
+ * and g share a shape that matches `shape` except along `dim`, which they may lack): scatterAdd,
+ * whose gradient is the gather of the incoming gradient at the same positions.
  */
-export function scatterAlong(g: Tensor, indices: Tensor, dim: number, shape: Shape): Tensor {
+function scatterAlong(g: Tensor, indices: Tensor, dim: number, shape: Shape): Tensor {
   const rank = shape.length;
-  const gi = withAxis(g, dim, Math.max(rank, g.dim()));
-  const ii = withAxis(indices, dim, Math.max(rank, indices.dim()));
-  const out = new Float32Array(numelOf(shape));
-  if (rank === 0) {
-    const gd = gi._contiguousData();
-    if (gd.length > 0) out[0] = gd[0];
-  } else {
-    const gd = gi._contiguousData();
-    const id = ii._contiguousData();
-    const pre = numelOf(shape.slice(0, dim));
-    const post = numelOf(shape.slice(dim + 1));
-    const len = shape[dim];
-    const k = gi.shape[dim];
-    for (let p = 0; p < pre; p++)
-      for (let j = 0; j < k; j++)
-        for (let q = 0; q < post; q++) {
-          const src = (p * k + j) * post + q;
-          out[(p * len + id[src]) * post + q] += gd[src];
-        }
-  }
-  return record(
-    Tensor._fromData(out, shape),
-    'ScatterAddBackward0',
-    [g],
-    (gg, [si]) => [gatherAlong(gg, si!, dim, g.shape)],
-    [indices],
-  );
-}
-
-/** out[p, j, q] = x[p, indices[p, j, q], q] along `dim`, reshaped to `outShape`. Recorded. */
-export function gatherAlong(x: Tensor, indices: Tensor, dim: number, outShape: Shape): Tensor {
-  const rank = x.dim();
-  const ii = withAxis(indices, dim, Math.max(rank, indices.dim()));
-  const n = ii.numel();
-  const out = new Float32Array(n);
-  const xd = x._contiguousData();
-  const id = ii._contiguousData();
-  if (rank === 0) {
-    if (n > 0) out[0] = xd[0];
-  } else {
-    const shape = x.shape;
-    const pre = numelOf(shape.slice(0, dim));
-    const post = numelOf(shape.slice(dim + 1));
-    const len = shape[dim];
-    const k = ii.shape[dim];
-    for (let p = 0; p < pre; p++)
-      for (let j = 0; j < k; j++)
-        for (let q = 0; q < post; q++) {
-          const dst = (p * k + j) * post + q;
-          out[dst] = xd[(p * len + id[dst]) * post + q];
-        }
-  }
-  const xShape = x.shape;
-  return record(
-    Tensor._fromData(out, outShape),
-    'GatherBackward0',
-    [x],
-    (g, [si]) => [scatterAlong(g, si!, dim, xShape)],
-    [indices],
-  );
-}
-
-/** Shape of a reduction over `dim`: that dim dropped, or kept as 1. */
-export function reducedShape(shape: Shape, dim: number, keepdim: boolean): number[] {
-  if (shape.length === 0) return [];
-  return shape.flatMap((s, i) => (i === dim ? (keepdim ? [1] : []) : [s]));
+  return scatterAdd(filled(shape, 0), dim, withAxis(indices, dim, rank), withAxis(g, dim, rank));
 }
 
 /** Checks a positional-or-options boolean argument. */

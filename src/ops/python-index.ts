@@ -12,11 +12,12 @@ import {
   numelOf,
   type Shape,
 } from '../tensor/shape.js';
-import { broadcastStrides, forEachRow, gather as gatherView } from '../tensor/kernels/strided.js';
+import { broadcastStrides, gather as gatherView } from '../tensor/kernels/strided.js';
 import { broadcastsTo, readIndex } from './index-args.js';
 import { operand } from './elementwise.js';
 import { copy_ } from './inplace.js';
-import { select, slice, unsqueeze, view } from './views.js';
+import { select, slice, sliceBounds, unsqueeze, view } from './views.js';
+import { addresses, takeAt, zeroAt } from './view-history.js';
 
 /**
  * One item of a Python index: an integer, `null` (new axis), `'...'`, a slice string such as
@@ -183,7 +184,8 @@ function resolveBasic(shape: Shape, parsed: Parsed[], op: string): { meta: Meta;
       meta.shape.splice(dim, 1);
       meta.strides.splice(dim, 1);
     } else if (p.kind === 'slice') {
-      const [s, len] = sliceRange(meta.shape[dim], p.start, p.stop, p.step);
+      const [s, e] = sliceBounds(meta.shape[dim], p.start, p.stop);
+      const len = Math.ceil((e - s) / p.step);
       if (len > 0) meta.offset += s * meta.strides[dim];
       meta.shape[dim] = len;
       meta.strides[dim] *= p.step;
@@ -206,23 +208,6 @@ function resolveBasic(shape: Shape, parsed: Parsed[], op: string): { meta: Meta;
     }
   }
   return { meta, adv };
-}
-
-/** Python's clamping of slice bounds: [start, length]. */
-function sliceRange(
-  size: number,
-  start: number | null,
-  stop: number | null,
-  step: number,
-): [number, number] {
-  const clamp = (v: number | null, dflt: number) => {
-    if (v === null) return dflt;
-    const w = v < 0 ? v + size : v;
-    return Math.min(Math.max(w, 0), size);
-  };
-  const s = clamp(start, 0);
-  const e = Math.max(clamp(stop, size), s);
-  return [s, Math.ceil((e - s) / step)];
 }
 
 /**
@@ -250,28 +235,18 @@ function indexOffsets(
   const values = adv.map((a) => {
     const size = meta.shape[a.dim];
     const data = a.data;
-    // One pass: bounds check (on the index as given) and float32 rounding, as the index is read.
-    const own = new Float32Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
+    // Bounds checked on the index as given, then read as float32 and broadcast.
+    for (const v of data)
       if (v < -size || v >= size)
         throw new RangeError(
           `${op}: index ${v} is out of bounds for dimension ${a.dim} with size ${size}`,
         );
-      own[i] = v;
-    }
-    const sameShape = a.shape.length === bshape.length && a.shape.every((s, k) => s === bshape[k]);
-    const raw = sameShape
-      ? own
-      : gatherView(
-          {
-            buffer: own,
-            shape: bshape,
-            strides: broadcastStrides(a.shape, contiguousStrides(a.shape), bshape),
-            offset: 0,
-          },
-          new Float32Array(nb),
-        );
+    const strides = broadcastStrides(a.shape, contiguousStrides(a.shape), bshape);
+    const own = Float32Array.from(data);
+    const raw = gatherView(
+      { buffer: own, shape: bshape, strides, offset: 0 },
+      new Float32Array(nb),
+    );
     const wrapped = new Int32Array(nb);
     for (let i = 0; i < nb; i++) {
       const v = raw[i];
@@ -289,16 +264,8 @@ function indexOffsets(
   const offsets = new Int32Array(numelOf(shape));
   if (offsets.length === 0) return { shape, offsets, run: 1 };
   // Output dims: rest[0..p), the broadcast block, rest[p..). Offsets split into three sums.
-  const outerOffsets = windowOffsets({
-    shape: restShape.slice(0, p),
-    strides: restStrides.slice(0, p),
-    offset: meta.offset,
-  });
-  const innerOffsets = windowOffsets({
-    shape: restShape.slice(p),
-    strides: restStrides.slice(p),
-    offset: 0,
-  });
+  const outerOffsets = addresses(restShape.slice(0, p), restStrides.slice(0, p), meta.offset);
+  const innerOffsets = addresses(restShape.slice(p), restStrides.slice(p), 0);
   const blockOffsets = new Float64Array(nb);
   const innerCount = innerOffsets.length;
   for (let a = 0; a < adv.length; a++) {
@@ -315,58 +282,14 @@ function indexOffsets(
     }
   }
   // When the trailing dims are whole rows (offsets 0, 1, 2, ...), offsets come in runs of
-  // consecutive positions, which takeOffsets and putOffsets copy as blocks.
+  // consecutive positions, which takeAt and putAt copy as blocks.
   let consecutive = true;
   for (let i = 0; i < innerCount && consecutive; i++) consecutive = innerOffsets[i] === i;
   return { shape, offsets, run: consecutive ? innerCount : 1 };
 }
 
-/**
- * t's row-major elements at `offsets`, shaped `shape`; the adjoint is putOffsets. `run` > 1 says
- * the offsets come in blocks of `run` consecutive positions (copied as whole blocks).
- */
-function takeOffsets(t: Tensor, offsets: Int32Array, shape: Shape, run = 1): Tensor {
-  const src = t._contiguousData();
-  const n = offsets.length;
-  const out = new Float32Array(n);
-  if (run > 16) {
-    for (let j = 0; j < n; j += run) out.set(src.subarray(offsets[j], offsets[j] + run), j);
-  } else {
-    for (let j = 0; j < n; j++) out[j] = src[offsets[j]];
-  }
-  const srcShape = t.shape;
-  return record(Tensor._fromData(out, shape), 'IndexBackward0', [t], (g) => [
-    putOffsets(g, srcShape, offsets, run),
-  ]);
-}
-
-/** Zeros of `shape` with g's elements added at `offsets` (duplicates add up); `run` as above. */
-function putOffsets(g: Tensor, shape: Shape, offsets: Int32Array, run = 1): Tensor {
-  const gd = g._contiguousData();
-  const n = offsets.length;
-  const out = new Float32Array(numelOf(shape));
-  if (run > 1) {
-    for (let j = 0; j < n; j += run) {
-      const at = offsets[j];
-      for (let i = 0; i < run; i++) out[at + i] += gd[j + i];
-    }
-  } else {
-    for (let j = 0; j < n; j++) out[offsets[j]] += gd[j];
-  }
-  const gShape = g.shape;
-  return record(Tensor._fromData(out, shape), 'IndexPutBackward0', [g], (gg) => [
-    takeOffsets(gg, offsets, gShape, run),
-  ]);
-}
-
-/** A copy of t with the elements at `offsets` set to 0 (self-adjoint). */
-function zeroOffsets(t: Tensor, offsets: Int32Array): Tensor {
-  const out = t.toFloat32Array();
-  for (let j = 0; j < offsets.length; j++) out[offsets[j]] = 0;
-  return record(Tensor._fromData(out, t.shape), 'IndexPutBackward0', [t], (g) => [
-    zeroOffsets(g, offsets),
-  ]);
-}
+/** Indexing's take/put pair, as PyTorch names them. */
+const INDEX_NAMES = ['IndexBackward0', 'IndexPutBackward0'] as const;
 
 /**
  * Python's `x[items]`: numbers select (dropping the dim), slice strings slice, `null` inserts a
@@ -387,7 +310,7 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
   if (!parsed.some((p) => p.kind === 'adv')) return basicView(x, parsed, op);
   const { meta, adv } = resolveBasic(x.shape, parsed, op);
   const { shape, offsets, run } = indexOffsets(meta, adv, op);
-  return takeOffsets(x, offsets, shape, run);
+  return takeAt(x, offsets, shape, INDEX_NAMES, run);
 }
 
 /** Basic indexing with view ops, so the result shares x's memory and has view autograd. */
@@ -473,7 +396,7 @@ export function indexPut(
   const { shape, offsets } =
     adv.length > 0
       ? indexOffsets(meta, adv, op)
-      : { shape: meta.shape, offsets: windowOffsets(meta) };
+      : { shape: meta.shape, offsets: addresses(meta.shape, meta.strides, meta.offset) };
   const v = valueFor(value, shape, op);
   const vals = gatherView(
     {
@@ -488,18 +411,9 @@ export function indexPut(
   if (accumulate) for (let j = 0; j < offsets.length; j++) data[offsets[j]] += vals[j];
   else for (let j = 0; j < offsets.length; j++) data[offsets[j]] = vals[j];
   return record(Tensor._fromData(data, x.shape), 'IndexPutBackward0', [x, v], (g, _s, [nx, nv]) => [
-    nx ? (accumulate ? g : zeroOffsets(g, offsets)) : null,
-    nv ? takeOffsets(g, offsets, shape) : null,
+    nx ? (accumulate ? g : zeroAt(g, offsets, 'IndexPutBackward0')) : null,
+    nv ? takeAt(g, offsets, shape, INDEX_NAMES) : null,
   ]);
-}
-
-/** Row-major positions of every element of a basic window. */
-function windowOffsets(meta: Meta): Int32Array {
-  const out = new Int32Array(numelOf(meta.shape));
-  forEachRow(meta.shape, meta.strides, meta.offset, (off, start, len, stride) => {
-    for (let j = 0; j < len; j++) out[start + j] = off + j * stride;
-  });
-  return out;
 }
 
 /**

@@ -116,7 +116,8 @@ export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
 }
 
-function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+/** Shape of a reduction over `dims`: those dims dropped, or kept as size 1. */
+export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
   const out: number[] = [];
   shape.forEach((d, i) => {
     if (!dims.includes(i)) out.push(d);

@@ -6,8 +6,8 @@ import { record } from '../autograd/node.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
 import { formatShape, normalizeDim, numelOf, type Shape } from '../tensor/shape.js';
-import { gather, scatter } from '../tensor/kernels/strided.js';
-import { expand, permute, reshape, transpose, view } from './views.js';
+import { gather } from '../tensor/kernels/strided.js';
+import { embed, expand, permute, reshape, transpose, view } from './views.js';
 import { laidOutLike } from './layout-like.js';
 
 /** A tensor on `x`'s storage with another shape, strides and offset (shares memory and base). */
@@ -21,21 +21,6 @@ export function viewOf(
   v._base = x._isAlias ? x : (x._base ?? x);
   v._tracksBase = isGradEnabled();
   return v;
-}
-
-/**
- * Zeros of `shape` with `g` written into the window that `window` selects, recorded as linear
- * in g (its own gradient is the window of the incoming one), so createGraph works.
- */
-export function embed(
-  g: Tensor,
-  shape: Shape,
-  window: (z: Tensor) => Tensor,
-  name: string,
-): Tensor {
-  const z = Tensor._fromData(new Float32Array(numelOf(shape)), shape);
-  noGrad(() => scatter(g._contiguousData(), window(z)));
-  return record(z, name, [g], (gg) => [window(gg)]);
 }
 
 function checkInteger(value: unknown, op: string, arg: string): number {

@@ -6,14 +6,7 @@ import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import * as E from './elementwise.js';
-import {
-  checkDim,
-  checkTensor,
-  lanes,
-  scatterAlong,
-  valuesIndices,
-  type Lanes,
-} from './math-common.js';
+import { checkDim, checkTensor, lanes, selected, type Lanes } from './math-common.js';
 import type { ValuesIndices } from './reduce.js';
 
 /** Runs `step` over every lane, front to back (or back to front), writing into `out`. */
@@ -177,16 +170,13 @@ function cumExtreme(x: Tensor, dim: number, largest: boolean): ValuesIndices {
     }
   });
   const shape = x.shape;
-  const d = l.dim;
-  const idx = Tensor._fromData(indices, shape);
-  const vals = record(
+  return selected(
+    x,
     Tensor._fromData(values, shape),
+    Tensor._fromData(indices, shape),
+    l.dim,
     largest ? 'CummaxBackward0' : 'CumminBackward0',
-    [x],
-    (g, [si]) => [scatterAlong(g, si!, d, shape)],
-    [idx],
   );
-  return valuesIndices(vals, idx);
 }
 
 /**

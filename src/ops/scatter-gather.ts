@@ -12,47 +12,21 @@ import {
   numelOf,
   type Shape,
 } from '../tensor/shape.js';
-import { broadcastStrides, gather as gatherView } from '../tensor/kernels/strided.js';
+import { broadcastStrides, forEachRow, gather as gatherView } from '../tensor/kernels/strided.js';
 import { checkBounds, readIndex, type IndexArray } from './index-args.js';
 import { operand, where as whereOp } from './elementwise.js';
-import { embed } from './reshape-more.js';
-import { narrow } from './views.js';
+import { embed, narrow } from './views.js';
 
 /** Shape of a tensor seen as at least 1-D (PyTorch treats 0-d inputs of these ops as size-1). */
 const atLeast1 = (shape: Shape): number[] => (shape.length === 0 ? [1] : [...shape]);
 const stridesAtLeast1 = (t: Tensor): number[] => (t.dim() === 0 ? [1] : [...t.strides]);
 
 /**
- * Visits every row (run along the last dim) of `shape` in row-major order, passing the flat index
- * of its first element, the offset it has under `strides` with dim `skip` left out (the dim the
- * index replaces), its length and the step along it. The caller walks each row in a tight loop,
- * so the callback runs once per row, not once per element.
+ * `strides` with dim `skip` (the dim the index replaces) counting for nothing: walking an index's
+ * rows with them gives each row's offset in the indexed tensor before the index is added.
  */
-function forEachIndexRow(
-  shape: Shape,
-  strides: readonly number[],
-  skip: number,
-  body: (flat: number, offset: number, len: number, step: number) => void,
-): void {
-  const n = numelOf(shape);
-  if (n === 0) return;
-  const nd = shape.length;
-  const last = nd - 1;
-  const len = shape[last];
-  const step = last === skip ? 0 : strides[last];
-  const counter = new Array<number>(nd).fill(0);
-  let off = 0;
-  for (let flat = 0; flat < n; flat += len) {
-    body(flat, off, len, step);
-    for (let d = last - 1; d >= 0; d--) {
-      counter[d]++;
-      if (d !== skip) off += strides[d];
-      if (counter[d] < shape[d]) break;
-      if (d !== skip) off -= strides[d] * shape[d];
-      counter[d] = 0;
-    }
-  }
-}
+const withoutDim = (strides: readonly number[], skip: number): number[] =>
+  strides.map((s, k) => (k === skip ? 0 : s));
 
 interface DimIndex {
   dim: number;
@@ -103,8 +77,7 @@ function gatherKernel(x: Tensor, di: DimIndex): Float32Array {
   const buf = x.buffer;
   const base = x.offset;
   const along = xs[di.dim];
-  forEachIndexRow(atLeast1(di.idx.shape), xs, di.dim, (flat, off, len, step) => {
-    const at = base + off;
+  forEachRow(atLeast1(di.idx.shape), withoutDim(xs, di.dim), base, (at, flat, len, step) => {
     for (let j = 0; j < len; j++) out[flat + j] = buf[at + j * step + values[flat + j] * along];
   });
   return out;
@@ -129,20 +102,16 @@ function scatterKernel(
   const strides = shape.map((_, k) => numelOf(shape.slice(k + 1)));
   const along = strides[di.dim];
   const values = di.values;
-  forEachIndexRow(atLeast1(di.idx.shape), strides, di.dim, (flat, off, len, step) => {
-    if (src === null) {
-      if (combine === 'add')
-        for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] += value;
-      else if (combine === 'multiply')
-        for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] *= value;
-      else for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] = value;
-    } else if (combine === 'add') {
-      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] += src[flat + j];
-    } else if (combine === 'multiply') {
-      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] *= src[flat + j];
-    } else {
-      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] = src[flat + j];
-    }
+  const from = src ?? new Float32Array(values.length).fill(value);
+  forEachRow(atLeast1(di.idx.shape), withoutDim(strides, di.dim), 0, (off, flat, len, step) => {
+    if (combine === 'add')
+      for (let j = 0; j < len; j++)
+        out[off + j * step + values[flat + j] * along] += from[flat + j];
+    else if (combine === 'multiply')
+      for (let j = 0; j < len; j++)
+        out[off + j * step + values[flat + j] * along] *= from[flat + j];
+    else
+      for (let j = 0; j < len; j++) out[off + j * step + values[flat + j] * along] = from[flat + j];
   });
   return out;
 }

@@ -64,42 +64,9 @@ function rowMax(
   }
 }
 
-/** Softmax over contiguous rows (dim is the last one): three tight loops per row. */
-function lastDimSoftmax(src: Float32Array, rows: number, size: number, log: boolean): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let r = 0; r < rows; r++) {
-    const base = r * size;
-    const end = base + size;
-    let max = -Infinity;
-    for (let p = base; p < end; p++) {
-      const v = src[p];
-      if (v > max) max = v;
-      else if (v !== v) {
-        max = NaN;
-        break;
-      }
-    }
-    let total = 0;
-    if (log) {
-      for (let p = base; p < end; p++) total += Math.exp(src[p] - max);
-      const shift = max + Math.log(total);
-      for (let p = base; p < end; p++) out[p] = src[p] - shift;
-    } else {
-      for (let p = base; p < end; p++) {
-        const e = Math.exp(src[p] - max);
-        out[p] = e;
-        total += out[p];
-      }
-      const scale = 1 / total;
-      for (let p = base; p < end; p++) out[p] *= scale;
-    }
-  }
-  return out;
-}
-
 /**
- * The forward kernel. Rows run along `dim`; for inner > 1 each pass sweeps the inner dim
- * contiguously (all rows of a block at once) so memory is read in order.
+ * The forward kernel: WebAssembly SIMD, else the loops below. Rows run along `dim`; each pass
+ * sweeps the inner dim contiguously (all rows of a block at once) so memory is read in order.
  */
 function softmaxKernel(
   src: Float32Array,
@@ -110,7 +77,6 @@ function softmaxKernel(
   const [outer, size, inner] = rowLayout(shape, dim);
   const simd = softmaxSimd(src, outer, size, inner, log);
   if (simd !== null) return simd;
-  if (inner === 1) return lastDimSoftmax(src, outer, size, log);
   const out = new Float32Array(src.length);
   const max = new Float64Array(inner);
   const total = new Float64Array(inner);
@@ -157,20 +123,6 @@ function softmaxBackwardKernel(
   const simd = softmaxBackwardSimd(g, y, outer, size, inner, log);
   if (simd !== null) return simd;
   const out = new Float32Array(y.length);
-  if (inner === 1) {
-    for (let base = 0; base < y.length; base += size) {
-      const end = base + size;
-      let dot = 0;
-      if (log) {
-        for (let p = base; p < end; p++) dot += g[p];
-        for (let p = base; p < end; p++) out[p] = g[p] - Math.exp(y[p]) * dot;
-      } else {
-        for (let p = base; p < end; p++) dot += g[p] * y[p];
-        for (let p = base; p < end; p++) out[p] = y[p] * (g[p] - dot);
-      }
-    }
-    return out;
-  }
   const dot = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;

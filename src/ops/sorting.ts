@@ -6,16 +6,8 @@
 import { Tensor, describe } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
 import { normalizeDim } from '../tensor/shape.js';
-import {
-  checkBool,
-  checkDim,
-  checkTensor,
-  lanes,
-  reducedShape,
-  selected,
-  type Lanes,
-} from './math-common.js';
-import type { ValuesIndices } from './reduce.js';
+import { checkBool, checkDim, checkTensor, lanes, selected, selectLanes } from './math-common.js';
+import { reducedShape, type ValuesIndices } from './reduce.js';
 import { introsort, nthElement, partialSort, quickSelect } from './selection.js';
 import { stableArgsort } from './stable-sort.js';
 import { laidOutLike } from './layout-like.js';
@@ -24,39 +16,6 @@ import { laidOutLike } from './layout-like.js';
 export const ascending = (a: number, b: number): boolean => a < b || (b !== b && a === a);
 /** a > b with NaN above everything. */
 export const descending = (a: number, b: number): boolean => a > b || (a !== a && b === b);
-
-/** Copies lane (p, q) into a dense array. */
-function readLane(l: Lanes, p: number, q: number, into: Float32Array): void {
-  const base = p * l.len * l.post + q;
-  for (let k = 0; k < l.len; k++) into[k] = l.data[base + k * l.post];
-}
-
-/**
- * Runs `select(laneValues, positions)` on every lane; it leaves the chosen positions in
- * `positions[0, count)`, which become the output's `count` entries along the dim.
- */
-function selectLanes(
-  l: Lanes,
-  count: number,
-  select: (vals: Float32Array, positions: Int32Array) => void,
-): { values: Float32Array; indices: Float32Array } {
-  const values = new Float32Array(l.pre * count * l.post);
-  const indices = new Float32Array(values.length);
-  const vals = new Float32Array(l.len);
-  const positions = new Int32Array(l.len);
-  for (let p = 0; p < l.pre; p++)
-    for (let q = 0; q < l.post; q++) {
-      readLane(l, p, q, vals);
-      for (let k = 0; k < l.len; k++) positions[k] = k;
-      select(vals, positions);
-      for (let j = 0; j < count; j++) {
-        const o = (p * count + j) * l.post + q;
-        values[o] = vals[positions[j]];
-        indices[o] = positions[j];
-      }
-    }
-  return { values, indices };
-}
 
 /** Options of {@link sort} and {@link argsort}. */
 export interface SortOptions {
@@ -242,7 +201,7 @@ export function kthvalue(
     quickSelect(positions, k - 1, (i, j) => descending(vals[i], vals[j]));
     positions[0] = positions[k - 1];
   });
-  const shape = reducedShape(x.shape, l.dim, keepdim);
+  const shape = reducedShape(x.shape, [l.dim], keepdim);
   return selected(
     x,
     Tensor._fromData(values, shape),
@@ -314,27 +273,43 @@ interface UniqueParts {
   counts: Tensor;
 }
 
+/**
+ * Groups the positions `order` visits (sorted, so equal ones are adjacent) into runs of `same`
+ * ones: the first position of each run, for each position the index of its run, and the run
+ * lengths as a tensor.
+ */
+function runsOf(
+  order: Iterable<number>,
+  n: number,
+  same: (first: number, i: number) => boolean,
+): { firsts: number[]; inverse: Float32Array; counts: Tensor } {
+  const firsts: number[] = [];
+  const counts: number[] = [];
+  const inverse = new Float32Array(n);
+  for (const i of order) {
+    if (firsts.length === 0 || !same(firsts[firsts.length - 1], i)) {
+      firsts.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse[i] = firsts.length - 1;
+  }
+  return { firsts, inverse, counts: Tensor._fromData(Float32Array.from(counts), [counts.length]) };
+}
+
 function uniqueElements(x: Tensor): UniqueParts {
   const data = x._contiguousData();
   const order = new Int32Array(data.length);
   stableArgsort(data, false, order);
-  const values: number[] = [];
-  const counts: number[] = [];
-  const inverse = new Float32Array(data.length);
-  for (const i of order) {
-    const v = data[i];
-    // NaN never equals the previous value, so every NaN is its own entry.
-    if (values.length === 0 || values[values.length - 1] !== v) {
-      values.push(v);
-      counts.push(0);
-    }
-    counts[counts.length - 1]++;
-    inverse[i] = values.length - 1;
-  }
+  // NaN never equals the previous value, so every NaN is its own entry.
+  const { firsts, inverse, counts } = runsOf(order, data.length, (f, i) => data[f] === data[i]);
   return {
-    values: Tensor._fromData(Float32Array.from(values), [values.length]),
+    values: Tensor._fromData(
+      Float32Array.from(firsts, (f) => data[f]),
+      [firsts.length],
+    ),
     inverse: Tensor._fromData(inverse, x.shape),
-    counts: Tensor._fromData(Float32Array.from(counts), [counts.length]),
+    counts,
   };
 }
 
@@ -359,30 +334,16 @@ function uniqueSlices(x: Tensor, dim: number): UniqueParts {
     return 0;
   };
   const order = Array.from({ length: n }, (_, i) => i).sort(compare);
-  const firsts: number[] = [];
-  const counts: number[] = [];
-  const inverse = new Float32Array(n);
-  for (const i of order) {
-    if (
-      firsts.length === 0 ||
-      compare(firsts[firsts.length - 1], i) !== 0 ||
-      hasNaN(data, i, width)
-    ) {
-      firsts.push(i);
-      counts.push(0);
-    }
-    counts[counts.length - 1]++;
-    inverse[i] = firsts.length - 1;
-  }
+  const { firsts, inverse, counts } = runsOf(
+    order,
+    n,
+    (f, i) => compare(f, i) === 0 && !hasNaN(data, i, width),
+  );
   const out = new Float32Array(firsts.length * width);
   firsts.forEach((i, r) => out.set(data.subarray(i * width, (i + 1) * width), r * width));
   const shape = [firsts.length, ...moved.shape.slice(1)];
   const values = Tensor._fromData(out, shape).transpose(0, d).contiguous();
-  return {
-    values,
-    inverse: Tensor._fromData(inverse, [n]),
-    counts: Tensor._fromData(Float32Array.from(counts), [counts.length]),
-  };
+  return { values, inverse: Tensor._fromData(inverse, [n]), counts };
 }
 
 function hasNaN(data: Float32Array, row: number, width: number): boolean {

@@ -33,7 +33,7 @@ const INTERNAL_OVERLAP_MESSAGE =
   'memory location. Please clone() the tensor before performing the operation.';
 
 /** The address (from `offset`) of every element of a layout, in row-major element order. */
-function addresses(shape: Shape, strides: readonly number[], offset: number): Int32Array {
+export function addresses(shape: Shape, strides: readonly number[], offset: number): Int32Array {
   const out = new Int32Array(numelOf(shape));
   forEachRow(shape, strides, offset, (off, start, len, stride) => {
     for (let j = 0; j < len; j++) out[start + j] = off + j * stride;
@@ -94,48 +94,69 @@ export function layoutCopy(t: Tensor, w: Window): Tensor {
   return new Tensor(new Storage(buffer), t.shape, w.baseStrides);
 }
 
+/** The grad_fn names of a take/put pair (each the other's adjoint): `[take, put]`. */
+type PairNames = readonly [string, string];
+
+/** A window's read and its adjoint, as PyTorch names them in double backward. */
+const WINDOW_NAMES: PairNames = ['CopySlicesBackwardBackward0', 'AsStridedBackwardBackward0'];
+
 /*
- * Three linear maps between the base's elements and the window's, each recorded with the adjoint
- * as its backward, so gradients through view writes can themselves be differentiated (createGraph):
- *   windowGrad: window-shaped g -> zeros of the base's shape with g added in the window;
- *   readWindow: base-shaped t   -> a copy of t's window (adjoint of windowGrad);
- *   zeroWindow: base-shaped t   -> t with the window zeroed (its own adjoint).
+ * Three linear maps between a tensor's row-major elements and a list of their positions `at`,
+ * each recorded with its adjoint as its backward, so that gradients through view writes and
+ * indexing can themselves be differentiated (createGraph):
+ *   takeAt: t -> t's elements at `at`;
+ *   putAt:  g -> zeros with g added at `at` (adjoint of takeAt; repeated positions add up);
+ *   zeroAt: t -> t with the elements at `at` zeroed (its own adjoint).
  */
-function windowGrad(g: Tensor, baseShape: Shape, w: Window): Tensor {
-  const out = new Float32Array(numelOf(baseShape));
+
+/**
+ * `t`'s row-major elements at `at`, shaped `shape`. `run` > 1 says the positions come in blocks
+ * of `run` consecutive ones (copied as whole blocks).
+ */
+export function takeAt(t: Tensor, at: Int32Array, shape: Shape, names: PairNames, run = 1): Tensor {
+  const src = t._contiguousData();
+  const n = at.length;
+  const out = new Float32Array(n);
+  if (run > 16) {
+    for (let j = 0; j < n; j += run) out.set(src.subarray(at[j], at[j] + run), j);
+  } else {
+    for (let j = 0; j < n; j++) out[j] = src[at[j]];
+  }
+  const srcShape = t.shape;
+  return record(Tensor._fromData(out, shape), names[0], [t], (g) => [
+    putAt(g, srcShape, at, names, run),
+  ]);
+}
+
+/** Zeros of `shape` with g's elements added at `at`; `run` as in {@link takeAt}. */
+export function putAt(g: Tensor, shape: Shape, at: Int32Array, names: PairNames, run = 1): Tensor {
   const gd = g._contiguousData();
-  for (let i = 0; i < w.indices.length; i++) out[w.indices[i]] += gd[i];
-  return record(Tensor._fromData(out, baseShape), 'AsStridedBackwardBackward0', [g], (gg) => [
-    readWindow(gg, w),
+  const out = new Float32Array(numelOf(shape));
+  for (let j = 0; j < at.length; j += run) {
+    const first = at[j];
+    for (let i = 0; i < run; i++) out[first + i] += gd[j + i];
+  }
+  const gShape = g.shape;
+  return record(Tensor._fromData(out, shape), names[1], [g], (gg) => [
+    takeAt(gg, at, gShape, names, run),
   ]);
 }
 
-function readWindow(t: Tensor, w: Window): Tensor {
-  const data = t._contiguousData();
-  const values = new Float32Array(w.indices.length);
-  for (let i = 0; i < values.length; i++) values[i] = data[w.indices[i]];
-  const baseShape = t.shape;
-  return record(Tensor._fromData(values, w.shape), 'CopySlicesBackwardBackward0', [t], (gg) => [
-    windowGrad(gg, baseShape, w),
-  ]);
+/** A copy of `t` with its elements at `at` set to 0. */
+export function zeroAt(t: Tensor, at: Int32Array, name: string): Tensor {
+  const data = replaceAt(t, new Float32Array(at.length), at);
+  return record(Tensor._fromData(data, t.shape), name, [t], (g) => [zeroAt(g, at, name)]);
 }
 
-function zeroWindow(t: Tensor, w: Window): Tensor {
-  const data = replaceWindow(t, new Float32Array(w.indices.length), w);
-  return record(Tensor._fromData(data, t.shape), 'CopySlicesBackwardBackward1', [t], (gg) => [
-    zeroWindow(gg, w),
-  ]);
-}
-
-/** A row-major copy of `t` with the window's elements replaced by `values`. */
-function replaceWindow(t: Tensor, values: Float32Array, w: Window): Float32Array {
+/** A row-major copy of `t` with its elements at `at` replaced by `values`. */
+function replaceAt(t: Tensor, values: Float32Array, at: Int32Array): Float32Array {
   const data = t._contiguousData().slice();
-  for (let i = 0; i < w.indices.length; i++) data[w.indices[i]] = values[i];
+  for (let i = 0; i < at.length; i++) data[at[i]] = values[i];
   return data;
 }
 
 const asStridedBackward = (baseShape: Shape, w: Window) => (g: Tensor) => [
-  windowGrad(g, baseShape, w),
+  putAt(g, baseShape, w.indices, WINDOW_NAMES),
 ];
 
 /**
@@ -166,12 +187,15 @@ export function copySlices(
   sharedElements = false,
 ): Tensor {
   return record(
-    Tensor._fromData(replaceWindow(base, values._contiguousData(), w), base.shape),
+    Tensor._fromData(replaceAt(base, values._contiguousData(), w.indices), base.shape),
     'CopySlices',
     [base, values],
     (g, _saved, [needBase, needValues]) => {
       if (sharedElements) throw new Error(INTERNAL_OVERLAP_MESSAGE);
-      return [needBase ? zeroWindow(g, w) : null, needValues ? readWindow(g, w) : null];
+      return [
+        needBase ? zeroAt(g, w.indices, 'CopySlicesBackwardBackward1') : null,
+        needValues ? takeAt(g, w.indices, w.shape, WINDOW_NAMES) : null,
+      ];
     },
   );
 }

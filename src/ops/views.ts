@@ -289,7 +289,12 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
  * ops. Recorded (when the backward pass itself is, `createGraph`) as linear in g: its own
  * gradient is the window of the incoming one.
  */
-function embed(g: Tensor, shape: Shape, window: (z: Tensor) => Tensor, name: string): Tensor {
+export function embed(
+  g: Tensor,
+  shape: Shape,
+  window: (z: Tensor) => Tensor,
+  name: string,
+): Tensor {
   const z = Tensor._fromData(new Float32Array(numelOf(shape)), shape);
   noGrad(() => scatter(g._contiguousData(), window(z)));
   return record(z, name, [g], (gg) => [window(gg)]);
@@ -349,14 +354,7 @@ export function slice(
   const d = normalizeDim(dim, x.dim(), 'slice');
   if (!Number.isInteger(step) || step <= 0)
     throw new RangeError(`slice: step must be a positive integer, got ${step}`);
-  const size = x.shape[d];
-  const clampIndex = (v: number | null, dflt: number) => {
-    if (v === null) return dflt;
-    const w = v < 0 ? v + size : v;
-    return Math.min(Math.max(w, 0), size);
-  };
-  const s = clampIndex(start, 0);
-  const e = Math.max(clampIndex(end, size), s);
+  const [s, e] = sliceBounds(x.shape[d], start, end);
   const len = Math.ceil((e - s) / step);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -369,6 +367,21 @@ export function slice(
     [x],
     (g) => [embed(g, inputShape, (z) => slice(z, d, s, e, step), 'SliceBackwardBackward0')],
   );
+}
+
+/** Python's clamping of slice bounds in a dim of `size`: `[start, end]` with start <= end. */
+export function sliceBounds(
+  size: number,
+  start: number | null,
+  end: number | null,
+): [number, number] {
+  const clamp = (v: number | null, dflt: number) => {
+    if (v === null) return dflt;
+    const w = v < 0 ? v + size : v;
+    return Math.min(Math.max(w, 0), size);
+  };
+  const s = clamp(start, 0);
+  return [s, Math.max(clamp(end, size), s)];
 }
 
 /**

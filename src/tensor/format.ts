@@ -10,12 +10,8 @@ const LINE_WIDTH = 80;
 const THRESHOLD = 1000;
 const EDGE_ITEMS = 3;
 
-/** The exact value of a float32 as a rational `n / 2^149` (every float32 is a multiple of 2^-149). */
-const SCALE_BITS = 149n;
-
-function exactParts(x: number): { n: bigint; d: bigint } {
-  return { n: BigInt(Math.abs(x) * 2 ** 149), d: 1n << SCALE_BITS };
-}
+/** Every float32 is a multiple of 2^-149: its exact value is the rational `n / 2^149`. */
+const SCALE = 1n << 149n;
 
 /** Rounds `n / d` to an integer, ties to even. */
 function roundHalfEven(n: bigint, d: bigint): bigint {
@@ -25,42 +21,32 @@ function roundHalfEven(n: bigint, d: bigint): bigint {
   return q;
 }
 
-function signOf(x: number): string {
-  return x < 0 || Object.is(x, -0) ? '-' : '';
-}
-
-/** Python's `'{:.Nf}'.format(x)`. */
-export function formatFixed(x: number, digits: number): string {
+/** Python's `'{:.Nf}'.format(x)`, or with `scientific` its `'{:.Ne}'.format(x)`. */
+function formatNumber(x: number, digits: number, scientific: boolean): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const { n, d } = exactParts(x);
-  const q = roundHalfEven(n * 10n ** BigInt(digits), d)
-    .toString()
-    .padStart(digits + 1, '0');
-  const int = q.slice(0, q.length - digits);
-  const frac = q.slice(q.length - digits);
-  return signOf(x) + int + (digits > 0 ? '.' + frac : '');
-}
-
-/** Python's `'{:.Ne}'.format(x)`. */
-export function formatScientific(x: number, digits: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return `${signOf(x)}${(0).toFixed(digits)}e+00`;
-  const { n, d } = exactParts(x);
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  const n = BigInt(Math.abs(x) * 2 ** 149);
+  if (!scientific) {
+    const q = roundHalfEven(n * 10n ** BigInt(digits), SCALE)
+      .toString()
+      .padStart(digits + 1, '0');
+    const int = q.slice(0, q.length - digits);
+    return sign + int + (digits > 0 ? '.' + q.slice(q.length - digits) : '');
+  }
+  if (x === 0) return `${sign}${(0).toFixed(digits)}e+00`;
   let k = Math.floor(Math.log10(Math.abs(x)));
   // Fix the estimate so that 10^k <= |x| < 10^(k+1), exactly.
   const pow10 = (e: number) =>
     e >= 0 ? { n: 10n ** BigInt(e), d: 1n } : { n: 1n, d: 10n ** BigInt(-e) };
   const below = (e: number) => {
     const p = pow10(e);
-    return n * p.d < p.n * d;
+    return n * p.d < p.n * SCALE;
   };
   while (below(k)) k--;
   while (!below(k + 1)) k++;
-  const shift = digits - k;
-  const p = pow10(shift);
-  let q = roundHalfEven(n * p.n, d * p.d);
+  const p = pow10(digits - k);
+  let q = roundHalfEven(n * p.n, SCALE * p.d);
   if (q === 10n ** BigInt(digits + 1)) {
     q /= 10n;
     k++;
@@ -68,7 +54,7 @@ export function formatScientific(x: number, digits: number): string {
   const s = q.toString();
   const mantissa = digits > 0 ? `${s[0]}.${s.slice(1)}` : s;
   const exp = `${k < 0 ? '-' : '+'}${String(Math.abs(k)).padStart(2, '0')}`;
-  return `${signOf(x)}${mantissa}e${exp}`;
+  return `${sign}${mantissa}e${exp}`;
 }
 
 class Formatter {
@@ -88,37 +74,24 @@ class Formatter {
       if (a > max) max = a;
       if (v !== Math.ceil(v)) this.intMode = false;
     }
-    if (this.intMode) {
-      if (max / min > 1000 || max > 1e8) {
-        this.sciMode = true;
-        for (const v of finite)
-          this.maxWidth = Math.max(this.maxWidth, formatScientific(v, PRECISION).length);
-      } else {
-        for (const v of finite)
-          this.maxWidth = Math.max(this.maxWidth, formatFixed(v, 0).length + 1);
-      }
-    } else if (max / min > 1000 || max > 1e8 || min < 1e-4) {
-      this.sciMode = true;
-      for (const v of finite)
-        this.maxWidth = Math.max(this.maxWidth, formatScientific(v, PRECISION).length);
-    } else {
-      for (const v of finite)
-        this.maxWidth = Math.max(this.maxWidth, formatFixed(v, PRECISION).length);
-    }
+    // Integer values switch to scientific on range alone; fractions also when tiny.
+    this.sciMode = max / min > 1000 || max > 1e8 || (!this.intMode && min < 1e-4);
+    for (const v of finite) this.maxWidth = Math.max(this.maxWidth, this.text(v).length);
   }
 
   width(): number {
     return this.maxWidth;
   }
 
+  /** `v` in the chosen mode, unpadded (integer mode ends finite values with a '.'). */
+  private text(v: number): string {
+    if (this.intMode && !this.sciMode)
+      return formatNumber(v, 0, false) + (Number.isFinite(v) ? '.' : '');
+    return formatNumber(v, PRECISION, this.sciMode);
+  }
+
   format(v: number): string {
-    let s: string;
-    if (this.sciMode) s = formatScientific(v, PRECISION);
-    else if (this.intMode) {
-      s = formatFixed(v, 0);
-      if (Number.isFinite(v)) s += '.';
-    } else s = formatFixed(v, PRECISION);
-    return s.padStart(this.maxWidth, ' ');
+    return this.text(v).padStart(this.maxWidth, ' ');
   }
 }
 
@@ -133,32 +106,30 @@ function sub(block: Block, i: number): Block {
   return { values: block.values.subarray(i * inner, (i + 1) * inner), shape: block.shape.slice(1) };
 }
 
+/**
+ * The positions shown along a dim of `size`: all of them, or when summarising a long dim the
+ * first and last EDGE_ITEMS with -1 standing for the elision between them.
+ */
+function shownPositions(size: number, summarize: boolean): number[] {
+  if (!summarize || size <= 2 * EDGE_ITEMS) return [...Array(size).keys()];
+  const last = Array.from({ length: EDGE_ITEMS }, (_, k) => size - EDGE_ITEMS + k);
+  return [...Array(EDGE_ITEMS).keys(), -1, ...last];
+}
+
 /** The values shown when summarising: first and last EDGE_ITEMS along every dim. */
 function summarizedValues(block: Block): number[] {
   if (block.shape.length === 0) return [block.values[0]];
-  const size = block.shape[0];
-  const idx =
-    size > 2 * EDGE_ITEMS
-      ? [
-          ...Array(EDGE_ITEMS).keys(),
-          ...Array.from({ length: EDGE_ITEMS }, (_, k) => size - EDGE_ITEMS + k),
-        ]
-      : [...Array(size).keys()];
-  return idx.flatMap((i) => summarizedValues(sub(block, i)));
+  return shownPositions(block.shape[0], true).flatMap((i) =>
+    i < 0 ? [] : summarizedValues(sub(block, i)),
+  );
 }
 
 function vectorString(block: Block, indent: number, summarize: boolean, fmt: Formatter): string {
   const elementLength = fmt.width() + 2;
   const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / elementLength));
-  const size = block.shape[0];
-  const cells: string[] = [];
-  if (summarize && size > 2 * EDGE_ITEMS) {
-    for (let i = 0; i < EDGE_ITEMS; i++) cells.push(fmt.format(block.values[i]));
-    cells.push(' ...');
-    for (let i = size - EDGE_ITEMS; i < size; i++) cells.push(fmt.format(block.values[i]));
-  } else {
-    for (let i = 0; i < size; i++) cells.push(fmt.format(block.values[i]));
-  }
+  const cells = shownPositions(block.shape[0], summarize).map((i) =>
+    i < 0 ? ' ...' : fmt.format(block.values[i]),
+  );
   const lines: string[] = [];
   for (let i = 0; i < cells.length; i += perLine)
     lines.push(cells.slice(i, i + perLine).join(', '));
@@ -169,18 +140,9 @@ function blockString(block: Block, indent: number, summarize: boolean, fmt: Form
   const dim = block.shape.length;
   if (dim === 0) return fmt.format(block.values[0]);
   if (dim === 1) return vectorString(block, indent, summarize, fmt);
-  const size = block.shape[0];
-  const parts: string[] = [];
-  if (summarize && size > 2 * EDGE_ITEMS) {
-    for (let i = 0; i < EDGE_ITEMS; i++)
-      parts.push(blockString(sub(block, i), indent + 1, summarize, fmt));
-    parts.push('...');
-    for (let i = size - EDGE_ITEMS; i < size; i++)
-      parts.push(blockString(sub(block, i), indent + 1, summarize, fmt));
-  } else {
-    for (let i = 0; i < size; i++)
-      parts.push(blockString(sub(block, i), indent + 1, summarize, fmt));
-  }
+  const parts = shownPositions(block.shape[0], summarize).map((i) =>
+    i < 0 ? '...' : blockString(sub(block, i), indent + 1, summarize, fmt),
+  );
   return '[' + parts.join(',' + '\n'.repeat(dim - 1) + ' '.repeat(indent + 1)) + ']';
 }
 
