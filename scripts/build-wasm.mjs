@@ -1,8 +1,11 @@
 // Generates the WebAssembly SIMD kernels into src/tensor/kernels/generated/, each as its WAT text
 // (the source to read and review) beside a TypeScript module holding the assembled bytes:
 //   gemm.wat / gemm-wasm.ts      a matrix-multiply micro-kernel with its own memory;
-//   stream.wat / stream-wasm.ts  one-pass kernels (clamp, scale, Σx, Σx², Σ|x|, max|x|) that import
-//                                the memory of the tensor storage they work on;
+//   stream.wat / stream-wasm.ts  one-pass kernels (clamp, scale, Σx, Σx², Σ|x|, max|x|) and the
+//                                arena's kernels (elementwise ops, relu and its masks, column
+//                                sums) that import the memory they work on;
+//   update.wat / update-wasm.ts  the optimizers' updates over the arena (a module of their own,
+//                                so that apps without an optimizer do not carry it);
 //   softmax.wat / softmax-wasm.ts  softmax/logSoftmax forward and backward over rows or columns
 //                                (vectorised exp) in a scratch memory of their own.
 // The WAT is generated here (the GEMM's 4×8 register tile is repetitive) and assembled with wabt,
@@ -142,6 +145,212 @@ const sumKernel = (name, term) => {
     '      (f64.add (f64x2.extract_lane 0 (local.get $hi)) (f64x2.extract_lane 1 (local.get $hi)))))',
   ];
 };
+/**
+ * A loop over $n floats (a multiple of 4) that moves each named address on by `step` bytes per
+ * pass and $n down by step / 4 (counting down, as `loop` above does).
+ */
+const loopOver = (addresses, step, body) => [
+  '    (block $done (loop $next',
+  `      (br_if $done (i32.lt_u (local.get $n) (i32.const ${step / 4})))`,
+  ...body.map((l) => `      ${l}`),
+  ...addresses.map((a) => `      (local.set ${a} (i32.add (local.get ${a}) (i32.const ${step})))`),
+  `      (local.set $n (i32.sub (local.get $n) (i32.const ${step / 4})))`,
+  '      (br $next)))',
+];
+// Two-operand kernels over arena memory: out = a op b, where an operand with step 0 is one vector
+// read again and again (a scalar splatted into the scratch, for a op s and s op a). Every f32x4
+// operation rounds once to float32, as JavaScript's double result rounded on store does for +, -,
+// * and / of float32 operands (53 >= 2·24 + 2 bits: no double-rounding error).
+const binaryKernel = (name, op) => [
+  `  (func (export "${name}") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $o i32) (param $n i32)`,
+  '    (block $done (loop $next',
+  '      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))',
+  `      (v128.store (local.get $o) (${op} (v128.load (local.get $a)) (v128.load (local.get $b))))`,
+  '      (local.set $a (i32.add (local.get $a) (local.get $sa)))',
+  '      (local.set $b (i32.add (local.get $b) (local.get $sb)))',
+  '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
+  '      (local.set $n (i32.sub (local.get $n) (i32.const 4)))',
+  '      (br $next)))',
+  '  )',
+];
+const ZERO4 = '(v128.const f32x4 0 0 0 0)';
+// Two floats at $x as f64x2; a f64x2 value rounded to float32 and widened back (what
+// Math.fround does to a double); a f64x2 value stored as two floats at $x.
+const load2 = (x) => `(f64x2.promote_low_f32x4 (v128.load64_zero (local.get ${x})))`;
+const round2 = (v) => `(f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${v}))`;
+const store2 = (x, v) => `(v128.store64_lane 0 (local.get ${x}) (f32x4.demote_f64x2_zero ${v}))`;
+const arenaKernels = [
+  ...binaryKernel('add', 'f32x4.add'),
+  ...binaryKernel('sub', 'f32x4.sub'),
+  ...binaryKernel('mul', 'f32x4.mul'),
+  ...binaryKernel('div', 'f32x4.div'),
+  // relu: x where x > 0, the quiet NaN where x is NaN, +0 elsewhere (kernels/masks.ts reluInto).
+  '  (func (export "relu") (param $a i32) (param $o i32) (param $n i32)',
+  '    (local $x v128)',
+  ...loopOver(['$a', '$o'], 16, [
+    '(local.set $x (v128.load (local.get $a)))',
+    `(v128.store (local.get $o) (v128.or (v128.and (local.get $x) (f32x4.gt (local.get $x) ${ZERO4})) (v128.and (f32x4.ne (local.get $x) (local.get $x)) (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000))))`,
+  ]),
+  '  )',
+  // out = g where y > 0, +0 elsewhere (kernels/masks.ts selectPositive).
+  '  (func (export "selectPositive") (param $y i32) (param $g i32) (param $o i32) (param $n i32)',
+  ...loopOver(['$y', '$g', '$o'], 16, [
+    `(v128.store (local.get $o) (v128.and (v128.load (local.get $g)) (f32x4.gt (v128.load (local.get $y)) ${ZERO4})))`,
+  ]),
+  '  )',
+  // out = g where y <= 0 is false (y > 0 or NaN), +0 elsewhere (kernels/masks.ts reluBackwardInto).
+  '  (func (export "reluBackward") (param $y i32) (param $g i32) (param $o i32) (param $n i32)',
+  ...loopOver(['$y', '$g', '$o'], 16, [
+    `(v128.store (local.get $o) (v128.andnot (v128.load (local.get $g)) (f32x4.le (v128.load (local.get $y)) ${ZERO4})))`,
+  ]),
+  '  )',
+  // Sums of the first $cols columns (an even number) of $rows rows $stride floats apart, into
+  // double accumulators at $acc, in the order of kernels/reduce.ts sumLeading: the first rows % 4
+  // rows one at a time, then acc + r0 + r1 + r2 + r3 for each group of four rows.
+  '  (func (export "sumRows") (param $src i32) (param $rows i32) (param $stride i32) (param $cols i32) (param $acc i32)',
+  '    (local $n i32) (local $q i32) (local $c i32) (local $row i32) (local $head i32)',
+  '    (local.set $row (i32.shl (local.get $stride) (i32.const 2)))',
+  '    (local.set $head (i32.and (local.get $rows) (i32.const 3)))',
+  '    (local.set $rows (i32.sub (local.get $rows) (local.get $head)))',
+  '    (block $hd (loop $hl',
+  '      (br_if $hd (i32.eqz (local.get $head)))',
+  '      (local.set $q (local.get $src)) (local.set $c (local.get $acc)) (local.set $n (local.get $cols))',
+  '      (block $cd (loop $cl',
+  '        (br_if $cd (i32.eqz (local.get $n)))',
+  `        (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) ${load2('$q')}))`,
+  '        (local.set $q (i32.add (local.get $q) (i32.const 8)))',
+  '        (local.set $c (i32.add (local.get $c) (i32.const 16)))',
+  '        (local.set $n (i32.sub (local.get $n) (i32.const 2)))',
+  '        (br $cl)))',
+  '      (local.set $src (i32.add (local.get $src) (local.get $row)))',
+  '      (local.set $head (i32.sub (local.get $head) (i32.const 1)))',
+  '      (br $hl)))',
+  '    (block $gd (loop $gl',
+  '      (br_if $gd (i32.eqz (local.get $rows)))',
+  '      (local.set $q (local.get $src)) (local.set $c (local.get $acc)) (local.set $n (local.get $cols))',
+  '      (block $cd (loop $cl',
+  '        (br_if $cd (i32.eqz (local.get $n)))',
+  '        (v128.store (local.get $c) (f64x2.add (f64x2.add (f64x2.add (f64x2.add (v128.load (local.get $c))',
+  `          ${load2('$q')})`,
+  '          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $q) (local.get $row)))))',
+  '          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $q) (i32.shl (local.get $row) (i32.const 1))))))',
+  '          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $q) (i32.mul (local.get $row) (i32.const 3)))))))',
+  '        (local.set $q (i32.add (local.get $q) (i32.const 8)))',
+  '        (local.set $c (i32.add (local.get $c) (i32.const 16)))',
+  '        (local.set $n (i32.sub (local.get $n) (i32.const 2)))',
+  '        (br $cl)))',
+  '      (local.set $src (i32.add (local.get $src) (i32.shl (local.get $row) (i32.const 2))))',
+  '      (local.set $rows (i32.sub (local.get $rows) (i32.const 4)))',
+  '      (br $gl)))',
+  '  )',
+];
+/**
+ * A float32 vector computed as two double halves: `f(h)` builds the double expression for one half
+ * from `h(v)`, which widens that half of the f32x4 `v`; the halves are rounded to float32 and
+ * joined back into one vector.
+ */
+const joinHalves = (f) => {
+  const lo = (v) => `(f64x2.promote_low_f32x4 ${v})`;
+  const hi = (v) =>
+    `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v}))`;
+  return `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero ${f(lo)}) (f32x4.demote_f64x2_zero ${f(hi)}))`;
+};
+/** Optimizer updates over arena memory (optim/update-kernels.ts): only the optimizers load them. */
+const updateWat = [
+  '(module',
+  '  (import "env" "memory" (memory 1))',
+  // Adam's update (optim/adam-update.ts), four elements per pass: float32 steps as f32x4, the two
+  // fused multiply-adds of the moments in double on two halves, as the JavaScript loop rounds.
+  // $ams: keep the running maximum of v at $vm (torch.maximum: NaN propagates).
+  '  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32) (param $n i32) (param $b1 f64) (param $c1 f64) (param $b2 f64) (param $c2 f64) (param $bc2 f64) (param $eps f64) (param $step f64) (param $ams i32)',
+  '    (local $gv v128) (local $mi v128) (local $vi v128) (local $t v128)',
+  ...loopOver(['$p', '$g', '$m', '$v', '$vm'], 16, [
+    '(local.set $gv (v128.load (local.get $g)))',
+    // m = f(f(m·β1) + (1−β1)·g)
+    '(local.set $t (f32x4.mul (v128.load (local.get $m)) (f32x4.splat (f32.demote_f64 (local.get $b1)))))',
+    `(local.set $mi ${joinHalves(
+      (h) =>
+        `(f64x2.add ${h('(local.get $t)')} (f64x2.mul (f64x2.splat (local.get $c1)) ${h('(local.get $gv)')}))`,
+    )})`,
+    '(v128.store (local.get $m) (local.get $mi))',
+    // v = f(f(v·β2) + f((1−β2)·g)·g)
+    '(local.set $t (f32x4.mul (f32x4.splat (f32.demote_f64 (local.get $c2))) (local.get $gv)))',
+    `(local.set $vi ${joinHalves(
+      (h) =>
+        `(f64x2.add ${h('(f32x4.mul (v128.load (local.get $v)) (f32x4.splat (f32.demote_f64 (local.get $b2))))')} (f64x2.mul ${h('(local.get $t)')} ${h('(local.get $gv)')}))`,
+    )})`,
+    '(v128.store (local.get $v) (local.get $vi))',
+    '(if (local.get $ams) (then',
+    '  (local.set $vi (f32x4.max (v128.load (local.get $vm)) (local.get $vi)))',
+    '  (v128.store (local.get $vm) (local.get $vi))))',
+    // p = f(p + f(f(−step·m) / f(f(√v / √bc2) + eps)))
+    '(v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.div (f32x4.mul (f32x4.splat (f32.demote_f64 (local.get $step))) (local.get $mi)) (f32x4.add (f32x4.div (f32x4.sqrt (local.get $vi)) (f32x4.splat (f32.demote_f64 (local.get $bc2)))) (f32x4.splat (f32.demote_f64 (local.get $eps)))))))',
+  ]),
+  '  )',
+  // p = float32(alpha·g + p), the product and sum in double as JavaScript computes them (SGD).
+  '  (func (export "axpy") (param $p i32) (param $g i32) (param $n i32) (param $alpha f64)',
+  '    (local $k v128)',
+  '    (local.set $k (f64x2.splat (local.get $alpha)))',
+  ...loopOver(['$p', '$g'], 8, [
+    store2('$p', `(f64x2.add (f64x2.mul (local.get $k) ${load2('$g')}) ${load2('$p')})`),
+  ]),
+  '  )',
+  // SGD with momentum (optim/sgd.ts), in double with float32 rounding where the JavaScript update
+  // rounds; four elements per pass as two f64x2 halves. $mode bits: 1 first step (buf = g),
+  // 2 dampening, 4 Nesterov; one loop per combination, chosen before the loop.
+  '  (func (export "momentum") (param $p i32) (param $g i32) (param $b i32) (param $n i32) (param $lr f64) (param $mom f64) (param $damp f64) (param $mode i32)',
+  '    (local $d v128) (local $v v128) (local $u v128) (local $L v128) (local $M v128) (local $D v128)',
+  '    (local.set $L (f64x2.splat (local.get $lr)))',
+  '    (local.set $M (f64x2.splat (local.get $mom)))',
+  '    (local.set $D (f64x2.splat (local.get $damp)))',
+  ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((mode) => {
+    const half = (k) => {
+      const at = (x) => (k === 0 ? `(local.get ${x})` : `(i32.add (local.get ${x}) (i32.const 8))`);
+      const ld = (x) => `(f64x2.promote_low_f32x4 (v128.load64_zero ${at(x)}))`;
+      const st = (x, v) => `(v128.store64_lane 0 ${at(x)} (f32x4.demote_f64x2_zero ${v}))`;
+      const bufTimesM = round2(`(f64x2.mul ${ld('$b')} (local.get $M))`);
+      const v =
+        mode & 1
+          ? '(local.get $d)'
+          : mode & 2
+            ? round2(`(f64x2.add (f64x2.mul (local.get $D) (local.get $d)) ${bufTimesM})`)
+            : round2(`(f64x2.add ${bufTimesM} (local.get $d))`);
+      const u =
+        mode & 4
+          ? round2('(f64x2.add (f64x2.mul (local.get $M) (local.get $v)) (local.get $d))')
+          : '(local.get $v)';
+      return [
+        `(local.set $d ${ld('$g')})`,
+        `(local.set $v ${v})`,
+        st('$b', '(local.get $v)'),
+        `(local.set $u ${u})`,
+        st('$p', `(f64x2.add (f64x2.mul (local.get $L) (local.get $u)) ${ld('$p')})`),
+      ];
+    };
+    // Without dampening and Nesterov the buffer update is float32 multiply then add, which f32x4
+    // rounds exactly as Math.fround does; only the parameter update needs double.
+    const hiHalf = (v) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
+    const fast = [
+      '(local.set $d (v128.load (local.get $g)))',
+      mode & 1
+        ? '(local.set $v (local.get $d))'
+        : `(local.set $v (f32x4.add (f32x4.mul (v128.load (local.get $b)) (f32x4.splat (f32.demote_f64 (local.get $mom)))) (local.get $d)))`,
+      '(v128.store (local.get $b) (local.get $v))',
+      `(v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 (local.get $v))) ${load2('$p')})))`,
+      `(v128.store64_lane offset=8 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 ${hiHalf('(local.get $v)')})) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $p))))))`,
+    ];
+    const body =
+      (mode & 4) === 0 && (mode === 0 || (mode & 1) === 1) ? fast : [...half(0), ...half(1)];
+    return [
+      `    (if (i32.eq (local.get $mode) (i32.const ${mode})) (then`,
+      ...loopOver(['$p', '$g', '$b'], 16, body).map((l) => `  ${l}`),
+      '      (return)))',
+    ];
+  }),
+  '  )',
+  ')',
+].join('\n');
+
 const streamWat = [
   '(module',
   '  (import "env" "memory" (memory 1))',
@@ -179,6 +388,7 @@ const streamWat = [
     '(v128.store (local.get $p) (f32x4.pmin (f32x4.pmax (v128.load (local.get $p)) (local.get $l)) (local.get $h)))',
   ]),
   '  )',
+  ...arenaKernels,
   ')',
 ].join('\n');
 
@@ -498,12 +708,12 @@ function module(name, wat, wabt, describe, extra = '') {
   parsed.validate();
   const { buffer } = parsed.toBinary({});
   parsed.destroy();
-  const constName = `${name.toUpperCase()}_WASM_BASE64`;
+  const constName = `${name.toUpperCase()}_WASM_HEX`;
   return {
     [`${name}.wat`]: `;; ${HEADER.slice(3)}\n;; ${describe}\n${wat}\n`,
     [`${name}-wasm.ts`]:
       `${HEADER}\n// ${describe}: ${buffer.length} bytes assembled from ${name}.wat.\n${extra}` +
-      `export const ${constName} =\n  '${Buffer.from(buffer).toString('base64')}';\n`,
+      `export const ${constName} =\n  '${Buffer.from(buffer).toString('hex')}';\n`,
   };
 }
 
@@ -523,6 +733,12 @@ export async function generate() {
       streamWat,
       wabt,
       "WebAssembly SIMD one-pass kernels over a tensor storage's memory (see kernels/wasm-storage.ts)",
+    ),
+    ...module(
+      'update',
+      updateWat,
+      wabt,
+      'WebAssembly SIMD optimizer updates over the arena (see optim/update-kernels.ts)',
     ),
     ...module(
       'softmax',

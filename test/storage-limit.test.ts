@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import { WASM_MEMORY_LIMIT } from '../src/tensor/kernels/simd.js';
+import { ARENA_BYTES, WASM_MEMORY_LIMIT } from '../src/tensor/kernels/simd.js';
 import {
   WASM_STORAGE_MIN_ELEMENTS,
   streamKernelsFor,
@@ -18,6 +18,8 @@ import {
 } from '../src/tensor/kernels/wasm-storage.js';
 
 const n = WASM_STORAGE_MIN_ELEMENTS;
+/** More tensors of n elements than the shared arena can hold: the rest get memories of their own. */
+const arenaFull = ARENA_BYTES / (4 * n);
 const inWasm = (t: Tensor) => streamKernelsFor(t.buffer, t.numel()) !== undefined;
 
 setFlagsFromString('--expose-gc');
@@ -26,7 +28,7 @@ const gc = runInNewContext('gc') as () => void;
 describe('WebAssembly memories for tensor storage', () => {
   it('stay within WASM_MEMORY_LIMIT however many large tensors are alive', () => {
     const held: Tensor[] = [];
-    for (let i = 0; i < WASM_MEMORY_LIMIT + 64; i++) held.push(torch.zeros(n));
+    for (let i = 0; i < arenaFull + WASM_MEMORY_LIMIT + 64; i++) held.push(torch.zeros(n));
     expect(wasmMemoriesInUse()).toBeLessThanOrEqual(WASM_MEMORY_LIMIT);
     expect(inWasm(held[held.length - 1])).toBe(false);
     // Plain storage past the limit computes the same as wasm-backed storage.
@@ -40,7 +42,7 @@ describe('WebAssembly memories for tensor storage', () => {
   });
 
   it('come back once the tensors are collected and the program yields', async () => {
-    for (let i = 0; i < WASM_MEMORY_LIMIT + 8; i++) torch.zeros(n);
+    for (let i = 0; i < arenaFull + WASM_MEMORY_LIMIT + 8; i++) torch.zeros(n);
     // Inside one synchronous run nothing reports a collection: the bound holds, storage is plain.
     expect(wasmMemoriesInUse()).toBe(WASM_MEMORY_LIMIT);
     expect(inWasm(torch.zeros(n))).toBe(false);

@@ -64,14 +64,14 @@ function runHooks(
 /** Adds `grad` into `tensor.grad`: a copy the first time, in place afterwards (out of place when recording). */
 function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean): void {
   const current = tensor.grad;
-  if (current === null) tensor._setGradUnchecked(createGraph ? grad : gradientCopy(tensor, grad));
+  if (current === null) tensor._setGradUnchecked(createGraph ? grad : gradientCopy(grad));
   else if (createGraph) tensor._setGradUnchecked(current.add(grad));
   else noGrad(() => current.add_(grad));
 }
 
-/** A gradient's own copy for `leaf.grad` (wasm-backed or not: see gatherGradient). */
-function gradientCopy(leaf: Tensor, grad: Tensor): Tensor {
-  return Tensor._fromData(gatherGradient(leaf, grad), grad.shape);
+/** A gradient's own copy for `leaf.grad` (in the arena when it has room: see gatherGradient). */
+function gradientCopy(grad: Tensor): Tensor {
+  return Tensor._fromData(gatherGradient(grad), grad.shape);
 }
 
 function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {

@@ -80,11 +80,15 @@ export class Node {
     private readonly backwardFn: BackwardFn,
     output: Tensor | null = null,
   ) {
-    this.saved = saved.map((tensor) => ({
-      tensor,
-      version: tensor ? tensor._storage.version : 0,
-      outputOf: tensor === output ? name : null,
-    }));
+    this.saved = saved.map((tensor) => {
+      // A saved tensor's memory is read by backward: Tensor.dispose() must not give it back.
+      if (tensor) tensor._storage.saves++;
+      return {
+        tensor,
+        version: tensor ? tensor._storage.version : 0,
+        outputOf: tensor === output ? name : null,
+      };
+    });
     this.savedCount = saved.length;
     this.inputNodes = inputs.map((t) => t?.gradFn ?? null);
   }
@@ -129,6 +133,8 @@ export class Node {
     if (this.saved === null) return;
     for (const entry of this.saved) {
       if (entry.tensor === from) {
+        from._storage.saves--;
+        to._storage.saves++;
         entry.tensor = to;
         entry.version = to._storage.version;
       }
@@ -141,6 +147,8 @@ export class Node {
 
   /** Frees the saved tensors (what `retainGraph: false` does after a backward pass). */
   release(): void {
+    if (this.saved !== null)
+      for (const { tensor } of this.saved) if (tensor) tensor._storage.saves--;
     this.saved = null;
   }
 

@@ -4,7 +4,8 @@
  */
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { reluInto, selectPositive } from '../tensor/kernels/masks.js';
+import { reluBackwardInto, reluInto } from '../tensor/kernels/masks.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
 import { checkOptions } from '../tensor/options.js';
@@ -64,12 +65,12 @@ function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
     // Dense in another dim order (a transpose, a permute): map the memory block as it lies, and
     // give the output the same strides, as PyTorch does.
     const n = x.numel();
-    const out = new Float32Array(n);
+    const out = allocForWrite(n);
     loop(x.buffer.subarray(x.offset, x.offset + n), out);
     return new Tensor(new Storage(out), x.shape, x.strides);
   }
   const src = x._contiguousData();
-  const out = new Float32Array(src.length);
+  const out = allocForWrite(src.length);
   loop(src, out);
   return withLayout(out, x.shape, [x]);
 }
@@ -843,12 +844,8 @@ export const relu = (x: Tensor): Tensor =>
 function reluBackward(g: Tensor, o: Tensor): Tensor {
   if (isGradEnabled() || !g.isContiguous() || !o.isContiguous() || !sameShape(g.shape, o.shape))
     return where(le(o, 0), 0, g);
-  const out = new Float32Array(o.numel());
-  const od = o._contiguousData();
-  const gd = g._contiguousData();
-  selectPositive(od, gd, out);
-  // selectPositive zeroes NaN outputs; PyTorch passes g there (NaN <= 0 is false).
-  for (let i = 0; i < od.length; i++) if (od[i] !== od[i]) out[i] = gd[i];
+  const out = allocForWrite(o.numel());
+  reluBackwardInto(o._contiguousData(), g._contiguousData(), out);
   return Tensor._fromData(out, o.shape);
 }
 

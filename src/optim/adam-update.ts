@@ -1,6 +1,7 @@
 /** The moment updates Adam and AdamW share (PyTorch 1.13's single-tensor float32 arithmetic). */
 import type { Tensor } from '../tensor/tensor.js';
 import { bufferOf } from './optimizer.js';
+import { updateKernelsFor } from './update-kernels.js';
 
 /** Adam's and AdamW's per-parameter state, under PyTorch's keys. */
 export interface AdamState {
@@ -46,7 +47,31 @@ export function adamUpdate(
   const v = bufferOf(state.exp_avg_sq);
   const vMax = amsgrad && state.max_exp_avg_sq ? bufferOf(state.max_exp_avg_sq) : null;
   const n = param.length;
-  for (let i = 0; i < n; i++) {
+  // SIMD over the arena for the leading multiple of 4: the same bits as the loop below.
+  const simd =
+    vMax === null
+      ? updateKernelsFor(n, param, grad, m, v)
+      : updateKernelsFor(n, param, grad, m, v, vMax);
+  const done = simd === undefined ? 0 : n - (n & 3);
+  if (simd !== undefined) {
+    simd.adam(
+      param.byteOffset,
+      grad.byteOffset,
+      m.byteOffset,
+      v.byteOffset,
+      (vMax ?? m).byteOffset,
+      done,
+      b1,
+      oneMinusB1,
+      b2,
+      oneMinusB2,
+      bc2Sqrt,
+      eps32,
+      negStepSize,
+      vMax === null ? 0 : 1,
+    );
+  }
+  for (let i = done; i < n; i++) {
     const g = grad[i];
     // exp_avg.mul_(β1).add_(g, alpha=1−β1): a rounded product, then one fused multiply-add.
     const mi = f(f(m[i] * b1) + oneMinusB1 * g);

@@ -12,6 +12,7 @@ import {
   type ParamView,
   type ParamsInput,
 } from './optimizer.js';
+import { updateKernelsFor } from './update-kernels.js';
 
 /** SGD's group options. */
 export interface SGDOptions extends GroupOptions {
@@ -126,7 +127,11 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const n = param.length;
     const negLr = f(-group.lr);
     if (momentum === 0) {
-      for (let i = 0; i < n; i++) param[i] = negLr * grad[i] + param[i];
+      // SIMD on the arena's memory for the leading multiple of 4, the same bits as this loop.
+      const simd = updateKernelsFor(n, param, grad);
+      const done = simd === undefined ? 0 : n - (n & 3);
+      if (simd !== undefined) simd.axpy(param.byteOffset, grad.byteOffset, done, negLr);
+      for (let i = done; i < n; i++) param[i] = negLr * grad[i] + param[i];
       return;
     }
     const mom32 = f(momentum);
@@ -134,7 +139,22 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const first = state.momentum_buffer === null;
     if (state.momentum_buffer === null) state.momentum_buffer = zerosLikeParam(tensor);
     const buf = bufferOf(state.momentum_buffer);
-    for (let i = 0; i < n; i++) {
+    const simd = updateKernelsFor(n, param, grad, buf);
+    const done = simd === undefined ? 0 : n - (n & 3);
+    if (simd !== undefined) {
+      const mode = (first ? 1 : 0) | (dampening !== 0 ? 2 : 0) | (nesterov ? 4 : 0);
+      simd.momentum(
+        param.byteOffset,
+        grad.byteOffset,
+        buf.byteOffset,
+        done,
+        negLr,
+        mom32,
+        damp32,
+        mode,
+      );
+    }
+    for (let i = done; i < n; i++) {
       const d = grad[i];
       // First step: the buffer is a copy of d (PyTorch's torch.clone(d_p)).
       const b = first

@@ -22,6 +22,7 @@ import {
   type Shape,
 } from './shape.js';
 import { Storage } from './storage.js';
+import { outOfArena, releaseToArena } from './kernels/arena.js';
 import { viewNode, windowOf } from '../ops/view-history.js';
 import { gather, isContiguousLayout } from './kernels/strided.js';
 
@@ -70,6 +71,7 @@ export class Tensor {
   /** @internal Use `tensor()`, `zeros()` and the other creation functions. */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this._storage = storage;
+    storage.users++;
     this._shape = [...shape];
     this._strides = strides ? [...strides] : contiguousStrides(shape);
     this._offset = offset;
@@ -108,7 +110,10 @@ export class Tensor {
    */
   get data(): Tensor {
     const t = this._alias();
-    t._storage = new Storage(this._storage.data);
+    t._storage = Storage.sharing(this._storage);
+    t._storage.users++;
+    // Two storages on one array: neither may give it back early.
+    t._storage.shared = this._storage.shared = true;
     return t;
   }
   /** Makes this tensor use `other`'s memory and shape, keeping its autograd identity (`p.data = t`). */
@@ -116,6 +121,7 @@ export class Tensor {
     if (!(other instanceof Tensor))
       throw new TypeError(`data: expected a Tensor, got ${describe(other)}`);
     this._storage = other._storage;
+    other._storage.users++;
     this._shape = [...other._shape];
     this._strides = [...other._strides];
     this._offset = other._offset;
@@ -2768,12 +2774,50 @@ export class Tensor {
           `${formatShape(this._strides)}) is not contiguous; call contiguous() first or copy with toFloat32Array()`,
       );
     }
-    return this._storage.data.subarray(this._offset, this._offset + this.numel());
+    // Memory that leaves as a live view must never be handed to another tensor: move it out of
+    // the shared arena first (one copy, once; the storage's other tensors follow it).
+    const storage = this._storage;
+    const moved = outOfArena(storage.data);
+    if (moved !== storage.data) storage.replace(moved);
+    return moved.subarray(this._offset, this._offset + this.numel());
+  }
+
+  /**
+   * Gives this tensor's memory back now instead of when the garbage collector finds it unused:
+   * optional, for loops that want the same memory step after step (`using` calls it too). The
+   * memory is reused at once when nothing else can read it: no view or alias of this tensor was
+   * made and autograd did not save it for a backward pass. Then the tensor is spent, and reading or
+   * writing it throws. Otherwise this does nothing and the garbage collector frees the memory as
+   * usual. Calling it twice is harmless.
+   *
+   * @example
+   * ```ts
+   * for (let step = 0; step < 1000; step++) {
+   *   const y = x.mul(w);   // the same memory every step
+   *   total += y.sum().item();
+   *   y.dispose();
+   * }
+   * ```
+   */
+  dispose(): void {
+    const storage = this._storage;
+    if (storage.users !== 1 || storage.pinned || storage.released || this._base !== null) return;
+    releaseToArena(storage.release());
   }
   // ==== end hardening ====
 
   // ==== methods: clipping ====
   // ==== end clipping ====
+}
+
+// `using t = …` (explicit resource management) calls [Symbol.dispose] where the engine has it.
+const disposeSymbol = (Symbol as { dispose?: symbol }).dispose;
+if (typeof disposeSymbol === 'symbol') {
+  Object.defineProperty(Tensor.prototype, disposeSymbol, {
+    value: Tensor.prototype.dispose,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function flattenArgs(args: ReadonlyArray<number | readonly number[]>): number[] {

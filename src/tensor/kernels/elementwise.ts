@@ -2,6 +2,7 @@
 
 import { numelOf, type Shape } from '../shape.js';
 import { broadcastStrides, isContiguousLayout, type View } from './strided.js';
+import { allocForWrite, arenaKernelsWriting, arenaOperand, arenaSplat } from './arena.js';
 
 export type UnaryFn = (x: number) => number;
 export type BinaryFn = (a: number, b: number) => number;
@@ -83,7 +84,7 @@ function forEachRow2(
 /** `out[i] = kernel(a[i], b[i])` with `a` and `b` broadcast to `outShape`. */
 export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKernel): Float32Array {
   const n = numelOf(outShape);
-  const out = new Float32Array(n);
+  const out = allocForWrite(n);
   const ca = contiguousData(a);
   const cb = contiguousData(b);
   const fn = kernel.fn;
@@ -123,51 +124,90 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
   return out;
 }
 
+type ArenaBinary = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * Runs `out = a op b` on the arena's SIMD kernel when `out` lives there and `a` and `b` live there
+ * or fit its scratch; returns how many leading elements it did (a multiple of 4, 0 when it could
+ * not run): the loop finishes the rest.
+ */
+function simdSame(op: ArenaBinary, a: Float32Array, b: Float32Array, out: Float32Array): number {
+  const k = arenaKernelsWriting(out);
+  if (k === undefined) return 0;
+  const pa = arenaOperand(a, 0);
+  const pb = pa < 0 ? -1 : arenaOperand(b, 1);
+  if (pb < 0) return 0;
+  const m = out.length - (out.length & 3);
+  k[op](pa, 16, pb, 16, out.byteOffset, m);
+  return m;
+}
+
+/**
+ * As simdSame, for `a op s` (or `s op a` when `scalarFirst`): only when s is a float32 value, as
+ * the kernel reads it.
+ */
+function simdScalar(
+  op: ArenaBinary,
+  a: Float32Array,
+  s: number,
+  out: Float32Array,
+  scalarFirst = false,
+): number {
+  const k = Math.fround(s) === s || s !== s ? arenaKernelsWriting(out) : undefined;
+  const pa = k === undefined ? -1 : arenaOperand(a, 0);
+  if (pa < 0) return 0;
+  const m = out.length - (out.length & 3);
+  const ps = arenaSplat(s);
+  if (scalarFirst) k![op](ps, 0, pa, 16, out.byteOffset, m);
+  else k![op](pa, 16, ps, 0, out.byteOffset, m);
+  return m;
+}
+
 export const addKernel: BinaryKernel = {
   fn: (a, b) => a + b,
   left: (s, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = s + b[i];
+    for (let i = simdScalar('add', b, s, out); i < out.length; i++) out[i] = s + b[i];
   },
   same: (a, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+    for (let i = simdSame('add', a, b, out); i < out.length; i++) out[i] = a[i] + b[i];
   },
   right: (a, s, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] + s;
+    for (let i = simdScalar('add', a, s, out); i < out.length; i++) out[i] = a[i] + s;
   },
 };
 
 export const subKernel: BinaryKernel = {
   fn: (a, b) => a - b,
   left: (s, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = s - b[i];
+    for (let i = simdScalar('sub', b, s, out, true); i < out.length; i++) out[i] = s - b[i];
   },
   same: (a, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
+    for (let i = simdSame('sub', a, b, out); i < out.length; i++) out[i] = a[i] - b[i];
   },
   right: (a, s, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] - s;
+    for (let i = simdScalar('sub', a, s, out); i < out.length; i++) out[i] = a[i] - s;
   },
 };
 
 export const mulKernel: BinaryKernel = {
   fn: (a, b) => a * b,
   left: (s, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = s * b[i];
+    for (let i = simdScalar('mul', b, s, out); i < out.length; i++) out[i] = s * b[i];
   },
   same: (a, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
+    for (let i = simdSame('mul', a, b, out); i < out.length; i++) out[i] = a[i] * b[i];
   },
   right: (a, s, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] * s;
+    for (let i = simdScalar('mul', a, s, out); i < out.length; i++) out[i] = a[i] * s;
   },
 };
 
 export const divKernel: BinaryKernel = {
   fn: (a, b) => a / b,
   same: (a, b, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] / b[i];
+    for (let i = simdSame('div', a, b, out); i < out.length; i++) out[i] = a[i] / b[i];
   },
   right: (a, s, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] / s;
+    for (let i = simdScalar('div', a, s, out); i < out.length; i++) out[i] = a[i] / s;
   },
 };

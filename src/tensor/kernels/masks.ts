@@ -5,7 +5,11 @@
  * with integer masks, so their speed does not depend on the data. They give the same bits as the
  * branchy loops they replace (kernels/masks.test.ts), with NaN written as the canonical quiet NaN
  * just as storing JavaScript's `NaN` does.
+ *
+ * Where the arrays live in the arena (kernels/arena.ts), the SIMD kernels of the same name do the
+ * leading multiple of 4 elements, with the same bits.
  */
+import { arenaKernelsFor } from './arena.js';
 
 const QUIET_NAN = 0x7fc00000;
 const INFINITY_BITS = 0x7f800000;
@@ -19,9 +23,12 @@ const nanMask = (b: number): number => (INFINITY_BITS - (b & 0x7fffffff)) >> 31;
  */
 export function reluInto(x: Float32Array, out: Float32Array): void {
   const n = Math.min(x.length, out.length);
+  const simd = arenaKernelsFor(n, x, out);
+  const done = simd === undefined ? 0 : n - (n & 3);
+  if (simd !== undefined) simd.relu(x.byteOffset, out.byteOffset, done);
   const xb = new Int32Array(x.buffer, x.byteOffset, n);
   const ob = new Int32Array(out.buffer, out.byteOffset, n);
-  for (let i = 0; i < n; i++) {
+  for (let i = done; i < n; i++) {
     const b = xb[i];
     const nan = nanMask(b);
     // b >> 31 is all ones for a set sign bit: clear those, unless NaN (then the quiet NaN).
@@ -36,12 +43,36 @@ export function reluInto(x: Float32Array, out: Float32Array): void {
  */
 export function selectPositive(y: Float32Array, g: Float32Array, out: Float32Array): void {
   const n = Math.min(y.length, g.length, out.length);
+  const simd = arenaKernelsFor(n, y, g, out);
+  const done = simd === undefined ? 0 : n - (n & 3);
+  if (simd !== undefined) simd.selectPositive(y.byteOffset, g.byteOffset, out.byteOffset, done);
   const yb = new Int32Array(y.buffer, y.byteOffset, n);
   const gb = new Int32Array(g.buffer, g.byteOffset, n);
   const ob = new Int32Array(out.buffer, out.byteOffset, n);
-  for (let i = 0; i < n; i++) {
+  for (let i = done; i < n; i++) {
     const b = yb[i];
     // y > 0 exactly when its bits are in [1, 0x7f800000] as a signed integer (+denormals to +inf).
     ob[i] = gb[i] & ~(((b - 1) | (INFINITY_BITS - b)) >> 31);
+  }
+}
+
+/**
+ * out = g where y <= 0 is false, +0 elsewhere: relu's backward from its output `y`, as PyTorch's
+ * threshold_backward (a NaN `y` passes g). `out` may alias `g`.
+ */
+export function reluBackwardInto(y: Float32Array, g: Float32Array, out: Float32Array): void {
+  const n = Math.min(y.length, g.length, out.length);
+  const simd = arenaKernelsFor(n, y, g, out);
+  const done = simd === undefined ? 0 : n - (n & 3);
+  if (simd !== undefined) simd.reluBackward(y.byteOffset, g.byteOffset, out.byteOffset, done);
+  const yb = new Int32Array(y.buffer, y.byteOffset, n);
+  const gb = new Int32Array(g.buffer, g.byteOffset, n);
+  const ob = new Int32Array(out.buffer, out.byteOffset, n);
+  for (let i = done; i < n; i++) {
+    const b = yb[i];
+    // y <= 0: a set sign bit on a non-NaN, or ±0 (all bits but the sign clear).
+    const negative = (b >> 31) & ~nanMask(b);
+    const zero = ((b & 0x7fffffff) - 1) >> 31;
+    ob[i] = gb[i] & ~(negative | zero);
   }
 }

@@ -3,6 +3,7 @@
 import { numelOf } from '../shape.js';
 import { gather, isContiguousLayout, type View } from './strided.js';
 import { streamKernelsFor } from './wasm-storage.js';
+import { ARENA_SCRATCH_BYTES, arenaKernelsFor, arenaScratch64 } from './arena.js';
 
 /**
  * The elements of `view` laid out as `outer` rows of `inner` consecutive reduced elements
@@ -242,17 +243,31 @@ export function varianceRows(
  */
 export function sumLeading(data: Float32Array, rows: number, cols: number): Float32Array {
   const acc = new Float64Array(cols);
+  // SIMD over pairs of columns for data in the arena (double accumulators in its scratch, the
+  // same additions in the same order); an odd last column stays with the loops below.
+  const simd =
+    cols >= 2 && cols * 8 < ARENA_SCRATCH_BYTES - 16
+      ? arenaKernelsFor(rows * cols, data)
+      : undefined;
+  const even = simd === undefined ? 0 : cols - (cols & 1);
+  if (simd !== undefined) {
+    const scratch = arenaScratch64()!;
+    scratch.fill(0, 0, even);
+    simd.sumRows(data.byteOffset, rows, cols, even, 0);
+    acc.set(scratch.subarray(0, even));
+    if (even === cols) return Float32Array.from(acc);
+  }
   let r = 0;
   for (const head = rows & 3; r < head; r++) {
     const base = r * cols;
-    for (let c = 0; c < cols; c++) acc[c] += data[base + c];
+    for (let c = even; c < cols; c++) acc[c] += data[base + c];
   }
   for (; r < rows; r += 4) {
     const b0 = r * cols;
     const b1 = b0 + cols;
     const b2 = b1 + cols;
     const b3 = b2 + cols;
-    for (let c = 0; c < cols; c++)
+    for (let c = even; c < cols; c++)
       acc[c] = acc[c] + data[b0 + c] + data[b1 + c] + data[b2 + c] + data[b3 + c];
   }
   return Float32Array.from(acc);

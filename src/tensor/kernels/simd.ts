@@ -8,10 +8,10 @@
  * WebAssembly (or a page whose content security policy forbids compiling it) runs the same
  * programs with the same numbers, only slower.
  */
-import { decodeBase64 } from './base64.js';
-import { GEMM_WASM_BASE64 } from './generated/gemm-wasm.js';
-import { SOFTMAX_WASM_BASE64 } from './generated/softmax-wasm.js';
-import { STREAM_WASM_BASE64 } from './generated/stream-wasm.js';
+import { decodeHex } from './hex.js';
+import { GEMM_WASM_HEX } from './generated/gemm-wasm.js';
+import { SOFTMAX_WASM_HEX } from './generated/softmax-wasm.js';
+import { STREAM_WASM_HEX } from './generated/stream-wasm.js';
 
 // ---- Sizes -------------------------------------------------------------------------------------
 
@@ -38,6 +38,28 @@ export const WASM_STORAGE_MAX_ELEMENTS = (WASM_MAX_PAGES * WASM_PAGE_BYTES) / 4;
  * leave the rest to everyone else; past it, new storages are plain arrays.
  */
 export const WASM_MEMORY_LIMIT = 1024;
+
+/**
+ * Storages of at least this many elements (64 KiB) are placed in the shared arena when it has room
+ * (see kernels/arena.ts): below it, plain arrays cost less than a block that needs the garbage
+ * collector's report to come back.
+ */
+export const ARENA_MIN_ELEMENTS = 1 << 14;
+
+/**
+ * Bytes reserved for the arena: 256 MiB of address space, reserved once and never grown (growing a
+ * memory would detach every Float32Array on it). Pages cost memory only once touched; touched pages
+ * are reused, never returned, so this is also the most RSS the arena can hold.
+ */
+export const ARENA_BYTES = 256 << 20;
+
+/**
+ * Fresh arena bytes (never used before) handed out per turn of the event loop. Reused blocks are
+ * not counted. A synchronous loop that never yields gets no blocks back from the garbage collector
+ * (finalizer reports wait for the next turn), so without this cap it would fill the whole arena
+ * with garbage at once; with it, such a loop takes at most this much and continues on plain arrays.
+ */
+export const ARENA_FRESH_BYTES_PER_TURN = 64 << 20;
 
 /** Runs shorter than this stay in the JavaScript kernels: a WebAssembly call is not free. */
 export const STREAM_MIN_COUNT = 64;
@@ -67,9 +89,10 @@ let streamModule: WebAssembly.Module | null | undefined;
 let gemmModule: WebAssembly.Module | null | undefined;
 let softmaxModule: WebAssembly.Module | null | undefined;
 
-function compile(base64: string): WebAssembly.Module | null {
+/** A kernel module compiled from its bytes in hex, or null where it cannot run (see above). */
+export function compile(hex: string): WebAssembly.Module | null {
   try {
-    return new WebAssembly.Module(decodeBase64(base64).buffer as ArrayBuffer);
+    return new WebAssembly.Module(decodeHex(hex).buffer as ArrayBuffer);
   } catch {
     return null; // no WebAssembly, no SIMD, or a content security policy forbids compiling
   }
@@ -77,19 +100,19 @@ function compile(base64: string): WebAssembly.Module | null {
 
 /** The compiled one-pass kernels (generated/stream.wat), or null where they cannot run. */
 export function streamKernelModule(): WebAssembly.Module | null {
-  if (streamModule === undefined) streamModule = compile(STREAM_WASM_BASE64);
+  if (streamModule === undefined) streamModule = compile(STREAM_WASM_HEX);
   return streamModule;
 }
 
 /** The compiled GEMM micro-kernel (generated/gemm.wat), or null where it cannot run. */
 export function gemmKernelModule(): WebAssembly.Module | null {
-  if (gemmModule === undefined) gemmModule = compile(GEMM_WASM_BASE64);
+  if (gemmModule === undefined) gemmModule = compile(GEMM_WASM_HEX);
   return gemmModule;
 }
 
 /** The compiled softmax kernels (generated/softmax.wat), or null where they cannot run. */
 export function softmaxKernelModule(): WebAssembly.Module | null {
-  if (softmaxModule === undefined) softmaxModule = compile(SOFTMAX_WASM_BASE64);
+  if (softmaxModule === undefined) softmaxModule = compile(SOFTMAX_WASM_HEX);
   return softmaxModule;
 }
 

@@ -9,6 +9,7 @@
  * JavaScript kernels, which use Math.exp and float64 sums and so can differ in the last bits.
  */
 import { SOFTMAX_BLOCK_FLOATS, softmaxKernelModule } from './simd.js';
+import { allocForWrite } from './arena.js';
 
 interface Kernel {
   memory: WebAssembly.Memory;
@@ -115,7 +116,7 @@ export function softmaxSimd(
   size: number,
   inner: number,
   log: boolean,
-  out = new Float32Array(outer * size * inner),
+  out = allocForWrite(outer * size * inner),
 ): Float32Array | null {
   if (out.length === 0) return load() === null ? null : out;
   if (inner === 1) {
@@ -170,7 +171,7 @@ export function softmaxBackwardSimd(
   inner: number,
   log: boolean,
 ): Float32Array | null {
-  const out = new Float32Array(outer * size * inner);
+  const out = allocForWrite(outer * size * inner);
   if (out.length === 0) return load() === null ? null : out;
   if (inner === 1) {
     const stride = roundUp4(size);

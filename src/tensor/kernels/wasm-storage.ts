@@ -1,27 +1,23 @@
 /**
  * Wasm-backed storage: the storage of tensors that clipping and optimizers pass over again and
  * again — created data (tensor, zeros, randn, ...) and the gradients the engine hands to leaves.
- * When large, it lives in a WebAssembly.Memory of its own, so the SIMD kernels of
- * generated/stream.wat run on it in place (a JavaScript loop reads about one element per
- * nanosecond; the SIMD kernels run at memory speed). Everything else is gc-backed: a plain
- * Float32Array.
+ * Large ones live in the shared arena when it has room (kernels/arena.ts), where every SIMD kernel
+ * reaches them; otherwise in a WebAssembly.Memory of their own, so the one-pass kernels of
+ * generated/stream.wat (norms, clamp, scale) still run on them in place; otherwise (small, or
+ * neither is available) in a plain Float32Array, where the JavaScript kernels give the same bits.
  *
- * One memory per storage, because then nothing needs disposing: the garbage collector frees a
- * Memory like any ArrayBuffer once no tensor refers to it (also inside a synchronous loop), and a
- * memory that never grows never detaches the Float32Array on it. The price is fresh pages on every
- * allocation (a 4 MiB memory costs ~2–3x a reused Float32Array to fill), which is why op outputs,
- * mostly temporaries, stay plain Float32Arrays, as do small storages (a memory rounds up to 64 KiB
- * pages). Without WebAssembly SIMD everything is a plain array and the JavaScript kernels do the
- * work.
- *
- * Each memory reserves ~10 GiB of address space, so the number that may be alive is bounded by
- * WASM_MEMORY_LIMIT (see simd.ts and docs/performance.md "Where tensor storage lives"). A memory
- * counts as alive from its creation until a FinalizationRegistry reports it collected. That report
- * only comes between tasks, never inside a synchronous loop, so the count can overstate what is
- * alive, never understate it: past the limit, new storages are plain arrays until the program
- * yields to the event loop and the reports arrive.
+ * A memory of its own needs no disposing either: the garbage collector frees it like any
+ * ArrayBuffer once no tensor refers to it (also inside a synchronous loop), and a memory that
+ * never grows never detaches the Float32Array on it. Its price is fresh pages on every allocation
+ * and ~10 GiB of address space, so the number that may be alive is bounded by WASM_MEMORY_LIMIT
+ * (see simd.ts and docs/performance.md "Where tensor storage lives"). A memory counts as alive
+ * from its creation until a FinalizationRegistry reports it collected. That report only comes
+ * between tasks, never inside a synchronous loop, so the count can overstate what is alive, never
+ * understate it: past the limit, new storages are plain arrays until the program yields to the
+ * event loop and the reports arrive.
  */
 import { gather, type View } from './strided.js';
+import { allocForWrite, arenaAlloc, arenaKernelsFor, type StreamKernels } from './arena.js';
 import { numelOf } from '../shape.js';
 import {
   STREAM_MIN_COUNT,
@@ -34,18 +30,7 @@ import {
 
 export { WASM_STORAGE_MIN_ELEMENTS, WASM_STORAGE_MAX_ELEMENTS } from './simd.js';
 
-/**
- * The exports of generated/stream.wat. Addresses are byte offsets (unsigned: JavaScript numbers
- * up to 2^32 - 16 are passed as they are and reinterpreted); counts are multiples of 4.
- */
-export interface StreamKernels {
-  sum(address: number, count: number, initial: number): number;
-  sumSquares(address: number, count: number, initial: number): number;
-  sumAbs(address: number, count: number, initial: number): number;
-  maxAbs(address: number, count: number): number;
-  scale(address: number, count: number, factor: number): void;
-  clamp(address: number, count: number, lo: number, hi: number): void;
-}
+export type { StreamKernels } from './arena.js';
 
 // Keyed by the memory's buffer, so both entries go with the storage.
 const memories = /* @__PURE__ */ new WeakMap<ArrayBuffer, WebAssembly.Memory>();
@@ -76,6 +61,8 @@ export function wasmMemoriesInUse(): number {
  * plain Float32Array (the JavaScript kernels give the same results on it).
  */
 export function allocWasmBacked(n: number): Float32Array {
+  const shared = arenaAlloc(n, true);
+  if (shared !== null) return shared;
   if (
     n < WASM_STORAGE_MIN_ELEMENTS ||
     n > WASM_STORAGE_MAX_ELEMENTS ||
@@ -114,22 +101,16 @@ export function gatherWasmBacked(view: View): Float32Array {
   return gather(view, allocWasmBacked(numelOf(view.shape)));
 }
 
-/** Leaves whose gradient storage was allocated before (weakly held: leaves stay collectable). */
-const leavesWithGradients = /* @__PURE__ */ new WeakMap<object, true>();
-
 /**
  * Storage for the gradient the engine stores in `leaf.grad` for the first time since it was
- * cleared: the elements of `view`, row-major. A leaf's first gradient ever is wasm-backed: when it
- * then stays (zeroed in place, accumulated in place) clipping and optimizers run SIMD on it step
- * after step for that one allocation. A leaf that needs fresh gradient storage again had its
- * gradient cleared (`zeroGrad()` setting it to null): it churns one storage per step, and a fresh
- * WebAssembly memory costs far more to fault in than a plain array (measured in
- * docs/performance.md), more than SIMD saves on a pass or two, so from then on it is gc-backed.
+ * cleared: the elements of `view`, row-major, written once into their final memory. In the arena
+ * when it has room, where clipping and the optimizer's update reach it together with the
+ * parameter; a gradient cleared by `zeroGrad()` (set to null) returns its block for the next
+ * step's. Otherwise a plain array: never a fresh memory of its own per step, which costs far more
+ * to fault in than SIMD saves on the one or two passes clipping makes.
  */
-export function gatherGradient(leaf: object, view: View): Float32Array {
-  if (leavesWithGradients.has(leaf)) return gather(view, new Float32Array(numelOf(view.shape)));
-  leavesWithGradients.set(leaf, true);
-  return gatherWasmBacked(view);
+export function gatherGradient(view: View): Float32Array {
+  return gather(view, allocForWrite(numelOf(view.shape)));
 }
 
 /**
@@ -138,6 +119,8 @@ export function gatherGradient(leaf: object, view: View): Float32Array {
  */
 export function streamKernelsFor(d: Float32Array, count: number): StreamKernels | undefined {
   if (count < STREAM_MIN_COUNT) return undefined;
+  const shared = arenaKernelsFor(count, d);
+  if (shared !== undefined) return shared;
   const buffer = d.buffer as ArrayBuffer;
   let kernels = instances.get(buffer);
   if (kernels === undefined) {
