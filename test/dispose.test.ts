@@ -114,3 +114,51 @@ suite('the arena without dispose()', () => {
     expect(held.every((t) => t.sum().item() === big)).toBe(true);
   });
 });
+
+describe('first gradients written once (stored as made, never aliased)', () => {
+  const grads = (...ts: torch.Tensor[]) => ts.map((t) => t.grad!.toFloat32Array());
+
+  it('two leaves fed the same gradient object get memories of their own', () => {
+    for (const size of [8, n]) {
+      const x = torch.randn([size], { requiresGrad: true });
+      const y = torch.randn([size], { requiresGrad: true });
+      x.mul(1).add(y.mul(1)).sum().backward();
+      x.add(y).backward(torch.ones([size]).mul(3));
+      const z = torch.randn([size], { requiresGrad: true });
+      const w = torch.randn([size], { requiresGrad: true });
+      z.add(w).backward(torch.ones([size]).mul(2)); // AddBackward hands one tensor to both
+      z.grad!.mul_(5);
+      expect(grads(z, w).map((g) => g[0])).toEqual([10, 2]);
+    }
+  });
+
+  it('a gradient a hook kept is not the leaf’s', () => {
+    const x = torch.randn([n], { requiresGrad: true });
+    const kept: torch.Tensor[] = [];
+    const y = x.mul(2);
+    y.registerHook((g) => {
+      kept.push(g);
+    });
+    y.add(0).backward(torch.ones([n]).mul(3));
+    x.grad!.zero_();
+    expect(kept[0].toFloat32Array()[0]).toBe(3);
+    const leafKept: torch.Tensor[] = [];
+    const a = torch.randn([n], { requiresGrad: true });
+    a.registerHook((g) => {
+      leafKept.push(g);
+    });
+    a.mul(4).backward(torch.ones([n]));
+    a.grad!.zero_();
+    expect(leafKept[0].toFloat32Array()[0]).toBe(4);
+  });
+
+  it('the seed a user passes is copied, and a second backward accumulates', () => {
+    const x = torch.randn([n], { requiresGrad: true });
+    const seed = torch.ones([n]);
+    x.add(0).backward(seed);
+    x.grad!.add_(1);
+    expect(seed.toFloat32Array()[0]).toBe(1);
+    x.mul(2).backward(seed);
+    expect(x.grad!.toFloat32Array()[0]).toBe(4);
+  });
+});

@@ -1,5 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import { gatherGradient } from '../tensor/kernels/wasm-storage.js';
+import { storagesMade } from '../tensor/storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
 import { enableGrad, noGrad } from './grad-mode.js';
@@ -61,12 +62,33 @@ function runHooks(
   return g;
 }
 
-/** Adds `grad` into `tensor.grad`: a copy the first time, in place afterwards (out of place when recording). */
-function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean): void {
+/**
+ * Adds `grad` into `tensor.grad`: the first time `grad` itself when `adopt` (nothing else can see
+ * it) or a copy, in place afterwards (out of place when recording).
+ */
+function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean, adopt = false): void {
   const current = tensor.grad;
-  if (current === null) tensor._setGradUnchecked(createGraph ? grad : gradientCopy(grad));
+  if (current === null) tensor._setGradUnchecked(createGraph || adopt ? grad : gradientCopy(grad));
   else if (createGraph) tensor._setGradUnchecked(current.add(grad));
   else noGrad(() => current.add_(grad));
+}
+
+/**
+ * Whether `g` may become a leaf's gradient as it is: made during this pass (so neither the seed
+ * nor anything a user or the graph holds), the only tensor on its memory, not saved for a backward
+ * pass, and covering its whole storage in row-major order.
+ */
+function ownedByEngine(g: Tensor, passStart: number): boolean {
+  const s = g._storage;
+  return (
+    s.birth >= passStart &&
+    s.users === 1 &&
+    !s.pinned &&
+    !s.released &&
+    g.offset === 0 &&
+    g.isContiguous() &&
+    g.numel() === s.data.length
+  );
 }
 
 /** A gradient's own copy for `leaf.grad` (in the arena when it has room: see gatherGradient). */
@@ -111,6 +133,11 @@ export function runBackward(
 
   const pass = () => {
     const leafGrads = new Map<Tensor, Tensor>();
+    // Gradients made during this pass that nothing but the engine has seen may become a leaf's
+    // .grad as they are, written once (PyTorch steals a gradient nobody else holds). A hook could
+    // have kept one, so after any hook ran every first gradient is copied.
+    const passStart = storagesMade();
+    let hooksRan = false;
     const rootNode = root.gradFn;
     if (rootNode === null) {
       leafGrads.set(root, seed);
@@ -120,6 +147,7 @@ export function runBackward(
         const incoming = pending.get(node);
         pending.delete(node);
         if (incoming === undefined) continue;
+        if (node.hooks.length > 0) hooksRan = true;
         const grad = runHooks(node.hooks, incoming);
         if (node.retained) accumulate(node.retained, grad, createGraph);
         const inputGrads = node.apply(grad);
@@ -135,8 +163,14 @@ export function runBackward(
         });
       }
     }
-    for (const [leaf, grad] of leafGrads)
-      accumulate(leaf, runHooks(leaf._hooks, grad), createGraph);
+    const adopted = new Set<Tensor>();
+    for (const [leaf, grad] of leafGrads) {
+      if (leaf._hooks.length > 0) hooksRan = true;
+      const g = runHooks(leaf._hooks, grad);
+      const adopt = !hooksRan && !adopted.has(g) && ownedByEngine(g, passStart);
+      if (adopt) adopted.add(g);
+      accumulate(leaf, g, createGraph, adopt);
+    }
   };
   if (createGraph) enableGrad(pass);
   else noGrad(pass);

@@ -17,7 +17,7 @@ import {
 import { onOptimizerStep, onOptimizerStepEnd, quietly } from '../utils/clip/pitfalls.js';
 import { clearGrad } from './zero-grad.js';
 import { IMPLEMENTATION_KEYS, toCamelKey, toSnakeKey } from './state-keys.js';
-import { allocZeroed } from '../tensor/kernels/arena.js';
+import { allocLongLived } from '../tensor/kernels/arena.js';
 
 /** Hyper-parameters shared by every group; each optimizer adds its own. */
 export interface GroupOptions {
@@ -581,7 +581,7 @@ function direction(
 /** A fresh zero-filled state buffer shaped like `p`. */
 export function zerosLikeParam(p: Tensor, fill = 0): Tensor {
   // In the arena when it has room: the update then runs SIMD over parameter, gradient and state.
-  const data = allocZeroed(p.numel());
+  const data = allocLongLived(p.numel());
   if (fill !== 0) data.fill(fill);
   return Tensor._fromData(data, p.shape);
 }

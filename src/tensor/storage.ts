@@ -6,8 +6,17 @@ const RELEASED = /* @__PURE__ */ new Float32Array(0);
  * share its version counter: every in-place write bumps it, which is how autograd notices that a
  * tensor saved for backward was modified (PyTorch's `_version`).
  */
+let born = 0;
+
+/** How many storages were made so far: a storage made after this reading has a higher `birth`. */
+export function storagesMade(): number {
+  return born;
+}
+
 export class Storage {
   version = 0;
+  /** The order of this storage's making (see storagesMade). */
+  readonly birth = born++;
   /** Tensor objects made on this storage (the tensor itself, its views and aliases). */
   users = 0;
   /** Tensors on this storage that autograd holds for a backward pass not yet run. */

@@ -22,7 +22,8 @@ import {
   type Shape,
 } from './shape.js';
 import { Storage } from './storage.js';
-import { outOfArena, releaseToArena } from './kernels/arena.js';
+import { creditArena, outOfArena, releaseToArena } from './kernels/arena.js';
+import { ARENA_MIN_ELEMENTS } from './kernels/simd.js';
 import { viewNode, windowOf } from '../ops/view-history.js';
 import { gather, isContiguousLayout } from './kernels/strided.js';
 
@@ -2802,7 +2803,8 @@ export class Tensor {
   dispose(): void {
     const storage = this._storage;
     if (storage.users !== 1 || storage.pinned || storage.released || this._base !== null) return;
-    releaseToArena(storage.release());
+    const data = storage.release();
+    if (!releaseToArena(data) && data.length >= ARENA_MIN_ELEMENTS) creditArena(data.length * 4);
   }
   // ==== end hardening ====
 

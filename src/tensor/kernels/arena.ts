@@ -162,11 +162,13 @@ function scheduleTurn(a: Arena): void {
 }
 
 /**
- * A Float32Array of n elements in the arena, or null when n is small, the arena is missing, full,
- * or out of fresh pages for this turn. `zero`: the elements must read 0 (a reused block is
- * cleared; a fresh one already is); otherwise the caller writes every element.
+ * A Float32Array of n elements in the arena, or null when n is small, the arena is missing or
+ * full, or (`budgeted`, the default: op outputs and gradients, mostly temporaries) out of fresh
+ * pages for this turn. Storage that usually lives long (created data, optimizer state) passes
+ * `budgeted = false` and may take any room left. `zero`: the elements must read 0 (a reused block
+ * is cleared; a fresh one already is); otherwise the caller writes every element.
  */
-export function arenaAlloc(n: number, zero: boolean): Float32Array | null {
+export function arenaAlloc(n: number, zero: boolean, budgeted = true): Float32Array | null {
   if (n < ARENA_MIN_ELEMENTS) return null;
   const a = get();
   if (a === null) return null;
@@ -175,12 +177,14 @@ export function arenaAlloc(n: number, zero: boolean): Float32Array | null {
   let reused = true;
   if (start < 0) {
     const bytes = pages * BLOCK_BYTES;
-    if (a.top + pages > a.pages || a.freshLeft < bytes) return null;
+    if (a.top + pages > a.pages || (budgeted && a.freshLeft < bytes)) return null;
     start = a.top;
     a.top += pages;
     a.blockPages[start] = pages;
-    a.freshLeft -= bytes;
-    scheduleTurn(a);
+    if (budgeted) {
+      a.freshLeft -= bytes;
+      scheduleTurn(a);
+    }
     reused = false;
   }
   a.live[start] = 1;
@@ -198,6 +202,21 @@ export function allocZeroed(n: number): Float32Array {
 /** A Float32Array of n elements whose every element the caller writes: arena or plain. */
 export function allocForWrite(n: number): Float32Array {
   return arenaAlloc(n, false) ?? new Float32Array(n);
+}
+
+/** A zero-filled Float32Array for storage that usually lives long (see arenaAlloc), arena or plain. */
+export function allocLongLived(n: number): Float32Array {
+  return arenaAlloc(n, true, false) ?? new Float32Array(n);
+}
+
+/**
+ * Fresh-page allowance back for `bytes` given up early (`dispose()` of a plain array): a loop that
+ * disposes what it allocates gets arena blocks even after a synchronous run spent the allowance,
+ * and from the second step on reuses them.
+ */
+export function creditArena(bytes: number): void {
+  const a = arena;
+  if (a != null) a.freshLeft = Math.min(a.freshLeft + bytes, ARENA_FRESH_BYTES_PER_TURN);
 }
 
 /** Whether `d` lives in the arena. */

@@ -8,6 +8,7 @@ import { ARENA_MIN_ELEMENTS } from './simd.js';
 import { maxAbs, sumAbs, sumRow, sumSquares } from './reduce.js';
 import {
   WASM_STORAGE_MIN_ELEMENTS,
+  allocOwnMemory,
   allocWasmBacked,
   copyWasmBacked,
   streamKernelsFor,
@@ -173,7 +174,7 @@ describe('when the engine refuses another WebAssembly memory', () => {
     Object.defineProperty(WebAssembly, 'Memory', { value: refuse, configurable: true });
     let d: Float32Array;
     try {
-      d = allocWasmBacked(N);
+      d = allocOwnMemory(N);
     } finally {
       Object.defineProperty(WebAssembly, 'Memory', { value: original, configurable: true });
     }
@@ -182,6 +183,6 @@ describe('when the engine refuses another WebAssembly memory', () => {
     d.fill(-2);
     clampSymmetric(d, 0, N, 1);
     expect([d[0], d[N - 1]]).toEqual([-1, -1]);
-    expect(streamKernelsFor(allocWasmBacked(N), N)).toBeUndefined();
+    expect(streamKernelsFor(allocOwnMemory(N), N)).toBeUndefined();
   });
 });

@@ -55,14 +55,20 @@ export function wasmMemoriesInUse(): number {
 }
 
 /**
- * A zero-filled Float32Array of n elements for wasm-backed storage: in a WebAssembly memory of
- * its own when n is at least WASM_STORAGE_MIN_ELEMENTS, at most WASM_STORAGE_MAX_ELEMENTS (one
- * 4 GiB memory), SIMD runs here and fewer than WASM_MEMORY_LIMIT memories are alive; otherwise a
- * plain Float32Array (the JavaScript kernels give the same results on it).
+ * A zero-filled Float32Array of n elements for wasm-backed storage: in the arena when it has
+ * room, else in a memory of its own (allocOwnMemory), else plain.
  */
 export function allocWasmBacked(n: number): Float32Array {
-  const shared = arenaAlloc(n, true);
-  if (shared !== null) return shared;
+  return arenaAlloc(n, true, false) ?? allocOwnMemory(n);
+}
+
+/**
+ * A zero-filled Float32Array of n elements in a WebAssembly memory of its own when n is at least
+ * WASM_STORAGE_MIN_ELEMENTS, at most WASM_STORAGE_MAX_ELEMENTS (one 4 GiB memory), SIMD runs here
+ * and fewer than WASM_MEMORY_LIMIT memories are alive; otherwise a plain Float32Array (the
+ * JavaScript kernels give the same results on it).
+ */
+export function allocOwnMemory(n: number): Float32Array {
   if (
     n < WASM_STORAGE_MIN_ELEMENTS ||
     n > WASM_STORAGE_MAX_ELEMENTS ||
