@@ -1,25 +1,26 @@
 /**
  * The arena: one WebAssembly memory shared by the large tensors (created data, op outputs,
- * gradients), so that one instance of the SIMD kernels sees every operand of an op — two-tensor
- * elementwise ops, their backward, optimizer updates — and writes its output in place. Blocks are
- * whole 64 KiB pages, kept in free lists by size and handed out again when their tensor is gone,
- * so a training step reuses the memory of the one before instead of faulting in fresh pages.
+ * gradients, optimizer state), so that one instance of the SIMD kernels sees every operand of an
+ * op — two-tensor elementwise ops, their backward, optimizer updates — and writes its output in
+ * place. Blocks are whole 64 KiB units, kept free by size, split and merged, and handed out again
+ * when their tensor is gone, so a training step reuses the memory of the one before instead of
+ * faulting in new pages.
  *
  * Nothing needs disposing. A block comes back when either
  * - a FinalizationRegistry reports that its Float32Array (the storage's `data`, which every tensor
  *   on that storage and every backward closure reading it holds) was collected — reports arrive
  *   between turns of the event loop, never inside a synchronous loop; or
  * - `Tensor.dispose()` proves that nothing else can see it (see tensor.ts).
- * A synchronous loop that never yields gets nothing back from the collector, so fresh pages are
- * capped per turn (ARENA_FRESH_BYTES_PER_TURN): past the cap, and when the arena is full, storages
- * are plain Float32Arrays and the JavaScript kernels give the same bits.
+ * A synchronous loop that never yields gets nothing back from the collector, so the never-touched
+ * memory temporaries may take is bounded (ARENA_TEMPORARY_BYTES): past it, and when the arena is
+ * full, storages are plain Float32Arrays and the JavaScript kernels give the same bits.
  *
  * Memory that leaves the library as a live view (`subarrayView()`) is first moved out of the arena
- * (evictFromArena): a block is only ever reused once nothing can read it.
+ * (outOfArena): a block is only ever reused once nothing can read it.
  */
 import {
   ARENA_BYTES,
-  ARENA_FRESH_BYTES_PER_TURN,
+  ARENA_TEMPORARY_BYTES,
   ARENA_MIN_ELEMENTS,
   STREAM_MIN_COUNT,
   WASM_PAGE_BYTES,
@@ -52,23 +53,27 @@ interface Arena {
   readonly memory: WebAssembly.Memory;
   readonly buffer: ArrayBuffer;
   readonly kernels: StreamKernels;
-  /** Pages in the arena; the first SCRATCH_PAGES are the kernels' scratch, never handed out. */
-  readonly pages: number;
-  /** The first page never handed out yet. */
+  /** Units in the arena; the first SCRATCH_UNITS are the kernels' scratch, never handed out. */
+  readonly units: number;
+  /** The first unit not in any block (blocks below it are live or free). */
   top: number;
-  /** Pages of the block starting at each page (0 elsewhere), and whether it is in use. */
-  readonly blockPages: Int32Array;
+  /** The highest `top` ever: units below it were touched (reusing them faults nothing in). */
+  touched: number;
+  /** Units of the block starting at each unit (0 elsewhere). */
+  readonly size: Int32Array;
+  /** 1 where a live block starts. */
   readonly live: Uint8Array;
-  /** Free blocks' start pages by their size in pages. */
-  readonly free: Map<number, number[]>;
-  /** Fresh bytes still allowed in this turn of the event loop. */
-  freshLeft: number;
-  turnPending: boolean;
+  /** For a free block ending at unit u: its start + 1 at [u] (0 elsewhere), to merge backwards. */
+  readonly freeEnd: Int32Array;
+  /** Free blocks' starts by their size in units. */
+  readonly free: Map<number, Set<number>>;
+  /** Never-touched bytes temporaries may still take (ARENA_TEMPORARY_BYTES). */
+  temporaryLeft: number;
   readonly registry: FinalizationRegistry<number>;
 }
 
 /** The arena's unit of allocation: a block is a whole number of these (64 KiB, one wasm page). */
-const BLOCK_BYTES = WASM_PAGE_BYTES;
+const UNIT_BYTES = WASM_PAGE_BYTES;
 
 /** The kernels' scratch area at the start of the arena (1 MiB: operand copies, accumulators). */
 export const ARENA_SCRATCH_BYTES = 1 << 20;
@@ -80,7 +85,7 @@ const SPLAT = ARENA_SCRATCH_BYTES - 16;
 const HALF = SPLAT / 2;
 
 /** Units at the start of the arena reserved as the scratch, never handed out. */
-const SCRATCH_PAGES = ARENA_SCRATCH_BYTES / BLOCK_BYTES;
+const SCRATCH_UNITS = ARENA_SCRATCH_BYTES / UNIT_BYTES;
 
 let arena: Arena | null | undefined;
 
@@ -96,8 +101,8 @@ function reserve(bytes: number): WebAssembly.Memory | null {
 function create(): Arena | null {
   const module = streamKernelModule();
   if (module === null || typeof FinalizationRegistry !== 'function') return null;
-  // A smaller reservation where address space is tight (32-bit engines, constrained pages).
-  const memory = reserve(ARENA_BYTES) ?? reserve(ARENA_BYTES / 4);
+  // Smaller reservations where address space is tight (32-bit engines, constrained pages).
+  const memory = reserve(ARENA_BYTES) ?? reserve(ARENA_BYTES / 4) ?? reserve(ARENA_BYTES / 16);
   if (memory === null) return null;
   let kernels: StreamKernels;
   try {
@@ -106,19 +111,22 @@ function create(): Arena | null {
   } catch {
     return null;
   }
-  const pages = memory.buffer.byteLength / BLOCK_BYTES;
+  const units = memory.buffer.byteLength / UNIT_BYTES;
   const a: Arena = {
     memory,
     buffer: memory.buffer,
     kernels,
-    pages,
-    top: SCRATCH_PAGES,
-    blockPages: new Int32Array(pages),
-    live: new Uint8Array(pages),
+    units,
+    top: SCRATCH_UNITS,
+    touched: SCRATCH_UNITS,
+    size: new Int32Array(units),
+    live: new Uint8Array(units),
+    freeEnd: new Int32Array(units),
     free: new Map(),
-    freshLeft: ARENA_FRESH_BYTES_PER_TURN,
-    turnPending: false,
-    registry: new FinalizationRegistry<number>((start) => freeBlock(a, start)),
+    temporaryLeft: ARENA_TEMPORARY_BYTES,
+    registry: new FinalizationRegistry<number>((start) => {
+      if (a.live[start] === 1) freeBlock(a, start);
+    }),
   };
   return a;
 }
@@ -128,68 +136,92 @@ function get(): Arena | null {
   return arena;
 }
 
+function listFree(a: Arena, start: number, units: number): void {
+  a.size[start] = units;
+  a.freeEnd[start + units - 1] = start + 1;
+  let set = a.free.get(units);
+  if (set === undefined) a.free.set(units, (set = new Set()));
+  set.add(start);
+}
+
+function unlistFree(a: Arena, start: number): void {
+  const units = a.size[start];
+  a.free.get(units)!.delete(start);
+  a.freeEnd[start + units - 1] = 0;
+}
+
+/** Returns a live block, merged with free neighbours; a block that ends at `top` lowers it. */
 function freeBlock(a: Arena, start: number): void {
-  if (a.live[start] === 0) return;
   a.live[start] = 0;
-  const pages = a.blockPages[start];
-  const list = a.free.get(pages);
-  if (list) list.push(start);
-  else a.free.set(pages, [start]);
+  let units = a.size[start];
+  const next = start + units;
+  if (next < a.top && a.live[next] === 0 && a.size[next] > 0) {
+    units += a.size[next];
+    unlistFree(a, next);
+    a.size[next] = 0;
+  }
+  const before = start > SCRATCH_UNITS ? a.freeEnd[start - 1] - 1 : -1;
+  if (before >= 0) {
+    unlistFree(a, before);
+    a.size[start] = 0;
+    units += a.size[before];
+    start = before;
+  }
+  if (start + units === a.top) {
+    a.size[start] = 0;
+    a.top = start;
+  } else listFree(a, start, units);
 }
 
-/** A free block of `pages` pages, or of up to twice that when none fits exactly; -1 if none. */
-function takeFree(a: Arena, pages: number): number {
-  const exact = a.free.get(pages);
-  if (exact !== undefined && exact.length > 0) return exact.pop()!;
+/** The start of a free block of `units` (the smallest that fits, split), or -1. */
+function takeFree(a: Arena, units: number): number {
   let best = 0;
-  for (const [size, list] of a.free)
-    if (list.length > 0 && size > pages && size <= 2 * pages && (best === 0 || size < best))
+  for (const [size, set] of a.free)
+    if (set.size > 0 && size >= units && (best === 0 || size < best)) {
       best = size;
-  return best === 0 ? -1 : a.free.get(best)!.pop()!;
+      if (size === units) break;
+    }
+  if (best === 0) return -1;
+  const start = a.free.get(best)!.values().next().value as number;
+  unlistFree(a, start);
+  if (best > units) listFree(a, start + units, best - units);
+  a.size[start] = units;
+  return start;
 }
 
-/** Refills the fresh-page allowance on the next turn of the event loop. */
-function scheduleTurn(a: Arena): void {
-  if (a.turnPending) return;
-  a.turnPending = true;
-  const timer: unknown = setTimeout(() => {
-    a.turnPending = false;
-    a.freshLeft = ARENA_FRESH_BYTES_PER_TURN;
-  }, 0);
-  // Node: do not keep the process alive for it.
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer)
-    (timer as { unref(): void }).unref();
+/** Units from `top` on, for a new block: reused units are free, never-touched ones are counted. */
+function takeTop(a: Arena, units: number, temporary: boolean): number {
+  if (a.top + units > a.units) return -1;
+  const fresh = Math.max(0, a.top + units - a.touched) * UNIT_BYTES;
+  if (temporary && fresh > a.temporaryLeft) return -1;
+  if (temporary) a.temporaryLeft -= fresh;
+  const start = a.top;
+  a.top += units;
+  a.touched = Math.max(a.touched, a.top);
+  a.size[start] = units;
+  return start;
 }
 
 /**
  * A Float32Array of n elements in the arena, or null when n is small, the arena is missing or
- * full, or (`budgeted`, the default: op outputs and gradients, mostly temporaries) out of fresh
- * pages for this turn. Storage that usually lives long (created data, optimizer state) passes
- * `budgeted = false` and may take any room left. `zero`: the elements must read 0 (a reused block
- * is cleared; a fresh one already is); otherwise the caller writes every element.
+ * full, or (`temporary`, the default: op outputs and gradients) a new block would take more
+ * never-touched memory than ARENA_TEMPORARY_BYTES leaves. Storage that usually lives long (created
+ * data, optimizer state) passes `temporary = false`. `zero`: the elements must read 0 (reused
+ * memory is cleared); otherwise the caller writes every element.
  */
-export function arenaAlloc(n: number, zero: boolean, budgeted = true): Float32Array | null {
+export function arenaAlloc(n: number, zero: boolean, temporary = true): Float32Array | null {
   if (n < ARENA_MIN_ELEMENTS) return null;
   const a = get();
   if (a === null) return null;
-  const pages = Math.ceil((n * 4) / BLOCK_BYTES);
-  let start = takeFree(a, pages);
-  let reused = true;
-  if (start < 0) {
-    const bytes = pages * BLOCK_BYTES;
-    if (a.top + pages > a.pages || (budgeted && a.freshLeft < bytes)) return null;
-    start = a.top;
-    a.top += pages;
-    a.blockPages[start] = pages;
-    if (budgeted) {
-      a.freshLeft -= bytes;
-      scheduleTurn(a);
-    }
-    reused = false;
-  }
+  const units = Math.ceil((n * 4) / UNIT_BYTES);
+  const touchedBefore = a.touched;
+  let start = takeFree(a, units);
+  if (start < 0) start = takeTop(a, units, temporary);
+  if (start < 0) return null;
   a.live[start] = 1;
-  const data = new Float32Array(a.buffer, start * BLOCK_BYTES, n);
-  if (reused && zero) data.fill(0);
+  const data = new Float32Array(a.buffer, start * UNIT_BYTES, n);
+  // Memory never touched reads 0 already; anything below the old high-water mark may not.
+  if (zero && start < touchedBefore) data.fill(0);
   a.registry.register(data, start, data);
   return data;
 }
@@ -216,7 +248,7 @@ export function allocLongLived(n: number): Float32Array {
  */
 export function creditArena(bytes: number): void {
   const a = arena;
-  if (a != null) a.freshLeft = Math.min(a.freshLeft + bytes, ARENA_FRESH_BYTES_PER_TURN);
+  if (a != null) a.temporaryLeft = Math.min(a.temporaryLeft + bytes, ARENA_TEMPORARY_BYTES);
 }
 
 /** Whether `d` lives in the arena. */
@@ -232,7 +264,7 @@ export function inArena(d: Float32Array): boolean {
 export function releaseToArena(data: Float32Array): boolean {
   const a = arena;
   if (a == null || data.buffer !== a.buffer || !a.registry.unregister(data)) return false;
-  freeBlock(a, data.byteOffset / BLOCK_BYTES);
+  freeBlock(a, data.byteOffset / UNIT_BYTES);
   return true;
 }
 
@@ -329,19 +361,19 @@ export function arenaScratch64(): Float64Array | undefined {
 /** What the arena holds now (for tests and the benchmark's memory report). */
 export function arenaStats(): {
   reservedBytes: number;
-  usedBytes: number;
+  touchedBytes: number;
   liveBlocks: number;
   freeBlocks: number;
 } {
   const a = arena;
-  if (a == null) return { reservedBytes: 0, usedBytes: 0, liveBlocks: 0, freeBlocks: 0 };
+  if (a == null) return { reservedBytes: 0, touchedBytes: 0, liveBlocks: 0, freeBlocks: 0 };
   let liveBlocks = 0;
-  for (let p = SCRATCH_PAGES; p < a.top; p++) liveBlocks += a.live[p];
+  for (let u = SCRATCH_UNITS; u < a.top; u++) liveBlocks += a.live[u];
   let freeBlocks = 0;
-  for (const list of a.free.values()) freeBlocks += list.length;
+  for (const set of a.free.values()) freeBlocks += set.size;
   return {
     reservedBytes: a.buffer.byteLength,
-    usedBytes: (a.top - SCRATCH_PAGES) * BLOCK_BYTES,
+    touchedBytes: a.touched * UNIT_BYTES,
     liveBlocks,
     freeBlocks,
   };

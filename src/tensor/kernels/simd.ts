@@ -47,19 +47,22 @@ export const WASM_MEMORY_LIMIT = 1024;
 export const ARENA_MIN_ELEMENTS = 1 << 14;
 
 /**
- * Bytes reserved for the arena: 256 MiB of address space, reserved once and never grown (growing a
- * memory would detach every Float32Array on it). Pages cost memory only once touched; touched pages
- * are reused, never returned, so this is also the most RSS the arena can hold.
+ * Bytes reserved for the arena: 1 GiB of address space, reserved once and never grown (growing a
+ * memory would detach every Float32Array on it); a quarter, then a sixteenth, where that much
+ * cannot be reserved. Pages cost memory only once touched; touched pages are reused, never
+ * returned (a memory cannot shrink), as PyTorch's caching allocator keeps what it allocated.
  */
-export const ARENA_BYTES = 256 << 20;
+export const ARENA_BYTES = 1 << 30;
 
 /**
- * Fresh arena bytes (never used before) handed out per turn of the event loop. Reused blocks are
- * not counted. A synchronous loop that never yields gets no blocks back from the garbage collector
- * (finalizer reports wait for the next turn), so without this cap it would fill the whole arena
- * with garbage at once; with it, such a loop takes at most this much and continues on plain arrays.
+ * Never-touched arena bytes that op outputs and gradients (mostly temporaries) may take, in all:
+ * beyond it they use blocks that came back, or plain arrays. A loop that never yields gets no
+ * block back from the garbage collector (finalizer reports wait for the next turn of the event
+ * loop), so without this bound its garbage would spread over the whole arena; with it, the
+ * process keeps at most this much for temporaries and reuses it once reports arrive. Created data
+ * and optimizer state (long-lived) are not counted; `dispose()` of a plain array adds its size.
  */
-export const ARENA_FRESH_BYTES_PER_TURN = 64 << 20;
+export const ARENA_TEMPORARY_BYTES = 64 << 20;
 
 /** Runs shorter than this stay in the JavaScript kernels: a WebAssembly call is not free. */
 export const STREAM_MIN_COUNT = 64;
