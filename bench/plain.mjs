@@ -3,6 +3,8 @@
 import { CLIP_SHAPES, fill, matmulSize, numel } from './workloads.mjs';
 
 export const name = 'plain JS';
+export const threads = 1;
+export const threadsNote = 'single-threaded';
 
 let grads = null;
 const clipGrads = () => (grads ??= CLIP_SHAPES.map((s, i) => fill(numel(s), i + 1)));

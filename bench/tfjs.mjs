@@ -1,9 +1,20 @@
 // TensorFlow.js peers: the cpu backend and the wasm backend, on the shared workloads. tfjs tensors
 // are immutable, so clipping returns new gradients (and the old ones are disposed).
+import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { prepareOps } from './ops-tfjs.mjs';
-import { BIG_LINEAR, CLIP_SHAPES, M, MLP, fill, matmulSize, numel } from './workloads.mjs';
+import {
+  BIG_LINEAR,
+  CLIP_SHAPES,
+  M,
+  MLP,
+  MLP784,
+  MLP784_STEP,
+  fill,
+  matmulSize,
+  numel,
+} from './workloads.mjs';
 
 /** PyTorch's clip_grad_norm_ in tfjs ops: returns the total and the scaled gradients. */
 function clipByTotalNorm(grads, maxNorm, p) {
@@ -15,8 +26,7 @@ function clipByTotalNorm(grads, maxNorm, p) {
   });
 }
 
-function trainingStep(weights, forward, x, y, lr, maxNorm) {
-  const opt = tf.train.sgd(lr);
+function trainingStep(forward, x, y, opt, maxNorm) {
   return () => {
     const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, forward(x)));
     const names = Object.keys(grads);
@@ -33,6 +43,29 @@ function trainingStep(weights, forward, x, y, lr, maxNorm) {
   };
 }
 
+/** A training step of the MLP `spec` ({ layers, batch, maxNorm }), activation between layers. */
+function mlpStep(spec, activation, opt, [xSeed, ySeed], weightSeed, track) {
+  const sizes = spec.layers;
+  const weights = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const shape = [sizes[i], sizes[i + 1]];
+    weights.push(track(tf.variable(tf.tensor2d(fill(shape[0] * shape[1], weightSeed + i), shape))));
+    weights.push(track(tf.variable(tf.zeros([sizes[i + 1]]))));
+  }
+  const forward = (x) => {
+    let h = x;
+    for (let i = 0; i < weights.length; i += 2) {
+      h = tf.add(tf.matMul(h, weights[i]), weights[i + 1]);
+      if (i + 2 < weights.length) h = activation(h);
+    }
+    return h;
+  };
+  const [inF, outF] = [sizes[0], sizes[sizes.length - 1]];
+  const x = track(tf.tensor2d(fill(spec.batch * inF, xSeed), [spec.batch, inF]));
+  const y = track(tf.tensor2d(fill(spec.batch * outF, ySeed), [spec.batch, outF]));
+  return trainingStep(forward, x, y, opt, spec.maxNorm);
+}
+
 export function makePeer(backend) {
   let live = [];
   const track = (...ts) => {
@@ -41,13 +74,21 @@ export function makePeer(backend) {
   };
   return {
     name: `tfjs-${backend}`,
+    // tfjs-cpu is plain JavaScript; tfjs-wasm uses its threaded build only where it detects
+    // multithreading support, which tfjs 4.22 turns off in Node (checked in activate).
+    threads: 1,
+    threadsNote: backend === 'wasm' ? 'SIMD, no threads in Node' : 'JavaScript',
     async activate() {
       await tf.setBackend(backend);
       await tf.ready();
+      if (backend === 'wasm' && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))) {
+        this.threads = cpus().length;
+        this.threadsNote = 'threaded SIMD build';
+      }
     },
-    /** Frees the tensors made for the last workload. */
+    /** Frees the tensors, optimizers and gradient sets made for the last workload. */
     release() {
-      tf.dispose(live);
+      for (const item of live) item.dispose();
       live = [];
     },
     prepare(workload) {
@@ -88,29 +129,13 @@ export function makePeer(backend) {
         };
       }
       if (workload === 'MLP training step') {
-        const sizes = MLP.layers;
-        const weights = [];
-        for (let i = 0; i + 1 < sizes.length; i++) {
-          weights.push(
-            track(
-              tf.variable(
-                tf.tensor2d(fill(sizes[i] * sizes[i + 1], 20 + i), [sizes[i], sizes[i + 1]]),
-              ),
-            ),
-          );
-          weights.push(track(tf.variable(tf.zeros([sizes[i + 1]]))));
-        }
-        const forward = (x) => {
-          let h = x;
-          for (let i = 0; i < weights.length; i += 2) {
-            h = tf.add(tf.matMul(h, weights[i]), weights[i + 1]);
-            if (i + 2 < weights.length) h = tf.tanh(h);
-          }
-          return h;
-        };
-        const x = track(tf.tensor2d(fill(MLP.batch * sizes[0], 7), [MLP.batch, sizes[0]]));
-        const y = track(tf.tensor2d(fill(MLP.batch * sizes[3], 8), [MLP.batch, sizes[3]]));
-        return { fn: trainingStep(weights, forward, x, y, MLP.lr, MLP.maxNorm) };
+        const opt = track(tf.train.sgd(MLP.lr));
+        return { fn: mlpStep(MLP, tf.tanh, opt, [7, 8], 20, track) };
+      }
+      if (workload === MLP784_STEP) {
+        // tf.train.momentum keeps PyTorch's buffer (b = 0.9·b + g, first b = g; p -= lr·b).
+        const opt = track(tf.train.momentum(MLP784.lr, MLP784.momentum));
+        return { fn: mlpStep(MLP784, tf.relu, opt, [40, 41], 50, track) };
       }
       if (workload === 'Linear(1024, 1024) training step') {
         const { inF, outF, batch } = BIG_LINEAR;
@@ -119,7 +144,8 @@ export function makePeer(backend) {
         const forward = (x) => tf.add(tf.matMul(x, w), b);
         const x = track(tf.tensor2d(fill(batch * inF, 9), [batch, inF]));
         const y = track(tf.tensor2d(fill(batch * outF, 10), [batch, outF]));
-        return { fn: trainingStep([w, b], forward, x, y, BIG_LINEAR.lr, BIG_LINEAR.maxNorm) };
+        const opt = track(tf.train.sgd(BIG_LINEAR.lr));
+        return { fn: trainingStep(forward, x, y, opt, BIG_LINEAR.maxNorm) };
       }
       // The operator workloads run on the wasm backend only (tfjs-cpu takes seconds per conv).
       return (

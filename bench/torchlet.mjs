@@ -1,9 +1,21 @@
 // torchlet on the shared workloads, from the built package (dist/).
 import * as torch from '../dist/esm/index.js';
 import { prepareOps } from './ops-torchlet.mjs';
-import { BIG_LINEAR, CLIP_SHAPES, M, MLP, fill, matmulSize, numel } from './workloads.mjs';
+import {
+  BIG_LINEAR,
+  CLIP_SHAPES,
+  M,
+  MLP,
+  MLP784,
+  MLP784_STEP,
+  fill,
+  matmulSize,
+  numel,
+} from './workloads.mjs';
 
 export const name = 'torchlet';
+export const threads = 1;
+export const threadsNote = 'single-threaded';
 
 function trainingStep(model, opt, x, y, maxNorm) {
   return () => {
@@ -33,6 +45,24 @@ export function makeMlpStep() {
   return trainingStep(model, opt, x, y, MLP.maxNorm);
 }
 
+/** One MLP 784→256→10 training step (ReLU, MSE, clipGradNorm_, SGD with momentum). */
+export function makeMlp784Step() {
+  torch.manualSeed(0);
+  const [a, b, c] = MLP784.layers;
+  const model = new torch.nn.Sequential(
+    new torch.nn.Linear(a, b),
+    new torch.nn.ReLU(),
+    new torch.nn.Linear(b, c),
+  );
+  const opt = new torch.optim.SGD(model.parameters(), {
+    lr: MLP784.lr,
+    momentum: MLP784.momentum,
+  });
+  const x = torch.tensor(fill(MLP784.batch * a, 40), { shape: [MLP784.batch, a] });
+  const y = torch.tensor(fill(MLP784.batch * c, 41), { shape: [MLP784.batch, c] });
+  return trainingStep(model, opt, x, y, MLP784.maxNorm);
+}
+
 let params = null;
 const clipParams = () =>
   (params ??= CLIP_SHAPES.map((s, i) => {
@@ -57,6 +87,8 @@ export function prepare(workload) {
       return { fn: () => torch.nn.utils.clipGradValue_(clipParams(), 0.01) };
     case 'MLP training step':
       return { fn: makeMlpStep() };
+    case MLP784_STEP:
+      return { fn: makeMlp784Step() };
     case 'Linear(1024, 1024) training step': {
       torch.manualSeed(0);
       const lin = new torch.nn.Linear(BIG_LINEAR.inF, BIG_LINEAR.outF);

@@ -14,6 +14,10 @@ export const MATMUL_SIZES = [64, 128, 256, 512, 1024];
 export const MLP = { layers: [16, 64, 64, 50], batch: 32, lr: 0.01, maxNorm: 1.0 };
 export const BIG_LINEAR = { inF: 1024, outF: 1024, batch: 64, lr: 0.01, maxNorm: 1.0 };
 
+/** MLP 784→256→10 (ReLU), batch 128, MSE, clipGradNorm_ 1.0, SGD lr 0.01 momentum 0.9. */
+export const MLP784 = { layers: [784, 256, 10], batch: 128, lr: 0.01, momentum: 0.9, maxNorm: 1.0 };
+export const MLP784_STEP = 'MLP 784→256→10 training step';
+
 /** Deterministic pseudo-random float32 data (xorshift), the same for every peer. */
 export function fill(n, seed) {
   const out = new Float32Array(n);
@@ -31,18 +35,32 @@ export function fill(n, seed) {
 
 export const numel = (shape) => shape.reduce((a, b) => a * b, 1);
 
-/** Median of `runs` timed calls after `warmup` untimed ones, in milliseconds. */
+/**
+ * Median of `runs` timed calls after `warmup` untimed ones, in milliseconds. Calls of seconds
+ * (plain JS and tfjs-cpu on the big matmuls and clipping) stop early to keep the whole run within
+ * minutes: warm-up after WARMUP_BUDGET_MS (at least one call), timing after TIMING_BUDGET_MS once
+ * MIN_RUNS samples are in. Every call under ~0.5 s still gets all its runs.
+ */
 export function time(fn, { warmup = 3, runs = 15 } = {}) {
-  for (let i = 0; i < warmup; i++) fn();
+  const warmupStart = performance.now();
+  for (let i = 0; i < warmup; i++) {
+    fn();
+    if (performance.now() - warmupStart > WARMUP_BUDGET_MS) break;
+  }
   const samples = [];
+  const start = performance.now();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     fn();
     samples.push(performance.now() - t0);
+    if (samples.length >= MIN_RUNS && performance.now() - start > TIMING_BUDGET_MS) break;
   }
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)];
 }
+export const WARMUP_BUDGET_MS = 2000;
+export const TIMING_BUDGET_MS = 8000;
+export const MIN_RUNS = 3;
 
 /**
  * Elementwise work, reductions over a dim and the optimizer update (1M = 2^20 elements; data from
@@ -117,9 +135,23 @@ export const WORKLOADS = [
   'clipGradValue_',
   ...MATMUL_SIZES.map((n) => `matmul ${n}²`),
   'MLP training step',
+  MLP784_STEP,
   'Linear(1024, 1024) training step',
   ...ELEMENTWISE,
   ...OPS,
+];
+
+/**
+ * The training loops the memory probe (bench/memory.mjs) runs for 20 000 steps, key -> workload;
+ * the other training workloads take too long per step for 20 000 of them in one benchmark run.
+ */
+export const MEMORY_LOOPS = { mlp: 'MLP training step', mlp784: MLP784_STEP };
+export const MEMORY_STEPS = [100, 10000, 20000];
+export const TRAINING_LOOPS = [
+  'MLP training step',
+  MLP784_STEP,
+  'Linear(1024, 1024) training step',
+  'LSTM language-model training step',
 ];
 
 export const matmulSize = (name) => (name.startsWith('matmul ') ? Number(name.slice(7, -1)) : null);
@@ -128,6 +160,7 @@ export const matmulSize = (name) => (name.startsWith('matmul ') ? Number(name.sl
 export function timing(name) {
   if (name === 'matmul 1024²') return { warmup: 1, runs: 5 };
   if (name === 'MLP training step') return { warmup: 20, runs: 200 };
+  if (name === MLP784_STEP) return { warmup: 5, runs: 30 };
   if (name.startsWith('Linear(')) return { warmup: 3, runs: 15 };
   if (name.startsWith('LSTM')) return { warmup: 3, runs: 10 };
   // Operator workloads allocate MB-sized outputs: warm up until the allocator reuses memory.
