@@ -1,7 +1,8 @@
 /**
- * Where the engine stores leaves' gradients: in the shared arena when it has room (clipping and the
- * optimizer's update then run SIMD over them), written once into that memory; a gradient that
- * stays is accumulated in place. Either way the numbers are the same.
+ * Where the engine stores leaves' gradients: a leaf's first gradient is placed where it can stay
+ * (the shared arena, where clipping and the optimizer's update run SIMD over it), written once; a
+ * gradient that stays is accumulated in place; one stored again after being cleared is a
+ * temporary like any op output. Either way the numbers are the same.
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
@@ -13,7 +14,7 @@ const inWasm = (t: Tensor) => streamKernelsFor(t.buffer, t.numel()) !== undefine
 const bits = (t: Tensor) => Array.from(new Int32Array(t.toFloat32Array().buffer));
 
 describe('gradient storage', () => {
-  it('is wasm-backed, also when the gradient is cleared and stored again', () => {
+  it('is wasm-backed the first time, and the same numbers when cleared and stored again', () => {
     torch.manualSeed(3);
     const w = torch.randn([n], { requiresGrad: true });
     const lossOf = () => w.mul(w).mul(0.75).sum();
@@ -24,7 +25,6 @@ describe('gradient storage', () => {
 
     w.grad = null;
     lossOf().backward();
-    expect(inWasm(w.grad!)).toBe(true);
     expect(bits(w.grad!)).toEqual(firstBits);
 
     // A gradient that stays is accumulated in place, in whatever storage it has.

@@ -37,7 +37,7 @@ function plainTwins(params: Tensor[]): Tensor[] {
 }
 
 describe('wasm-backed storage', () => {
-  it('holds large created tensors, leaf gradients and op outputs; small ones stay plain', () => {
+  it('holds large created tensors and first leaf gradients; small ones stay plain', () => {
     const n = WASM_STORAGE_MIN_ELEMENTS;
     for (const t of [
       torch.zeros(n),
@@ -56,7 +56,8 @@ describe('wasm-backed storage', () => {
     const [big, , small] = withGrads(1);
     expect(inWasm(big.grad!)).toBe(true);
     expect(inWasm(small.grad!)).toBe(false);
-    expect(inWasm(big.grad!.mul(2))).toBe(true);
+    // Op outputs take arena memory touched before (or given by dispose()), else plain arrays:
+    // either way the numbers are the same (test/dispose.test.ts covers where they go).
   });
 
   it('accumulates a second backward into the same gradient storage', () => {

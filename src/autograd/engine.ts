@@ -1,5 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
-import { gatherGradient } from '../tensor/kernels/wasm-storage.js';
+import { firstGradient, gatherGradient } from '../tensor/kernels/wasm-storage.js';
+import { inArena } from '../tensor/kernels/arena.js';
 import { storagesMade } from '../tensor/storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
@@ -68,8 +69,16 @@ function runHooks(
  */
 function accumulate(tensor: Tensor, grad: Tensor, createGraph: boolean, adopt = false): void {
   const current = tensor.grad;
-  if (current === null) tensor._setGradUnchecked(createGraph || adopt ? grad : gradientCopy(grad));
-  else if (createGraph) tensor._setGradUnchecked(current.add(grad));
+  if (current === null) {
+    if (createGraph) tensor._setGradUnchecked(grad);
+    else {
+      // A leaf's first gradient is placed where it can stay (see firstGradient) unless it is
+      // already in the arena and may be taken as it is.
+      const first = firstGradient(tensor);
+      const take = adopt && (!first || inArena(grad._storage.data));
+      tensor._setGradUnchecked(take ? grad : gradientCopy(grad, first));
+    }
+  } else if (createGraph) tensor._setGradUnchecked(current.add(grad));
   else noGrad(() => current.add_(grad));
 }
 
@@ -91,9 +100,9 @@ function ownedByEngine(g: Tensor, passStart: number): boolean {
   );
 }
 
-/** A gradient's own copy for `leaf.grad` (in the arena when it has room: see gatherGradient). */
-function gradientCopy(grad: Tensor): Tensor {
-  return Tensor._fromData(gatherGradient(grad), grad.shape);
+/** A gradient's own copy for `leaf.grad` (see gatherGradient). */
+function gradientCopy(grad: Tensor, first: boolean): Tensor {
+  return Tensor._fromData(gatherGradient(grad, first), grad.shape);
 }
 
 function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {

@@ -11,9 +11,10 @@
  *   on that storage and every backward closure reading it holds) was collected — reports arrive
  *   between turns of the event loop, never inside a synchronous loop; or
  * - `Tensor.dispose()` proves that nothing else can see it (see tensor.ts).
- * A synchronous loop that never yields gets nothing back from the collector, so the never-touched
- * memory temporaries may take is bounded (ARENA_TEMPORARY_BYTES): past it, and when the arena is
- * full, storages are plain Float32Arrays and the JavaScript kernels give the same bits.
+ * A synchronous loop that never yields gets nothing back from the collector, so temporaries take
+ * only memory touched before, unless dispose() gave them allowance (ARENA_TEMPORARY_BYTES): else,
+ * and when the arena is full, storages are plain Float32Arrays and the JavaScript kernels give
+ * the same bits.
  *
  * Memory that leaves the library as a live view (`subarrayView()`) is first moved out of the arena
  * (outOfArena): a block is only ever reused once nothing can read it.
@@ -67,7 +68,7 @@ interface Arena {
   readonly freeEnd: Int32Array;
   /** Free blocks' starts by their size in units. */
   readonly free: Map<number, Set<number>>;
-  /** Never-touched bytes temporaries may still take (ARENA_TEMPORARY_BYTES). */
+  /** Never-touched bytes temporaries may still take (given by dispose(), see creditArena). */
   temporaryLeft: number;
   readonly registry: FinalizationRegistry<number>;
 }
@@ -123,7 +124,7 @@ function create(): Arena | null {
     live: new Uint8Array(units),
     freeEnd: new Int32Array(units),
     free: new Map(),
-    temporaryLeft: ARENA_TEMPORARY_BYTES,
+    temporaryLeft: 0,
     registry: new FinalizationRegistry<number>((start) => {
       if (a.live[start] === 1) freeBlock(a, start);
     }),
@@ -204,10 +205,10 @@ function takeTop(a: Arena, units: number, temporary: boolean): number {
 
 /**
  * A Float32Array of n elements in the arena, or null when n is small, the arena is missing or
- * full, or (`temporary`, the default: op outputs and gradients) a new block would take more
- * never-touched memory than ARENA_TEMPORARY_BYTES leaves. Storage that usually lives long (created
- * data, optimizer state) passes `temporary = false`. `zero`: the elements must read 0 (reused
- * memory is cleared); otherwise the caller writes every element.
+ * full, or (`temporary`, the default: op outputs and gradients) only never-touched memory is left
+ * beyond the allowance dispose() gave (see ARENA_TEMPORARY_BYTES). Storage that usually lives long
+ * (created data, optimizer state, a leaf's first gradient) passes `temporary = false`. `zero`: the
+ * elements must read 0 (reused memory is cleared); otherwise the caller writes every element.
  */
 export function arenaAlloc(n: number, zero: boolean, temporary = true): Float32Array | null {
   if (n < ARENA_MIN_ELEMENTS) return null;

@@ -107,16 +107,33 @@ export function gatherWasmBacked(view: View): Float32Array {
   return gather(view, allocWasmBacked(numelOf(view.shape)));
 }
 
+/** Leaves that had a gradient stored before (weakly held: leaves stay collectable). */
+const leavesWithGradients = /* @__PURE__ */ new WeakSet<object>();
+
 /**
- * Storage for the gradient the engine stores in `leaf.grad` for the first time since it was
- * cleared: the elements of `view`, row-major, written once into their final memory. In the arena
- * when it has room, where clipping and the optimizer's update reach it together with the
- * parameter; a gradient cleared by `zeroGrad()` (set to null) returns its block for the next
- * step's. Otherwise a plain array: never a fresh memory of its own per step, which costs far more
- * to fault in than SIMD saves on the one or two passes clipping makes.
+ * Whether the gradient the engine is about to store in `leaf.grad` is the leaf's first ever (and
+ * records that it now has one). A first gradient usually stays (zeroed or accumulated in place
+ * step after step), so it is placed in the arena like created data, where clipping and the
+ * optimizer's update reach it together with the parameter. Gradients stored again after
+ * `zeroGrad()` cleared them churn one storage per step: they are temporaries (see arenaAlloc).
  */
-export function gatherGradient(view: View): Float32Array {
-  return gather(view, allocForWrite(numelOf(view.shape)));
+export function firstGradient(leaf: object): boolean {
+  if (leavesWithGradients.has(leaf)) return false;
+  leavesWithGradients.add(leaf);
+  return true;
+}
+
+/**
+ * Storage for a gradient stored in `leaf.grad`: the elements of `view`, row-major, written once
+ * into their final memory: for a leaf's first gradient (`lasting`) in the arena when it has room
+ * (or a memory of its own), otherwise as any op output.
+ */
+export function gatherGradient(view: View, lasting: boolean): Float32Array {
+  const n = numelOf(view.shape);
+  return gather(
+    view,
+    lasting ? (arenaAlloc(n, false, false) ?? allocOwnMemory(n)) : allocForWrite(n),
+  );
 }
 
 /**
