@@ -2,7 +2,7 @@
  * Where the kernels run, and every size threshold that picks a path: the one place that probes
  * the platform for WebAssembly and WebAssembly SIMD, and the one place that holds the numbers
  * (measured on a 2-core x86-64 VM, see docs/performance.md) that decide when a WebAssembly kernel
- * pays for its call, and how much address space WebAssembly memories may take.
+ * pays for its call, and how much memory the arena may take.
  *
  * Every WebAssembly path has a JavaScript twin giving the same results, so a platform without
  * WebAssembly (or a page whose content security policy forbids compiling it) runs the same
@@ -19,25 +19,17 @@ import { STREAM_WASM_HEX } from './generated/stream-wasm.js';
 export const WASM_PAGE_BYTES = 65536;
 
 /**
- * Pages of the largest memory a 32-bit WebAssembly engine gives: 4 GiB, so 2^30 float32
- * elements. Storages larger than this stay plain arrays (the JavaScript kernels handle them).
+ * A storage size every path treats as large (512 KiB): well above ARENA_MIN_ELEMENTS, so tests use
+ * it for "a large tensor".
  */
-export const WASM_MAX_PAGES = 65536;
-
-/** Storages of at least this many elements (512 KiB) get WebAssembly memory (wasm-backed). */
 export const WASM_STORAGE_MIN_ELEMENTS = 1 << 17;
 
-/** The largest wasm-backed storage, in elements: one full 4 GiB memory. */
-export const WASM_STORAGE_MAX_ELEMENTS = (WASM_MAX_PAGES * WASM_PAGE_BYTES) / 4;
-
 /**
- * Live WebAssembly memories torchlet creates for tensor storage, at most. A 64-bit engine
- * reserves ~10 GiB of address space per memory whatever its size (bounds checks become guard
- * pages), and a process has 128 TiB: Node 20 refuses the 13 088th live memory, after which any
- * other WebAssembly in the process (Node's own `fetch`) fails too. 1024 memories (~10 TiB, 8%)
- * leave the rest to everyone else; past it, new storages are plain arrays.
+ * The most elements one 32-bit WebAssembly memory can hold (4 GiB): the SIMD kernels' addresses
+ * are unsigned 32-bit, and a run ending at its last element ends at address 2^32 (the kernels
+ * count elements down so that it does not wrap).
  */
-export const WASM_MEMORY_LIMIT = 1024;
+export const WASM_STORAGE_MAX_ELEMENTS = (65536 * WASM_PAGE_BYTES) / 4;
 
 /**
  * Storages of at least this many elements (64 KiB) are placed in the shared arena when it has room
