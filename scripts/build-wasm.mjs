@@ -296,11 +296,12 @@ const updateWat = [
   ]),
   '  )',
   // SGD with momentum (optim/sgd.ts), in double with float32 rounding where the JavaScript update
-  // rounds; four elements per pass as two f64x2 halves. $mode bits: 1 first step (buf = g),
-  // 2 dampening, 4 Nesterov; one loop per combination, chosen before the loop.
+  // rounds. $mode bits: 1 first step (buf = g), 2 dampening, 4 Nesterov; one loop per combination,
+  // chosen before the loop. $n must be a multiple of 8 (optim/sgd.ts finishes the rest).
   '  (func (export "momentum") (param $p i32) (param $g i32) (param $b i32) (param $n i32) (param $lr f64) (param $mom f64) (param $damp f64) (param $mode i32)',
-  '    (local $d v128) (local $v v128) (local $u v128) (local $L v128) (local $M v128) (local $D v128)',
+  '    (local $d v128) (local $v v128) (local $u v128) (local $L v128) (local $M v128) (local $D v128) (local $M4 v128)',
   '    (local.set $L (f64x2.splat (local.get $lr)))',
+  '    (local.set $M4 (f32x4.splat (f32.demote_f64 (local.get $mom))))',
   '    (local.set $M (f64x2.splat (local.get $mom)))',
   '    (local.set $D (f64x2.splat (local.get $damp)))',
   ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((mode) => {
@@ -330,20 +331,27 @@ const updateWat = [
     // Without dampening and Nesterov the buffer update is float32 multiply then add, which f32x4
     // rounds exactly as Math.fround does; only the parameter update needs double.
     const hiHalf = (v) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
-    const fast = [
-      '(local.set $d (v128.load (local.get $g)))',
-      mode & 1
-        ? '(local.set $v (local.get $d))'
-        : `(local.set $v (f32x4.add (f32x4.mul (v128.load (local.get $b)) (f32x4.splat (f32.demote_f64 (local.get $mom)))) (local.get $d)))`,
-      '(v128.store (local.get $b) (local.get $v))',
-      `(v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 (local.get $v))) ${load2('$p')})))`,
-      `(v128.store64_lane offset=8 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 ${hiHalf('(local.get $v)')})) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $p))))))`,
-    ];
-    const body =
-      (mode & 4) === 0 && (mode === 0 || (mode & 1) === 1) ? fast : [...half(0), ...half(1)];
+    // Two vectors (8 elements) per pass: the loads of the second overlap the first's arithmetic.
+    const fastAt = (o) => {
+      const at = (x) => `offset=${o} (local.get ${x})`;
+      const pHalf = (k) =>
+        `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${o + 8 * k} (local.get $p)))`;
+      return [
+        `(local.set $d (v128.load ${at('$g')}))`,
+        mode & 1
+          ? '(local.set $v (local.get $d))'
+          : `(local.set $v (f32x4.add (f32x4.mul (v128.load ${at('$b')}) (local.get $M4)) (local.get $d)))`,
+        `(v128.store ${at('$b')} (local.get $v))`,
+        `(v128.store64_lane offset=${o} 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 (local.get $v))) ${pHalf(0)})))`,
+        `(v128.store64_lane offset=${o + 8} 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 ${hiHalf('(local.get $v)')})) ${pHalf(1)})))`,
+      ];
+    };
+    const fastMode = (mode & 4) === 0 && (mode === 0 || (mode & 1) === 1);
+    const body = fastMode ? [...fastAt(0), ...fastAt(16)] : [...half(0), ...half(1)];
+    const step = fastMode ? 32 : 16;
     return [
       `    (if (i32.eq (local.get $mode) (i32.const ${mode})) (then`,
-      ...loopOver(['$p', '$g', '$b'], 16, body).map((l) => `  ${l}`),
+      ...loopOver(['$p', '$g', '$b'], step, body).map((l) => `  ${l}`),
       '      (return)))',
     ];
   }),

@@ -140,7 +140,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     if (state.momentum_buffer === null) state.momentum_buffer = zerosLikeParam(tensor);
     const buf = bufferOf(state.momentum_buffer);
     const simd = updateKernelsFor(n, param, grad, buf);
-    const done = simd === undefined ? 0 : n - (n & 3);
+    const done = simd === undefined ? 0 : n - (n & 7); // the kernel takes 8 elements per pass
     if (simd !== undefined) {
       const mode = (first ? 1 : 0) | (dampening !== 0 ? 2 : 0) | (nesterov ? 4 : 0);
       simd.momentum(
