@@ -4,6 +4,13 @@
  * and both adjoints, which is all that conv, transposed conv and their derivatives need.
  */
 import { gemm, type Mat } from '../../tensor/kernels/matmul.js';
+import { allocZeroed, arenaAlloc, releaseToArena } from '../../tensor/kernels/arena.js';
+
+/**
+ * Scratch for one call (im2col columns): arena memory when there is room, given back when the call
+ * ends, so the next call reuses pages already faulted in. Elements are not cleared.
+ */
+const scratch = (n: number): Float32Array => arenaAlloc(n, false, false) ?? new Float32Array(n);
 
 /** Sizes of one 2-D convolution. `ph`/`pw` are the padding before each spatial dim. */
 export interface ConvGeometry {
@@ -143,9 +150,9 @@ export function convForwardKernel(
   const L = oh * ow;
   const ck = (c / groups) * kh * kw;
   const og = o / groups;
-  const out = new Float32Array(n * o * L);
+  const out = allocZeroed(n * o * L);
   if (out.length === 0) return out;
-  const cols = directPatches(g, x, 0) ? null : new Float32Array(c * kh * kw * L);
+  const cols = directPatches(g, x, 0) ? null : scratch(c * kh * kw * L);
   for (let s = 0; s < n; s++) {
     const p = patches(g, x, s, cols);
     for (let gi = 0; gi < groups; gi++) {
@@ -165,6 +172,7 @@ export function convForwardKernel(
         for (let i = s * o * L + oc * L, end = i + L; i < end; i++) out[i] += b;
       }
   }
+  if (cols !== null) releaseToArena(cols);
   return out;
 }
 
@@ -198,9 +206,9 @@ export function convInputAdjointKernel(
   const L = oh * ow;
   const ck = (c / groups) * kh * kw;
   const og = o / groups;
-  const out = new Float32Array(n * c * h * width);
+  const out = allocZeroed(n * c * h * width);
   if (out.length === 0 || L === 0) return out;
-  const cols = new Float32Array(c * kh * kw * L);
+  const cols = scratch(c * kh * kw * L);
   for (let s = 0; s < n; s++) {
     for (let gi = 0; gi < groups; gi++) {
       gemm(
@@ -215,6 +223,7 @@ export function convInputAdjointKernel(
     }
     col2im(g, cols, out, s * c * h * width);
   }
+  releaseToArena(cols);
   return out;
 }
 
@@ -230,7 +239,7 @@ export function convWeightAdjointKernel(
   const og = o / groups;
   const out = new Float32Array(o * ck);
   if (out.length === 0 || L === 0 || n === 0) return out;
-  const cols = directPatches(g, x, 0) ? null : new Float32Array(c * kh * kw * L);
+  const cols = directPatches(g, x, 0) ? null : scratch(c * kh * kw * L);
   const tmp = new Float32Array(og * ck);
   for (let s = 0; s < n; s++) {
     const p = patches(g, x, s, cols);
@@ -253,5 +262,6 @@ export function convWeightAdjointKernel(
       for (let i = 0; i < tmp.length; i++) out[base + i] += tmp[i];
     }
   }
+  if (cols !== null) releaseToArena(cols);
   return out;
 }
