@@ -6,11 +6,19 @@ const F = torch.nn.functional;
 const data = (shape, seed, requiresGrad = false) =>
   torch.tensor(fill(numel(shape), seed), { shape, requiresGrad });
 
-/** f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. */
-function forwardBackward(inputs, f, g) {
+/**
+ * f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. With
+ * { dispose: true } the previous grads are disposed before clearing and the output after backward.
+ */
+function forwardBackward(inputs, f, g, { dispose = false } = {}) {
   return () => {
-    for (const x of inputs) x.grad = null;
-    f(...inputs).backward(g);
+    for (const x of inputs) {
+      if (dispose) x.grad?.dispose();
+      x.grad = null;
+    }
+    const y = f(...inputs);
+    y.backward(g);
+    if (dispose) y.dispose();
   };
 }
 
@@ -46,32 +54,50 @@ export function makeLstmStep() {
   };
 }
 
-export function prepareOps(workload) {
+/**
+ * The operator workload as { fn }, or null. With { dispose: true } fn disposes what the call drops
+ * (see prepare in bench/torchlet.mjs); the LSTM step, which keeps its tensors, is null then.
+ */
+export function prepareOps(workload, options = {}) {
+  const { dispose = false } = options;
+  if (dispose && workload === 'LSTM language-model training step') return null;
+  /** f as the timed call, its output disposed when asked. */
+  const dropped = (f) => (dispose ? () => f().dispose() : f);
   const square = [1024, 1024];
   switch (workload) {
     case 'softmax [1024,1024] forward': {
       const x = data(square, 1);
-      return { fn: () => x.softmax(1) };
+      return { fn: dropped(() => x.softmax(1)) };
     }
     case 'logSoftmax [1024,1024] forward': {
       const x = data(square, 1);
-      return { fn: () => x.logSoftmax(1) };
+      return { fn: dropped(() => x.logSoftmax(1)) };
     }
     case 'softmax [1024,1024] over dim 0 forward': {
       const x = data(square, 1);
-      return { fn: () => x.softmax(0) };
+      return { fn: dropped(() => x.softmax(0)) };
     }
     case 'softmax [1024,1024] forward+backward':
       return {
-        fn: forwardBackward([data(square, 1, true)], (x) => x.softmax(1), data(square, 99)),
+        fn: forwardBackward(
+          [data(square, 1, true)],
+          (x) => x.softmax(1),
+          data(square, 99),
+          options,
+        ),
       };
     case 'logSoftmax [1024,1024] forward+backward':
       return {
-        fn: forwardBackward([data(square, 1, true)], (x) => x.logSoftmax(1), data(square, 99)),
+        fn: forwardBackward(
+          [data(square, 1, true)],
+          (x) => x.logSoftmax(1),
+          data(square, 99),
+          options,
+        ),
       };
     case 'conv2d [32,16,32,32] 3×3×32 forward': {
       const [x, w, b] = [data(CONV.input, 11), data(CONV.weight, 12), data([CONV.weight[0]], 13)];
-      return { fn: () => F.conv2d(x, w, b, { padding: CONV.padding }) };
+      return { fn: dropped(() => F.conv2d(x, w, b, { padding: CONV.padding })) };
     }
     case 'conv2d [32,16,32,32] 3×3×32 forward+backward': {
       const leaves = [
@@ -81,12 +107,17 @@ export function prepareOps(workload) {
       ];
       const g = data(CONV.output, 14);
       return {
-        fn: forwardBackward(leaves, (x, w, b) => F.conv2d(x, w, b, { padding: CONV.padding }), g),
+        fn: forwardBackward(
+          leaves,
+          (x, w, b) => F.conv2d(x, w, b, { padding: CONV.padding }),
+          g,
+          options,
+        ),
       };
     }
     case 'maxPool2d [32,16,32,32] 2×2 forward': {
       const x = data(CONV.input, 11);
-      return { fn: () => F.maxPool2d(x, 2) };
+      return { fn: dropped(() => F.maxPool2d(x, 2)) };
     }
     case 'maxPool2d [32,16,32,32] 2×2 forward+backward':
       return {
@@ -94,27 +125,33 @@ export function prepareOps(workload) {
           [data(CONV.input, 11, true)],
           (x) => F.maxPool2d(x, 2),
           data(CONV.pooled, 15),
+          options,
         ),
       };
     case 'gather [1024,1024] along dim 1': {
       const x = data(square, 1);
       const idx = torch.tensor(indices(M, 1024, 5), { shape: square });
-      return { fn: () => x.gather(1, idx) };
+      return { fn: dropped(() => x.gather(1, idx)) };
     }
     case 'scatterAdd [1024,1024] along dim 1': {
       const idx = torch.tensor(indices(M, 1024, 5), { shape: square });
       const src = data(square, 2);
-      return { fn: () => torch.zeros(square).scatterAdd_(1, idx, src) };
+      return { fn: dropped(() => torch.zeros(square).scatterAdd_(1, idx, src)) };
     }
     case 'indexSelect 512 rows of [1024,1024]': {
       const x = data(square, 1);
       const rows = torch.tensor(indices(512, 1024, 6));
-      return { fn: () => x.indexSelect(0, rows) };
+      return { fn: dropped(() => x.indexSelect(0, rows)) };
     }
     case 'x[rows] 512 of [1024,1024] forward+backward': {
       const rows = torch.tensor(indices(512, 1024, 6));
       return {
-        fn: forwardBackward([data(square, 1, true)], (x) => x.index(rows), data([512, 1024], 99)),
+        fn: forwardBackward(
+          [data(square, 1, true)],
+          (x) => x.index(rows),
+          data([512, 1024], 99),
+          options,
+        ),
       };
     }
     case 'LSTM language-model training step':

@@ -1,6 +1,14 @@
 // The hand-written plain-JS baseline: straightforward loops over Float32Arrays, as a developer
 // would write them without a library. Only the clipping and matmul workloads.
-import { CLIP_SHAPES, fill, matmulSize, numel } from './workloads.mjs';
+import {
+  CLIP_MANY_SMALL,
+  CLIP_ONE_BIG,
+  CLIP_SHAPES,
+  clipShapes,
+  fill,
+  matmulSize,
+  numel,
+} from './workloads.mjs';
 
 export const name = 'plain JS';
 export const threads = 1;
@@ -30,8 +38,11 @@ export function prepare(workload) {
       },
     };
   }
-  const gs = clipGrads();
-  if (workload === 'clipGradNorm_ (norm 2)') {
+  if (!workload.startsWith('clipGrad')) return null;
+  // The two single-purpose clipping rows get gradients of their own; the original three share one set.
+  const own = workload === CLIP_ONE_BIG || workload === CLIP_MANY_SMALL;
+  const gs = own ? clipShapes(workload).map((s, i) => fill(numel(s), i + 1)) : clipGrads();
+  if (workload === 'clipGradNorm_ (norm 2)' || own) {
     return {
       fn: () => {
         let sq = 0;

@@ -189,6 +189,18 @@ def training(out):
     timed(out, 'clipGradNorm_ (norm 2)', lambda: nn.utils.clip_grad_norm_(params, 1.0))
     timed(out, 'clipGradNorm_ (norm inf)', lambda: nn.utils.clip_grad_norm_(params, 1.0, float('inf')))
     timed(out, 'clipGradValue_', lambda: nn.utils.clip_grad_value_(params, 0.01))
+
+    def with_gradients(shapes):
+        """Parameters of the given shapes, gradient i filled once with fill(numel, i + 1)."""
+        ps = [torch.zeros(s) for s in shapes]
+        for i, p in enumerate(ps):
+            p.grad = fill(p.numel(), i + 1, p.shape)
+        return ps
+    one_big = with_gradients([(100000,)])
+    timed(out, 'clipGradNorm_ over one 1e5 gradient', lambda: nn.utils.clip_grad_norm_(one_big, 1.0))
+    many_small = with_gradients([(1000,)] * 2000)
+    timed(out, 'clipGradNorm_ over 2 000 gradients of 1 000',
+          lambda: nn.utils.clip_grad_norm_(many_small, 1.0))
     for n in [64, 128, 256, 512, 1024]:
         a, b = torch.rand(n, n), torch.rand(n, n)
         timed(out, f'matmul {n}²', lambda: a @ b, *((1, 5) if n >= 1024 else (3, 15)))

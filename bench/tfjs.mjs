@@ -6,11 +6,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { prepareOps } from './ops-tfjs.mjs';
 import {
   BIG_LINEAR,
-  CLIP_SHAPES,
   M,
   MLP,
   MLP784,
   MLP784_STEP,
+  clipShapes,
   fill,
   matmulSize,
   numel,
@@ -105,7 +105,7 @@ export function makePeer(backend) {
         };
       }
       if (workload.startsWith('clipGrad')) {
-        let grads = CLIP_SHAPES.map((s, i) => tf.tensor(fill(numel(s), i + 1), s));
+        let grads = clipShapes(workload).map((s, i) => tf.tensor(fill(numel(s), i + 1), s));
         live.push({ dispose: () => tf.dispose(grads) });
         if (workload === 'clipGradValue_') {
           return {

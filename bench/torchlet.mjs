@@ -3,11 +3,15 @@ import * as torch from '../dist/esm/index.js';
 import { prepareOps } from './ops-torchlet.mjs';
 import {
   BIG_LINEAR,
+  CLIP_MANY_SMALL,
+  CLIP_ONE_BIG,
   CLIP_SHAPES,
   M,
   MLP,
   MLP784,
   MLP784_STEP,
+  TRAINING_LOOPS,
+  clipShapes,
   fill,
   matmulSize,
   numel,
@@ -63,20 +67,44 @@ export function makeMlp784Step() {
   return trainingStep(model, opt, x, y, MLP784.maxNorm);
 }
 
-let params = null;
-const clipParams = () =>
-  (params ??= CLIP_SHAPES.map((s, i) => {
+/** Parameters of the given shapes whose gradients are filled once (gradient i: seed i + 1). */
+const withGradients = (shapes) =>
+  shapes.map((s, i) => {
     const p = torch.zeros(s);
     p.grad = torch.tensor(fill(numel(s), i + 1), { shape: s });
     return p;
-  }));
+  });
 
-export function prepare(workload) {
+/** The model-shaped set, shared by the three original clipping rows. */
+let params = null;
+const clipParams = () => (params ??= withGradients(CLIP_SHAPES));
+
+/**
+ * Rows where dispose() changes nothing: clipping and the optimizer step work in place, the training
+ * steps keep their tensors, and the sum's [1024] output is too small for the shared arena.
+ */
+const UNCHANGED_BY_DISPOSE = new Set([
+  ...TRAINING_LOOPS,
+  'SGD momentum step, 1e6 parameters',
+  'sum over dim 0 of [1024,1024]',
+]);
+
+/**
+ * The workload as { fn }, or null. With { dispose: true } (the 'torchlet (dispose)' peer), fn gives
+ * back with dispose() what the call drops: the output of a forward-only row; for a "+backward" row
+ * the forward output after backward and each leaf's previous .grad before clearing it. Rows where
+ * that changes nothing (see UNCHANGED_BY_DISPOSE, and every clipping row) are null then.
+ */
+export function prepare(workload, options = {}) {
+  const { dispose = false } = options;
+  if (dispose && (clipShapes(workload) !== null || UNCHANGED_BY_DISPOSE.has(workload))) return null;
+  /** f as the timed call, its output disposed when asked. */
+  const dropped = (f) => (dispose ? () => f().dispose() : f);
   const n = matmulSize(workload);
   if (n !== null) {
     const a = torch.tensor(fill(n * n, 3), { shape: [n, n] });
     const b = torch.tensor(fill(n * n, 4), { shape: [n, n] });
-    return { fn: () => a.matmul(b) };
+    return { fn: dropped(() => a.matmul(b)) };
   }
   switch (workload) {
     case 'clipGradNorm_ (norm 2)':
@@ -85,6 +113,11 @@ export function prepare(workload) {
       return { fn: () => torch.nn.utils.clipGradNorm_(clipParams(), 1.0, Infinity) };
     case 'clipGradValue_':
       return { fn: () => torch.nn.utils.clipGradValue_(clipParams(), 0.01) };
+    case CLIP_ONE_BIG:
+    case CLIP_MANY_SMALL: {
+      const own = withGradients(clipShapes(workload));
+      return { fn: () => torch.nn.utils.clipGradNorm_(own, 1.0) };
+    }
     case 'MLP training step':
       return { fn: makeMlpStep() };
     case MLP784_STEP:
@@ -102,57 +135,70 @@ export function prepare(workload) {
       return { fn: trainingStep(lin, opt, x, y, BIG_LINEAR.maxNorm) };
     }
     default:
-      return prepareElementwise(workload) ?? prepareOps(workload);
+      return prepareElementwise(workload, dropped, options) ?? prepareOps(workload, options);
   }
 }
 
 const leaf = (n, seed, shape = [n]) => torch.tensor(fill(n, seed), { shape, requiresGrad: true });
 
-/** f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. */
-function forwardBackward(inputs, f, shape) {
-  const g = torch.tensor(fill(numel(shape), 99), { shape });
+/**
+ * f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. With
+ * { dispose: true } the previous grads are disposed before clearing and the output after backward.
+ */
+function forwardBackward(inputs, f, g, { dispose = false } = {}) {
   return () => {
-    for (const x of inputs) x.grad = null;
-    f(...inputs).backward(g);
+    for (const x of inputs) {
+      if (dispose) x.grad?.dispose();
+      x.grad = null;
+    }
+    const y = f(...inputs);
+    y.backward(g);
+    if (dispose) y.dispose();
   };
 }
 
-function prepareElementwise(workload) {
+/** The fixed upstream gradient of a "+backward" row. */
+const upstream = (shape) => torch.tensor(fill(numel(shape), 99), { shape });
+
+function prepareElementwise(workload, dropped, options) {
   const a = () => torch.tensor(fill(M, 1));
   const b = () => torch.tensor(fill(M, 2));
   switch (workload) {
     case 'add 1M forward': {
       const [x, y] = [a(), b()];
-      return { fn: () => x.add(y) };
+      return { fn: dropped(() => x.add(y)) };
     }
     case 'mul 1M forward': {
       const [x, y] = [a(), b()];
-      return { fn: () => x.mul(y) };
+      return { fn: dropped(() => x.mul(y)) };
     }
     case 'add 10M forward': {
       const x = torch.tensor(fill(10 * M, 1));
       const y = torch.tensor(fill(10 * M, 2));
-      return { fn: () => x.add(y) };
+      return { fn: dropped(() => x.add(y)) };
     }
     case 'add 1M forward+backward':
-      return { fn: forwardBackward([leaf(M, 1), leaf(M, 2)], (x, y) => x.add(y), [M]) };
+      return {
+        fn: forwardBackward([leaf(M, 1), leaf(M, 2)], (x, y) => x.add(y), upstream([M]), options),
+      };
     case 'relu 1M forward+backward':
-      return { fn: forwardBackward([leaf(M, 1)], (x) => x.relu(), [M]) };
+      return { fn: forwardBackward([leaf(M, 1)], (x) => x.relu(), upstream([M]), options) };
     case 'broadcast add [1024,1024]+[1024] forward+backward':
       return {
         fn: forwardBackward(
           [leaf(M, 1, [1024, 1024]), leaf(1024, 2)],
           (x, y) => x.add(y),
-          [1024, 1024],
+          upstream([1024, 1024]),
+          options,
         ),
       };
     case 'exp 1M': {
       const x = a();
-      return { fn: () => x.exp() };
+      return { fn: dropped(() => x.exp()) };
     }
     case 'tanh 1M': {
       const x = a();
-      return { fn: () => x.tanh() };
+      return { fn: dropped(() => x.tanh()) };
     }
     case 'sum over dim 0 of [1024,1024]': {
       const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });

@@ -8,6 +8,21 @@ export const CLIP_SHAPES = [
   ...Array(10).fill([1000]),
 ];
 
+/** The clipping rows of the performance issue: one big gradient, and many small ones. */
+export const CLIP_ONE_BIG = 'clipGradNorm_ over one 1e5 gradient';
+export const CLIP_MANY_SMALL = 'clipGradNorm_ over 2 000 gradients of 1 000';
+
+/**
+ * The gradient shapes a clipping workload runs over (max norm 1.0; gradient i filled with
+ * fill(numel, i + 1) once at prepare): the model-shaped set for the three original rows, one
+ * parameter of 100 000 elements, or 2 000 parameters of 1 000 elements. Null for other workloads.
+ */
+export function clipShapes(workload) {
+  if (workload === CLIP_ONE_BIG) return [[100000]];
+  if (workload === CLIP_MANY_SMALL) return Array(2000).fill([1000]);
+  return workload.startsWith('clipGrad') ? CLIP_SHAPES : null;
+}
+
 export const MATMUL_SIZES = [64, 128, 256, 512, 1024];
 
 /** MLP 16→64→64→50 (tanh), batch 32, MSE, SGD; and one Linear(1024, 1024), batch 64. */
@@ -133,6 +148,8 @@ export const WORKLOADS = [
   'clipGradNorm_ (norm 2)',
   'clipGradNorm_ (norm inf)',
   'clipGradValue_',
+  CLIP_ONE_BIG,
+  CLIP_MANY_SMALL,
   ...MATMUL_SIZES.map((n) => `matmul ${n}²`),
   'MLP training step',
   MLP784_STEP,
