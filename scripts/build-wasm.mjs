@@ -452,6 +452,8 @@ function expLines(v, out) {
   );
   return L;
 }
+/** Lines of `a` and `b` alternated (two independent computations, written as one stream). */
+const interleave = (a, b) => a.flatMap((line, i) => [line, b[i]]);
 /** A loop over $n floats from address $q, 4 at a time (counts down, as the stream kernels do). */
 const vecLoop = (label, body) => [
   `(block $${label}done (loop $${label}`,
@@ -597,10 +599,18 @@ const softmaxWat = [
   `    ${EXP_LOCALS} (local $e v128)`,
   ...expLines('$v', '$e').map((line) => `    ${line}`),
   '    (local.get $e))',
+  // Two vectors at once, their steps interleaved, so that the two dependency chains overlap.
+  '  (func $exp8 (param $v v128) (param $w v128) (result v128 v128)',
+  `    ${EXP_LOCALS} (local $e v128) ${EXP_LOCALS.replaceAll(' v128)', '2 v128)')} (local $e2 v128)`,
+  ...interleave(
+    expLines('$v', '$e'),
+    expLines('$w', '$e2').map((l) => l.replace(/\$(ek|er|ep|ei|eh)\b/g, '$$$12')),
+  ).map((line) => `    ${line}`),
+  '    (local.get $e) (local.get $e2))',
   // Per row: m = max, s = Σ exp(x - m) (f32x4 lanes summed as (s0 + s1) + (s2 + s3)); the row is
   // overwritten with exp(x - m) when $store is set; (m, s) go to $stats (8 bytes per row).
   `  (func (export "rowsExpSum") ${ROW_PARAMS} (param $stats i32) (param $store i32)`,
-  `    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $nan v128) (local $mx f32)`,
+  `    (local $q i32) (local $n i32) (local $m v128) (local $s v128) (local $v v128) (local $e v128) (local $nan v128) (local $mx f32) (local $s2 v128) (local $v2 v128) (local $e2 v128)`,
   ...rowLoop(
     [
       // The max is pmax (one instruction) plus a NaN mask, cheaper than NaN-propagating max.
@@ -616,13 +626,29 @@ const softmaxWat = [
       `(if (v128.any_true (local.get $nan)) (then (local.set $mx (f32.const nan))))`,
       '(local.set $m (f32x4.splat (local.get $mx)))',
       '(local.set $s (v128.const i32x4 0 0 0 0))',
+      '(local.set $s2 (v128.const i32x4 0 0 0 0))',
       ...from('(local.get $p)'),
+      // Two vectors per pass, summed into two accumulators: the two exps overlap in the CPU.
+      '(block $pairdone (loop $pair',
+      '  (br_if $pairdone (i32.lt_u (local.get $n) (i32.const 8)))',
+      '  (local.set $v (f32x4.sub (v128.load (local.get $q)) (local.get $m)))',
+      '  (local.set $v2 (f32x4.sub (v128.load offset=16 (local.get $q)) (local.get $m)))',
+      '  (call $exp8 (local.get $v) (local.get $v2))',
+      '  (local.set $e2)',
+      '  (local.set $e)',
+      '  (if (local.get $store) (then (v128.store (local.get $q) (local.get $e)) (v128.store offset=16 (local.get $q) (local.get $e2))))',
+      '  (local.set $s (f32x4.add (local.get $s) (local.get $e)))',
+      '  (local.set $s2 (f32x4.add (local.get $s2) (local.get $e2)))',
+      '  (local.set $q (i32.add (local.get $q) (i32.const 32)))',
+      '  (local.set $n (i32.sub (local.get $n) (i32.const 8)))',
+      '  (br $pair)))',
       ...vecLoop('exp', [
         '(local.set $v (f32x4.sub (v128.load (local.get $q)) (local.get $m)))',
         '(local.set $e (call $exp4 (local.get $v)))',
         '(if (local.get $store) (then (v128.store (local.get $q) (local.get $e))))',
         '(local.set $s (f32x4.add (local.get $s) (local.get $e)))',
       ]),
+      '(local.set $s (f32x4.add (local.get $s) (local.get $s2)))',
       '(f32.store (local.get $stats) (local.get $mx))',
       `(f32.store offset=4 (local.get $stats) ${lanes('f32.add', '(local.get $s)')})`,
     ],
@@ -662,7 +688,7 @@ const softmaxWat = [
   // Backward per row, written over g (rows of g at $p, rows of y at $y, same stride):
   //   softmax ($log = 0): g' = y * (g - Σ g*y);  logSoftmax ($log = 1): g' = g - exp(y) * Σ g.
   `  (func (export "rowsBackward") ${ROW_PARAMS} (param $y i32) (param $log i32)`,
-  `    (local $q i32) (local $n i32) (local $d i32) (local $s v128) (local $v v128) (local $e v128)`,
+  `    (local $q i32) (local $n i32) (local $d i32) (local $s v128) (local $v v128) (local $e v128) (local $e2 v128)`,
   ...rowLoop(
     [
       '(local.set $s (v128.const i32x4 0 0 0 0))',
@@ -676,6 +702,17 @@ const softmaxWat = [
       ),
       `    (local.set $s (f32x4.splat ${lanes('f32.add', '(local.get $s)')}))`,
       ...indent(from('(local.get $p)'), 4),
+      // Two vectors per pass through exp8 (the two exps overlap), then the rest one at a time.
+      '    (block $lgpdone (loop $lgp',
+      '      (br_if $lgpdone (i32.lt_u (local.get $n) (i32.const 8)))',
+      '      (call $exp8 (v128.load (i32.add (local.get $q) (local.get $d))) (v128.load offset=16 (i32.add (local.get $q) (local.get $d))))',
+      '      (local.set $e2)',
+      '      (local.set $e)',
+      '      (v128.store (local.get $q) (f32x4.sub (v128.load (local.get $q)) (f32x4.mul (local.get $e) (local.get $s))))',
+      '      (v128.store offset=16 (local.get $q) (f32x4.sub (v128.load offset=16 (local.get $q)) (f32x4.mul (local.get $e2) (local.get $s))))',
+      '      (local.set $q (i32.add (local.get $q) (i32.const 32)))',
+      '      (local.set $n (i32.sub (local.get $n) (i32.const 8)))',
+      '      (br $lgp)))',
       ...indent(
         vecLoop('lg', [
           '(local.set $v (v128.load (i32.add (local.get $q) (local.get $d))))',
