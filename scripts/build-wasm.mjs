@@ -422,13 +422,19 @@ const EXP_POLY = [
   '5.0000001201e-1',
 ];
 const EXP_LOCALS =
-  '(local $ek v128) (local $er v128) (local $ep v128) (local $ei v128) (local $eh v128)';
+  '(local $ek v128) (local $er v128) (local $ep v128) (local $ei v128) (local $eh v128) (local $et v128)';
 /** Lines that set local `out` to exp(local `v`) elementwise (v <= 0 or NaN). */
 function expLines(v, out) {
   const L = [];
   // pmax/pmin (one instruction each) keep a NaN first operand: NaN < c and c < NaN are false.
   L.push(`(local.set $er (f32x4.pmin (f32x4.pmax (local.get ${v}) ${f4('-110')}) ${f4('100')}))`);
-  L.push(`(local.set $ek (f32x4.nearest (f32x4.mul (local.get $er) ${f4('1.44269504089')})))`);
+  // k = nearest(r·log2 e) by adding and subtracting 1.5·2^23 (ties to even, as f32x4.nearest; |r·log2 e|
+  // < 2^22 after the clamp), which also leaves k's integer in the low bits of the sum ($et): cheaper
+  // than nearest plus a float-to-int conversion, and the same k.
+  L.push(
+    `(local.set $et (f32x4.add (f32x4.mul (local.get $er) ${f4('1.44269504089')}) ${f4('12582912')}))`,
+  );
+  L.push(`(local.set $ek (f32x4.sub (local.get $et) ${f4('12582912')}))`);
   L.push(
     `(local.set $er (f32x4.sub (local.get $er) (f32x4.mul (local.get $ek) ${f4('0.693359375')})))`,
   );
@@ -442,7 +448,9 @@ function expLines(v, out) {
   L.push(
     `(local.set $ep (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $ep) (local.get $er)) (local.get $er)) (local.get $er)) ${f4('1')}))`,
   );
-  L.push('(local.set $ei (i32x4.trunc_sat_f32x4_s (local.get $ek)))');
+  L.push(
+    '(local.set $ei (i32x4.sub (local.get $et) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))',
+  );
   L.push('(local.set $eh (i32x4.shr_s (local.get $ei) (i32.const 1)))');
   L.push('(local.set $ei (i32x4.sub (local.get $ei) (local.get $eh)))');
   const pow2 = (k) =>
@@ -604,7 +612,7 @@ const softmaxWat = [
   `    ${EXP_LOCALS} (local $e v128) ${EXP_LOCALS.replaceAll(' v128)', '2 v128)')} (local $e2 v128)`,
   ...interleave(
     expLines('$v', '$e'),
-    expLines('$w', '$e2').map((l) => l.replace(/\$(ek|er|ep|ei|eh)\b/g, '$$$12')),
+    expLines('$w', '$e2').map((l) => l.replace(/\$(ek|er|ep|ei|eh|et)\b/g, '$$$12')),
   ).map((line) => `    ${line}`),
   '    (local.get $e) (local.get $e2))',
   // Per row: m = max, s = Σ exp(x - m) (f32x4 lanes summed as (s0 + s1) + (s2 + s3)); the row is
