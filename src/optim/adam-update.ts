@@ -1,7 +1,7 @@
 /** The moment updates Adam and AdamW share (PyTorch 1.13's single-tensor float32 arithmetic). */
 import type { Tensor } from '../tensor/tensor.js';
 import { bufferOf } from './optimizer.js';
-import { updateKernelsFor } from './update-kernels.js';
+import { overGradient, updateKernelsFor } from './update-kernels.js';
 
 /** Adam's and AdamW's per-parameter state, under PyTorch's keys. */
 export interface AdamState {
@@ -49,26 +49,28 @@ export function adamUpdate(
   const n = param.length;
   // SIMD over the arena for the leading multiple of 4: the same bits as the loop below.
   const simd =
-    vMax === null
-      ? updateKernelsFor(n, param, grad, m, v)
-      : updateKernelsFor(n, param, grad, m, v, vMax);
-  const done = simd === undefined ? 0 : n - (n & 3);
+    vMax === null ? updateKernelsFor(n, param, m, v) : updateKernelsFor(n, param, m, v, vMax);
+  const done = simd === undefined ? 0 : n - (n & 7);
   if (simd !== undefined) {
-    simd.adam(
-      param.byteOffset,
-      grad.byteOffset,
-      m.byteOffset,
-      v.byteOffset,
-      (vMax ?? m).byteOffset,
-      done,
-      b1,
-      oneMinusB1,
-      b2,
-      oneMinusB2,
-      bc2Sqrt,
-      eps32,
-      negStepSize,
-      vMax === null ? 0 : 1,
+    const ams = vMax === null ? 0 : 1;
+    const vm = (vMax ?? m).byteOffset;
+    overGradient(grad, done, (g, at, len) =>
+      simd.adam(
+        param.byteOffset + 4 * at,
+        g,
+        m.byteOffset + 4 * at,
+        v.byteOffset + 4 * at,
+        vm + 4 * at,
+        len,
+        b1,
+        oneMinusB1,
+        b2,
+        oneMinusB2,
+        bc2Sqrt,
+        eps32,
+        negStepSize,
+        ams,
+      ),
     );
   }
   for (let i = done; i < n; i++) {

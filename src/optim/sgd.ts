@@ -12,7 +12,7 @@ import {
   type ParamView,
   type ParamsInput,
 } from './optimizer.js';
-import { updateKernelsFor } from './update-kernels.js';
+import { overGradient, updateKernelsFor } from './update-kernels.js';
 
 /** SGD's group options. */
 export interface SGDOptions extends GroupOptions {
@@ -128,9 +128,12 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const negLr = f(-group.lr);
     if (momentum === 0) {
       // SIMD on the arena's memory for the leading multiple of 4, the same bits as this loop.
-      const simd = updateKernelsFor(n, param, grad);
-      const done = simd === undefined ? 0 : n - (n & 3);
-      if (simd !== undefined) simd.axpy(param.byteOffset, grad.byteOffset, done, negLr);
+      const simd = updateKernelsFor(n, param);
+      const done = simd === undefined ? 0 : n - (n & 7);
+      if (simd !== undefined)
+        overGradient(grad, done, (g, at, len) =>
+          simd.axpy(param.byteOffset + 4 * at, g, len, negLr),
+        );
       for (let i = done; i < n; i++) param[i] = negLr * grad[i] + param[i];
       return;
     }
@@ -139,19 +142,21 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     const first = state.momentum_buffer === null;
     if (state.momentum_buffer === null) state.momentum_buffer = zerosLikeParam(tensor);
     const buf = bufferOf(state.momentum_buffer);
-    const simd = updateKernelsFor(n, param, grad, buf);
+    const simd = updateKernelsFor(n, param, buf);
     const done = simd === undefined ? 0 : n - (n & 7); // the kernel takes 8 elements per pass
     if (simd !== undefined) {
       const mode = (first ? 1 : 0) | (dampening !== 0 ? 2 : 0) | (nesterov ? 4 : 0);
-      simd.momentum(
-        param.byteOffset,
-        grad.byteOffset,
-        buf.byteOffset,
-        done,
-        negLr,
-        mom32,
-        damp32,
-        mode,
+      overGradient(grad, done, (g, at, len) =>
+        simd.momentum(
+          param.byteOffset + 4 * at,
+          g,
+          buf.byteOffset + 4 * at,
+          len,
+          negLr,
+          mom32,
+          damp32,
+          mode,
+        ),
       );
     }
     for (let i = done; i < n; i++) {

@@ -3,7 +3,13 @@
  * parameter, its gradient and its state all live there, and give the bits of the JavaScript loops
  * they replace. A module of its own so that an app without an optimizer does not carry it.
  */
-import { allInArena, arenaInstance } from '../tensor/kernels/arena.js';
+import {
+  ARENA_OPERAND_FLOATS,
+  allInArena,
+  arenaInstance,
+  arenaOperand,
+  inArena,
+} from '../tensor/kernels/arena.js';
 import { UPDATE_WASM_HEX } from '../tensor/kernels/generated/update-wasm.js';
 import { compile } from '../tensor/kernels/simd.js';
 
@@ -48,4 +54,26 @@ export function updateKernelsFor(
   if (!allInArena(count, ...arrays)) return undefined;
   if (module === undefined) module = compile(UPDATE_WASM_HEX);
   return arenaInstance(module) as UpdateKernels | undefined;
+}
+
+/**
+ * Runs `run(address, start, count)` over the first `count` elements of `grad` (a multiple of 8):
+ * at its own address when it lives in the arena, else copied chunk by chunk into the arena's
+ * scratch (a gradient stored again after `zeroGrad()` cleared it is usually a plain array, while
+ * the parameter and the optimizer's state live in the arena): one copy is far cheaper than the
+ * JavaScript loop the update would otherwise take.
+ */
+export function overGradient(
+  grad: Float32Array,
+  count: number,
+  run: (address: number, start: number, count: number) => void,
+): void {
+  if (inArena(grad)) {
+    run(grad.byteOffset, 0, count);
+    return;
+  }
+  for (let start = 0; start < count; start += ARENA_OPERAND_FLOATS) {
+    const len = Math.min(ARENA_OPERAND_FLOATS, count - start);
+    run(arenaOperand(grad.subarray(start, start + len), 0), start, len);
+  }
 }

@@ -173,19 +173,22 @@ suite('the arena', () => {
       const grads = [awkward(N, 6), awkward(N, 7), awkward(N, 8)].map((g) =>
         g.map((v) => (Number.isFinite(v) ? v : -0.25)),
       );
-      const results = [true, false].map((arena) => {
+      // Everything in the arena; the gradient a plain array (copied through the scratch in
+      // chunks); everything plain (the JavaScript loop).
+      const results = ['arena', 'plain gradient', 'plain'].map((where) => {
         const p = tensor(start, { requiresGrad: true });
-        if (!arena) p.subarrayView(); // moves p out of the arena: the JavaScript loop runs
-        expect(inArena(p.buffer)).toBe(arena);
+        if (where === 'plain') p.subarrayView(); // moves p out of the arena
+        expect(inArena(p.buffer)).toBe(where !== 'plain');
         const opt = new SGD([p], opts);
         for (const g of grads) {
-          p.grad = arena ? tensor(g) : tensor(g).clone();
-          if (!arena) p.grad.subarrayView();
+          p.grad = tensor(g);
+          if (where !== 'arena') p.grad.subarrayView();
           opt.step();
         }
         return bits(p.buffer.slice());
       });
-      expect(results[0]).toEqual(results[1]);
+      expect(results[0]).toEqual(results[2]);
+      expect(results[1]).toEqual(results[2]);
     }
   });
 });
@@ -203,20 +206,41 @@ suite('the optimizers on arena memory', () => {
       const grads = [awkward(N, 10), awkward(N, 11), awkward(N, 12)].map((g) =>
         g.map((v, i) => (Number.isFinite(v) || i % 2 === 0 ? v : -0.25)),
       );
-      const results = [true, false].map((arena) => {
+      const results = ['arena', 'plain gradient', 'plain'].map((where) => {
         const p = tensor(start, { requiresGrad: true });
-        if (!arena) p.subarrayView();
-        expect(inArena(p.buffer)).toBe(arena);
+        if (where === 'plain') p.subarrayView();
+        expect(inArena(p.buffer)).toBe(where !== 'plain');
         const Opt = name === 'Adam' ? Adam : AdamW;
         const opt = new Opt([p], opts);
         for (const g of grads) {
           p.grad = tensor(g);
-          if (!arena) p.grad.subarrayView();
+          if (where !== 'arena') p.grad.subarrayView();
           opt.step();
         }
         return bits(p.buffer.slice());
       });
-      expect(results[0]).toEqual(results[1]);
+      expect(results[0]).toEqual(results[2]);
+      expect(results[1]).toEqual(results[2]);
     }
+  });
+});
+
+suite('updates with a gradient larger than one scratch chunk', () => {
+  it('SGD with momentum: chunked copies give the JavaScript loop’s bits', () => {
+    const n = 3 * 131064 + 13; // three chunks and a tail
+    const start = awkward(n, 21).map((v) => (Number.isFinite(v) ? v : 0.5));
+    const g = awkward(n, 22).map((v) => (Number.isFinite(v) ? v : -0.25));
+    const results = ['plain gradient', 'plain'].map((where) => {
+      const p = tensor(start, { requiresGrad: true });
+      if (where === 'plain') p.subarrayView();
+      const opt = new SGD([p], { lr: 0.01, momentum: 0.9 });
+      for (let step = 0; step < 2; step++) {
+        p.grad = tensor(g);
+        p.grad.subarrayView();
+        opt.step();
+      }
+      return bits(p.buffer.slice());
+    });
+    expect(results[0]).toEqual(results[1]);
   });
 });

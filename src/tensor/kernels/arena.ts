@@ -347,6 +347,9 @@ export function arenaOperand(d: Float32Array, slot: 0 | 1): number {
   return slot * HALF;
 }
 
+/** The most floats arenaOperand copies into one half of the scratch, a multiple of 8. */
+export const ARENA_OPERAND_FLOATS = Math.floor(HALF / 32) * 8;
+
 /** The address of four copies of the float32 `s` in the scratch (an operand with step 0). */
 export function arenaSplat(s: number): number {
   new Float32Array(arena!.buffer, SPLAT, 4).fill(s);
