@@ -100,6 +100,103 @@ emit('        (br $iloop)))');
 emit(`      (local.set $j (i32.add (local.get $j) (i32.const ${4 * VECS})))`);
 emit('      (br $jloop)))');
 emit('  )');
+// Panel packing (gemm-simd.ts packPanels, same layout): `rows` rows of `k` values, value (r, p) at
+// $src + r·$rs + p·$ps (strides in bytes), written as panels of $width (4 or 8) rows interleaved
+// per p, rows past `rows` zero. Whole panels whose rows are contiguous along the panel ($rs = 4)
+// are block copies; whole panels whose rows run along p ($ps = 4) are 4x4 transposes; the rest is
+// element by element. Pure data movement: the same floats as the JavaScript packing.
+const T4 = (a, b, lanes) =>
+  `(i8x16.shuffle ${lanes.flatMap((l) => [0, 1, 2, 3].map((k) => 4 * l + k)).join(' ')} ${a} ${b})`;
+/** Stores the 4x4 transpose of the rows in $q0..$q3 at $o + offsets[j] (column j of the block). */
+const transpose4 = (offsets) => [
+  `(local.set $t0 ${T4('(local.get $q0)', '(local.get $q1)', [0, 4, 1, 5])})`,
+  `(local.set $t1 ${T4('(local.get $q0)', '(local.get $q1)', [2, 6, 3, 7])})`,
+  `(local.set $t2 ${T4('(local.get $q2)', '(local.get $q3)', [0, 4, 1, 5])})`,
+  `(local.set $t3 ${T4('(local.get $q2)', '(local.get $q3)', [2, 6, 3, 7])})`,
+  `(v128.store offset=${offsets[0]} (local.get $o) ${T4('(local.get $t0)', '(local.get $t2)', [0, 1, 4, 5])})`,
+  `(v128.store offset=${offsets[1]} (local.get $o) ${T4('(local.get $t0)', '(local.get $t2)', [2, 3, 6, 7])})`,
+  `(v128.store offset=${offsets[2]} (local.get $o) ${T4('(local.get $t1)', '(local.get $t3)', [0, 1, 4, 5])})`,
+  `(v128.store offset=${offsets[3]} (local.get $o) ${T4('(local.get $t1)', '(local.get $t3)', [2, 3, 6, 7])})`,
+];
+/** Loads rows $at + (g + 0..3)·$rs (4 floats each) into $q0..$q3. */
+const rows4 = (g) =>
+  [0, 1, 2, 3].map(
+    (r) =>
+      `(local.set $q${r} (v128.load (i32.add (local.get $at) (i32.mul (local.get $rs) (i32.const ${g + r})))))`,
+  );
+emit(
+  '  (func (export "pack") (param $dst i32) (param $src i32) (param $rs i32) (param $ps i32) (param $rows i32) (param $k i32) (param $width i32)',
+);
+emit(
+  '    (local $r i32) (local $full i32) (local $p i32) (local $w i32) (local $o i32) (local $at i32) (local $base i32)',
+);
+emit(
+  '    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)',
+);
+emit('    (local.set $o (local.get $dst))');
+emit('    (block $pdone (loop $panel');
+emit('      (br_if $pdone (i32.ge_u (local.get $r) (local.get $rows)))');
+emit(
+  '      (local.set $full (select (local.get $width) (i32.sub (local.get $rows) (local.get $r)) (i32.le_u (i32.add (local.get $r) (local.get $width)) (local.get $rows))))',
+);
+emit('      (local.set $base (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $rs))))');
+emit('      (local.set $at (local.get $base))');
+emit('      (local.set $p (i32.const 0))');
+emit('      (block $done (if (i32.eq (local.get $full) (local.get $width)) (then');
+// Rows contiguous along the panel: each p is `width` consecutive floats.
+emit('        (if (i32.eq (local.get $rs) (i32.const 4)) (then');
+emit('          (block $cd (loop $c');
+emit('            (br_if $cd (i32.ge_u (local.get $p) (local.get $k)))');
+emit('            (v128.store (local.get $o) (v128.load (local.get $at)))');
+emit(
+  '            (if (i32.eq (local.get $width) (i32.const 8)) (then (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $at)))))',
+);
+emit(
+  '            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $width) (i32.const 2))))',
+);
+emit('            (local.set $at (i32.add (local.get $at) (local.get $ps)))');
+emit('            (local.set $p (i32.add (local.get $p) (i32.const 1)))');
+emit('            (br $c)))');
+emit('          (br $done)))');
+// Rows running along p: 4x4 transposes, four p at a time; the last k % 4 fall to the loop below.
+emit('        (if (i32.eq (local.get $ps) (i32.const 4)) (then');
+emit('          (block $td (loop $t');
+emit('            (br_if $td (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))');
+emit('            (if (i32.eq (local.get $width) (i32.const 4)) (then');
+for (const l of [...rows4(0), ...transpose4([0, 16, 32, 48])]) emit(`              ${l}`);
+emit('            ) (else');
+for (const l of [
+  ...rows4(0),
+  ...transpose4([0, 32, 64, 96]),
+  ...rows4(4),
+  ...transpose4([16, 48, 80, 112]),
+])
+  emit(`              ${l}`);
+emit('            ))');
+emit(
+  '            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $width) (i32.const 4))))',
+);
+emit('            (local.set $at (i32.add (local.get $at) (i32.const 16)))');
+emit('            (local.set $p (i32.add (local.get $p) (i32.const 4)))');
+emit('            (br $t)))))');
+emit('      )))');
+// Element by element: what is left of this panel (partial panels, other strides, the k % 4 tail).
+emit('      (block $ed (loop $e');
+emit('        (br_if $ed (i32.ge_u (local.get $p) (local.get $k)))');
+emit('        (local.set $w (i32.const 0))');
+emit('        (block $wd (loop $wl');
+emit('          (br_if $wd (i32.ge_u (local.get $w) (local.get $width)))');
+emit(
+  '          (f32.store (local.get $o) (select (f32.load (i32.add (i32.add (local.get $base) (i32.mul (local.get $w) (local.get $rs))) (i32.mul (local.get $p) (local.get $ps)))) (f32.const 0) (i32.lt_u (local.get $w) (local.get $full))))',
+);
+emit('          (local.set $o (i32.add (local.get $o) (i32.const 4)))');
+emit('          (local.set $w (i32.add (local.get $w) (i32.const 1)))');
+emit('          (br $wl)))');
+emit('        (local.set $p (i32.add (local.get $p) (i32.const 1)))');
+emit('        (br $e)))');
+emit('      (local.set $r (i32.add (local.get $r) (local.get $width)))');
+emit('      (br $panel)))');
+emit('  )');
 emit(')');
 
 const gemmWat = lines.join('\n');

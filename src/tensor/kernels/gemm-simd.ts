@@ -1,7 +1,7 @@
 /**
  * Matrix multiply on the WebAssembly SIMD micro-kernel of gemm-wasm.ts. Operands are packed into
- * the kernel's panel layout straight from their strides (so transposed or sliced operands need no
- * separate copy), multiplied with f32x4 accumulators (float32 accumulation, as BLAS does), and the
+ * the kernel's panel layout from their strides (so transposed or sliced operands need no separate
+ * transpose) — by the module's SIMD packing after one block copy into its memory, or here, multiplied with f32x4 accumulators (float32 accumulation, as BLAS does), and the
  * result is copied out. Returns false when WebAssembly SIMD is not available; callers then use the
  * JavaScript kernels.
  */
@@ -11,6 +11,15 @@ import { GEMM_K_BLOCK, GEMM_SCRATCH_MAX_BYTES, gemmKernelModule } from './simd.j
 
 interface Kernel {
   memory: WebAssembly.Memory;
+  pack: (
+    dst: number,
+    src: number,
+    rowStride: number,
+    depthStride: number,
+    rows: number,
+    k: number,
+    width: number,
+  ) => void;
   gemm: (
     a: number,
     b: number,
@@ -31,7 +40,7 @@ function load(): Kernel | null {
     if (module === null) return (kernel = null);
     const instance = new WebAssembly.Instance(module, {});
     const exports = instance.exports as unknown as Kernel;
-    kernel = { memory: exports.memory, gemm: exports.gemm };
+    kernel = { memory: exports.memory, gemm: exports.gemm, pack: exports.pack };
   } catch {
     kernel = null; // no WebAssembly, or no SIMD: the JavaScript kernels take over
   }
@@ -44,6 +53,10 @@ export function simdAvailable(): boolean {
 }
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
+
+/** Floats from a strided block's first element to its last (`rows` x `k`, strides `rs`, `ps`). */
+const span = (rs: number, ps: number, rows: number, k: number): number =>
+  rows === 0 || k === 0 ? 0 : (rows - 1) * rs + (k - 1) * ps + 1;
 
 /**
  * out[m, n] (row-major at `outOffset`) = A[m, k] · B[k, n]; false if SIMD is unavailable (or a
@@ -76,15 +89,52 @@ export function gemmSimd(
   const rowBlock = Math.min(roundUp(m, R), fit - (fit % R));
   const aLen = rowBlock * kc;
   const cStart = aLen + bLen;
-  const floats = cStart + rowBlock * np;
+  // The operands' elements are copied into the kernel's memory as they lie (one block copy each,
+  // when they are dense enough) and packed there by the module's SIMD packing; otherwise packed
+  // here from their strides. The same floats either way.
+  const aSpan = span(a.rowStride, a.colStride, Math.min(rowBlock, m), k);
+  const bSpan = span(b.colStride, b.rowStride, n, k);
+  const aSrc = cStart + rowBlock * np;
+  const bSrc = aSrc + aSpan;
+  const copyIn =
+    aSpan <= 2 * rowBlock * k + 64 &&
+    bSpan <= 2 * n * k + 64 &&
+    (bSrc + bSpan) * 4 <= 4 * GEMM_SCRATCH_MAX_BYTES; // the copies may take 3x the panels' budget
+  const floats = copyIn ? bSrc + bSpan : aSrc;
   const have = kern.memory.buffer.byteLength;
   if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
   const mem = new Float32Array(kern.memory.buffer, 0, floats);
+  if (copyIn) mem.set(b.buffer.subarray(b.offset, b.offset + bSpan), bSrc);
   for (let i0 = 0; i0 < m; i0 += rowBlock) {
     const rows = Math.min(rowBlock, m - i0);
     const mp = roundUp(rows, R);
+    const aStart = a.offset + i0 * a.rowStride;
+    if (copyIn)
+      mem.set(a.buffer.subarray(aStart, aStart + span(a.rowStride, a.colStride, rows, k)), aSrc);
     for (let k0 = 0; k0 < k; k0 += kc) {
       const depth = Math.min(kc, k - k0);
+      if (copyIn) {
+        kern.pack(
+          0,
+          (aSrc + k0 * a.colStride) * 4,
+          a.rowStride * 4,
+          a.colStride * 4,
+          rows,
+          depth,
+          R,
+        );
+        kern.pack(
+          aLen * 4,
+          (bSrc + k0 * b.rowStride) * 4,
+          b.colStride * 4,
+          b.rowStride * 4,
+          n,
+          depth,
+          C,
+        );
+        kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1);
+        continue;
+      }
       packPanels(
         mem,
         0,
@@ -117,11 +167,38 @@ export function gemmSimd(
 }
 
 /**
+ * The module's SIMD packing of `rows` x `k` values of `src` (element (r, p) at
+ * `src[off + r * rs + p * ps]`) into panels of `width` rows, for tests against packPanels; null
+ * where WebAssembly SIMD is unavailable.
+ */
+export function packPanelsInKernel(
+  src: Float32Array,
+  off: number,
+  rs: number,
+  ps: number,
+  rows: number,
+  k: number,
+  width: number,
+): Float32Array | null {
+  const kern = load();
+  if (kern === null) return null;
+  const out = roundUp(rows, width) * k;
+  const srcSpan = span(rs, ps, rows, k);
+  const floats = out + srcSpan;
+  const have = kern.memory.buffer.byteLength;
+  if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
+  const mem = new Float32Array(kern.memory.buffer);
+  mem.set(src.subarray(off, off + srcSpan), out);
+  kern.pack(0, out * 4, rs * 4, ps * 4, rows, k, width);
+  return mem.slice(0, out);
+}
+
+/**
  * Writes `rows` x `k` strided values (element (r, p) at `src[off + r * rs + p * ps]`) as panels of
  * `width` rows, interleaved per p: dst[((r / width) * k + p) * width + r % width]. Rows past
  * `rows` in the last panel are zero. Writes are sequential; reads walk `width` streams.
  */
-function packPanels(
+export function packPanels(
   dst: Float32Array,
   start: number,
   src: Float32Array,
