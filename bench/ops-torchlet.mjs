@@ -10,7 +10,7 @@ const data = (shape, seed, requiresGrad = false) =>
  * f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. With
  * { dispose: true } the previous grads are disposed before clearing and the output after backward.
  */
-function forwardBackward(inputs, f, g, { dispose = false } = {}) {
+export function forwardBackward(inputs, f, g, { dispose = false } = {}) {
   return () => {
     for (const x of inputs) {
       if (dispose) x.grad?.dispose();

@@ -1,6 +1,6 @@
 // torchlet on the shared workloads, from the built package (dist/).
 import * as torch from '../dist/esm/index.js';
-import { prepareOps } from './ops-torchlet.mjs';
+import { forwardBackward, prepareOps } from './ops-torchlet.mjs';
 import {
   BIG_LINEAR,
   CLIP_MANY_SMALL,
@@ -140,22 +140,6 @@ export function prepare(workload, options = {}) {
 }
 
 const leaf = (n, seed, shape = [n]) => torch.tensor(fill(n, seed), { shape, requiresGrad: true });
-
-/**
- * f(inputs) then backward with a fixed upstream gradient, the leaves' grads cleared first. With
- * { dispose: true } the previous grads are disposed before clearing and the output after backward.
- */
-function forwardBackward(inputs, f, g, { dispose = false } = {}) {
-  return () => {
-    for (const x of inputs) {
-      if (dispose) x.grad?.dispose();
-      x.grad = null;
-    }
-    const y = f(...inputs);
-    y.backward(g);
-    if (dispose) y.dispose();
-  };
-}
 
 /** The fixed upstream gradient of a "+backward" row. */
 const upstream = (shape) => torch.tensor(fill(numel(shape), 99), { shape });

@@ -862,7 +862,7 @@ function module(name, wat, wabt, describe, extra = '') {
   return {
     [`${name}.wat`]: `;; ${HEADER.slice(3)}\n;; ${describe}\n${wat}\n`,
     [`${name}-wasm.ts`]:
-      `${HEADER}\n// ${describe}: ${buffer.length} bytes assembled from ${name}.wat.\n${extra}` +
+      `${HEADER}\n${extra}/** ${describe}: ${buffer.length} bytes assembled from ${name}.wat, as hex. */\n` +
       `export const ${constName} =\n  '${Buffer.from(buffer).toString('hex')}';\n`,
   };
 }
@@ -876,7 +876,7 @@ export async function generate() {
       gemmWat,
       wabt,
       `A WebAssembly SIMD GEMM micro-kernel (${ROWS}x${4 * VECS} register tile of f32x4 accumulators over packed panels)`,
-      `export const GEMM_TILE_ROWS = ${ROWS};\nexport const GEMM_TILE_COLS = ${4 * VECS};\n`,
+      `/** Rows of A per register tile of the micro-kernel (the height of a packed A panel). */\nexport const GEMM_TILE_ROWS = ${ROWS};\n/** Columns of B per register tile (the width of a packed B panel). */\nexport const GEMM_TILE_COLS = ${4 * VECS};\n`,
     ),
     ...module(
       'stream',

@@ -13,6 +13,7 @@ import { sumLeading } from './reduce.js';
 import { ARENA_MIN_ELEMENTS } from './simd.js';
 import { simdSupported } from './simd.js';
 import { tensor, zeros } from '../creation.js';
+import type { Tensor } from '../tensor.js';
 import { SGD } from '../../optim/sgd.js';
 import { Adam } from '../../optim/adam.js';
 import { AdamW } from '../../optim/adamw.js';
@@ -51,6 +52,44 @@ function bits(d: Float32Array): number[] {
 }
 
 const suite = simdSupported() ? describe : describe.skip;
+
+type Where = 'arena' | 'plain gradient' | 'plain';
+
+/**
+ * Runs `steps` of an optimizer from `start` with the given gradients, its memory placed as `where`
+ * says: everything in the arena; the gradient a plain array (copied through the scratch in
+ * chunks); everything plain (the JavaScript loop). Returns the parameter's bits.
+ */
+function runWhere(
+  where: Where,
+  start: Float32Array,
+  grads: Float32Array[],
+  make: (p: Tensor) => { step(): void },
+): number[] {
+  const p = tensor(start, { requiresGrad: true });
+  if (where === 'plain') p.subarrayView(); // moves p out of the arena
+  expect(inArena(p.buffer)).toBe(where !== 'plain');
+  const opt = make(p);
+  for (const g of grads) {
+    p.grad = tensor(g);
+    if (where !== 'arena') p.grad.subarrayView();
+    opt.step();
+  }
+  return bits(p.buffer.slice());
+}
+
+/** The three placements give the same bits. */
+function expectSameEverywhere(
+  start: Float32Array,
+  grads: Float32Array[],
+  make: (p: Tensor) => { step(): void },
+): void {
+  const [arena, plainGrad, plain] = (['arena', 'plain gradient', 'plain'] as const).map((w) =>
+    runWhere(w, start, grads, make),
+  );
+  expect(arena).toEqual(plain);
+  expect(plainGrad).toEqual(plain);
+}
 
 suite('the arena', () => {
   it('gives temporaries only memory touched before, reuses released blocks, leaves small sizes plain', () => {
@@ -173,22 +212,7 @@ suite('the arena', () => {
       const grads = [awkward(N, 6), awkward(N, 7), awkward(N, 8)].map((g) =>
         g.map((v) => (Number.isFinite(v) ? v : -0.25)),
       );
-      // Everything in the arena; the gradient a plain array (copied through the scratch in
-      // chunks); everything plain (the JavaScript loop).
-      const results = ['arena', 'plain gradient', 'plain'].map((where) => {
-        const p = tensor(start, { requiresGrad: true });
-        if (where === 'plain') p.subarrayView(); // moves p out of the arena
-        expect(inArena(p.buffer)).toBe(where !== 'plain');
-        const opt = new SGD([p], opts);
-        for (const g of grads) {
-          p.grad = tensor(g);
-          if (where !== 'arena') p.grad.subarrayView();
-          opt.step();
-        }
-        return bits(p.buffer.slice());
-      });
-      expect(results[0]).toEqual(results[2]);
-      expect(results[1]).toEqual(results[2]);
+      expectSameEverywhere(start, grads, (p) => new SGD([p], opts));
     }
   });
 });
@@ -206,21 +230,8 @@ suite('the optimizers on arena memory', () => {
       const grads = [awkward(N, 10), awkward(N, 11), awkward(N, 12)].map((g) =>
         g.map((v, i) => (Number.isFinite(v) || i % 2 === 0 ? v : -0.25)),
       );
-      const results = ['arena', 'plain gradient', 'plain'].map((where) => {
-        const p = tensor(start, { requiresGrad: true });
-        if (where === 'plain') p.subarrayView();
-        expect(inArena(p.buffer)).toBe(where !== 'plain');
-        const Opt = name === 'Adam' ? Adam : AdamW;
-        const opt = new Opt([p], opts);
-        for (const g of grads) {
-          p.grad = tensor(g);
-          if (where !== 'arena') p.grad.subarrayView();
-          opt.step();
-        }
-        return bits(p.buffer.slice());
-      });
-      expect(results[0]).toEqual(results[2]);
-      expect(results[1]).toEqual(results[2]);
+      const Opt = name === 'Adam' ? Adam : AdamW;
+      expectSameEverywhere(start, grads, (p) => new Opt([p], opts));
     }
   });
 });
@@ -230,17 +241,9 @@ suite('updates with a gradient larger than one scratch chunk', () => {
     const n = 3 * 131064 + 13; // three chunks and a tail
     const start = awkward(n, 21).map((v) => (Number.isFinite(v) ? v : 0.5));
     const g = awkward(n, 22).map((v) => (Number.isFinite(v) ? v : -0.25));
-    const results = ['plain gradient', 'plain'].map((where) => {
-      const p = tensor(start, { requiresGrad: true });
-      if (where === 'plain') p.subarrayView();
-      const opt = new SGD([p], { lr: 0.01, momentum: 0.9 });
-      for (let step = 0; step < 2; step++) {
-        p.grad = tensor(g);
-        p.grad.subarrayView();
-        opt.step();
-      }
-      return bits(p.buffer.slice());
-    });
-    expect(results[0]).toEqual(results[1]);
+    const make = (p: Tensor) => new SGD([p], { lr: 0.01, momentum: 0.9 });
+    expect(runWhere('plain gradient', start, [g, g], make)).toEqual(
+      runWhere('plain', start, [g, g], make),
+    );
   });
 });

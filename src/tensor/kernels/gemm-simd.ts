@@ -54,6 +54,13 @@ export function simdAvailable(): boolean {
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
+/** The kernel's memory as `floats` floats, grown first when it is smaller. */
+function memoryOf(kern: Kernel, floats: number): Float32Array {
+  const have = kern.memory.buffer.byteLength;
+  if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
+  return new Float32Array(kern.memory.buffer, 0, floats);
+}
+
 /** Floats from a strided block's first element to its last (`rows` x `k`, strides `rs`, `ps`). */
 const span = (rs: number, ps: number, rows: number, k: number): number =>
   rows === 0 || k === 0 ? 0 : (rows - 1) * rs + (k - 1) * ps + 1;
@@ -100,10 +107,7 @@ export function gemmSimd(
     aSpan <= 2 * rowBlock * k + 64 &&
     bSpan <= 2 * n * k + 64 &&
     (bSrc + bSpan) * 4 <= 4 * GEMM_SCRATCH_MAX_BYTES; // the copies may take 3x the panels' budget
-  const floats = copyIn ? bSrc + bSpan : aSrc;
-  const have = kern.memory.buffer.byteLength;
-  if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
-  const mem = new Float32Array(kern.memory.buffer, 0, floats);
+  const mem = memoryOf(kern, copyIn ? bSrc + bSpan : aSrc);
   if (copyIn) mem.set(b.buffer.subarray(b.offset, b.offset + bSpan), bSrc);
   for (let i0 = 0; i0 < m; i0 += rowBlock) {
     const rows = Math.min(rowBlock, m - i0);
@@ -184,10 +188,7 @@ export function packPanelsInKernel(
   if (kern === null) return null;
   const out = roundUp(rows, width) * k;
   const srcSpan = span(rs, ps, rows, k);
-  const floats = out + srcSpan;
-  const have = kern.memory.buffer.byteLength;
-  if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
-  const mem = new Float32Array(kern.memory.buffer);
+  const mem = memoryOf(kern, out + srcSpan);
   mem.set(src.subarray(off, off + srcSpan), out);
   kern.pack(0, out * 4, rs * 4, ps * 4, rows, k, width);
   return mem.slice(0, out);

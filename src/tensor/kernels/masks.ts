@@ -37,15 +37,31 @@ export function reluInto(x: Float32Array, out: Float32Array): void {
 }
 
 /**
+ * Runs the arena's SIMD kernel `name` (out = g masked by y) on the leading multiple of 4 of n
+ * elements when all three arrays live in the arena; returns how many it did (0 when it could not).
+ */
+function maskInArena(
+  name: 'selectPositive' | 'reluBackward',
+  y: Float32Array,
+  g: Float32Array,
+  out: Float32Array,
+  n: number,
+): number {
+  const simd = arenaKernelsFor(n, y, g, out);
+  if (simd === undefined) return 0;
+  const done = n - (n & 3);
+  simd[name](y.byteOffset, g.byteOffset, out.byteOffset, done);
+  return done;
+}
+
+/**
  * out = where(y > 0, g, 0) elementwise over same-length arrays: relu's backward given its output
  * `y` (also the mask of clamp and abs-like selections). g's bits pass unchanged where y > 0; +0
  * elsewhere, NaN y included. `out` may alias `g`.
  */
 export function selectPositive(y: Float32Array, g: Float32Array, out: Float32Array): void {
   const n = Math.min(y.length, g.length, out.length);
-  const simd = arenaKernelsFor(n, y, g, out);
-  const done = simd === undefined ? 0 : n - (n & 3);
-  if (simd !== undefined) simd.selectPositive(y.byteOffset, g.byteOffset, out.byteOffset, done);
+  const done = maskInArena('selectPositive', y, g, out, n);
   const yb = new Int32Array(y.buffer, y.byteOffset, n);
   const gb = new Int32Array(g.buffer, g.byteOffset, n);
   const ob = new Int32Array(out.buffer, out.byteOffset, n);
@@ -62,9 +78,7 @@ export function selectPositive(y: Float32Array, g: Float32Array, out: Float32Arr
  */
 export function reluBackwardInto(y: Float32Array, g: Float32Array, out: Float32Array): void {
   const n = Math.min(y.length, g.length, out.length);
-  const simd = arenaKernelsFor(n, y, g, out);
-  const done = simd === undefined ? 0 : n - (n & 3);
-  if (simd !== undefined) simd.reluBackward(y.byteOffset, g.byteOffset, out.byteOffset, done);
+  const done = maskInArena('reluBackward', y, g, out, n);
   const yb = new Int32Array(y.buffer, y.byteOffset, n);
   const gb = new Int32Array(g.buffer, g.byteOffset, n);
   const ob = new Int32Array(out.buffer, out.byteOffset, n);
