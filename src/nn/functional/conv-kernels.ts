@@ -4,13 +4,13 @@
  * and both adjoints, which is all that conv, transposed conv and their derivatives need.
  */
 import { gemm, type Mat } from '../../tensor/kernels/matmul.js';
-import { allocZeroed, arenaAlloc, releaseToArena } from '../../tensor/kernels/arena.js';
+import { allocLongLived, allocZeroed, releaseToArena } from '../../tensor/kernels/arena.js';
 
 /**
  * Scratch for one call (im2col columns): arena memory when there is room, given back when the call
  * ends, so the next call reuses pages already faulted in. Elements are not cleared.
  */
-const scratch = (n: number): Float32Array => arenaAlloc(n, false, false) ?? new Float32Array(n);
+const scratch = (n: number): Float32Array => allocLongLived(n, false);
 
 /** Sizes of one 2-D convolution. `ph`/`pw` are the padding before each spatial dim. */
 export interface ConvGeometry {

@@ -237,9 +237,13 @@ export function allocForWrite(n: number): Float32Array {
   return arenaAlloc(n, false) ?? new Float32Array(n);
 }
 
-/** A zero-filled Float32Array for storage that usually lives long (see arenaAlloc), arena or plain. */
-export function allocLongLived(n: number): Float32Array {
-  return arenaAlloc(n, true, false) ?? new Float32Array(n);
+/**
+ * A Float32Array of n elements for storage that usually lives long or is given back when its call
+ * ends (see arenaAlloc): arena or plain, zero-filled unless `zero` is false (the caller writes
+ * every element).
+ */
+export function allocLongLived(n: number, zero = true): Float32Array {
+  return arenaAlloc(n, zero, false) ?? new Float32Array(n);
 }
 
 /**
@@ -283,16 +287,9 @@ export function outOfArena(data: Float32Array): Float32Array {
  */
 export function arenaKernelsFor(
   count: number,
-  x: Float32Array,
-  y?: Float32Array,
-  z?: Float32Array,
+  ...arrays: Float32Array[]
 ): StreamKernels | undefined {
-  const a = arena;
-  if (a == null || count < STREAM_MIN_COUNT) return undefined;
-  const b = a.buffer;
-  if (x.buffer !== b || (y !== undefined && y.buffer !== b) || (z !== undefined && z.buffer !== b))
-    return undefined;
-  return a.kernels;
+  return allInArena(count, ...arrays) ? arena!.kernels : undefined;
 }
 
 const instances = /* @__PURE__ */ new WeakMap<WebAssembly.Module, WebAssembly.Exports | null>();
@@ -323,14 +320,6 @@ export function allInArena(count: number, ...arrays: Float32Array[]): boolean {
   if (a == null || count < STREAM_MIN_COUNT) return false;
   for (const d of arrays) if (d.buffer !== a.buffer) return false;
   return true;
-}
-
-/** The arena's kernels when `out` lives there and the run is long enough; undefined otherwise. */
-export function arenaKernelsWriting(out: Float32Array): StreamKernels | undefined {
-  const a = arena;
-  return a != null && out.length >= STREAM_MIN_COUNT && out.buffer === a.buffer
-    ? a.kernels
-    : undefined;
 }
 
 /**

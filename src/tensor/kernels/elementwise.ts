@@ -2,7 +2,7 @@
 
 import { numelOf, type Shape } from '../shape.js';
 import { broadcastStrides, isContiguousLayout, type View } from './strided.js';
-import { allocForWrite, arenaKernelsWriting, arenaOperand, arenaSplat } from './arena.js';
+import { allocForWrite, arenaKernelsFor, arenaOperand, arenaSplat } from './arena.js';
 
 export type UnaryFn = (x: number) => number;
 export type BinaryFn = (a: number, b: number) => number;
@@ -132,7 +132,7 @@ type ArenaBinary = 'add' | 'sub' | 'mul' | 'div';
  * not run): the loop finishes the rest.
  */
 function simdSame(op: ArenaBinary, a: Float32Array, b: Float32Array, out: Float32Array): number {
-  const k = arenaKernelsWriting(out);
+  const k = arenaKernelsFor(out.length, out);
   if (k === undefined) return 0;
   const pa = arenaOperand(a, 0);
   const pb = pa < 0 ? -1 : arenaOperand(b, 1);
@@ -153,7 +153,7 @@ function simdScalar(
   out: Float32Array,
   scalarFirst = false,
 ): number {
-  const k = Math.fround(s) === s || s !== s ? arenaKernelsWriting(out) : undefined;
+  const k = Math.fround(s) === s || s !== s ? arenaKernelsFor(out.length, out) : undefined;
   const pa = k === undefined ? -1 : arenaOperand(a, 0);
   if (pa < 0) return 0;
   const m = out.length - (out.length & 3);

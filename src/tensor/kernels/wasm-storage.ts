@@ -7,9 +7,9 @@
  * many tensors are alive (each WebAssembly memory reserves ~10 GiB of it: see docs/performance.md).
  */
 import { gather, type View } from './strided.js';
-import { allocForWrite, arenaAlloc, arenaKernelsFor, type StreamKernels } from './arena.js';
+import { allocForWrite, allocLongLived, arenaKernelsFor, type StreamKernels } from './arena.js';
 import { numelOf } from '../shape.js';
-import { STREAM_MIN_COUNT, streamKernelModule } from './simd.js';
+import { streamKernelModule } from './simd.js';
 
 export { WASM_STORAGE_MIN_ELEMENTS, WASM_STORAGE_MAX_ELEMENTS } from './simd.js';
 
@@ -20,7 +20,7 @@ export type { StreamKernels } from './arena.js';
  * it has room, else plain.
  */
 export function allocWasmBacked(n: number): Float32Array {
-  return arenaAlloc(n, true, false) ?? new Float32Array(n);
+  return allocLongLived(n);
 }
 
 /** A copy of `values` in storage from allocWasmBacked. */
@@ -58,10 +58,7 @@ export function firstGradient(leaf: object): boolean {
  */
 export function gatherGradient(view: View, lasting: boolean): Float32Array {
   const n = numelOf(view.shape);
-  return gather(
-    view,
-    lasting ? (arenaAlloc(n, false, false) ?? new Float32Array(n)) : allocForWrite(n),
-  );
+  return gather(view, lasting ? allocLongLived(n, false) : allocForWrite(n));
 }
 
 /**
@@ -69,7 +66,7 @@ export function gatherGradient(view: View, lasting: boolean): Float32Array {
  * the run is too short to be worth a WebAssembly call.
  */
 export function streamKernelsFor(d: Float32Array, count: number): StreamKernels | undefined {
-  return count < STREAM_MIN_COUNT ? undefined : arenaKernelsFor(count, d);
+  return arenaKernelsFor(count, d);
 }
 
 /** The stream kernels bound to `memory` (for tests of the address arithmetic on any memory). */
