@@ -23,7 +23,6 @@ import {
 } from './shape.js';
 import { Storage } from './storage.js';
 import { creditArena, outOfArena, releaseToArena } from './kernels/arena.js';
-import { ARENA_MIN_ELEMENTS } from './kernels/simd.js';
 import { viewNode, windowOf } from '../ops/view-history.js';
 import { gather, isContiguousLayout } from './kernels/strided.js';
 
@@ -2804,7 +2803,7 @@ export class Tensor {
     const storage = this._storage;
     if (storage.users !== 1 || storage.pinned || storage.released || this._base !== null) return;
     const data = storage.release();
-    if (!releaseToArena(data) && data.length >= ARENA_MIN_ELEMENTS) creditArena(data.length * 4);
+    if (!releaseToArena(data)) creditArena(data.length * 4);
   }
   // ==== end hardening ====
 

@@ -249,11 +249,12 @@ export function allocLongLived(n: number, zero = true): Float32Array {
 /**
  * Fresh-page allowance back for `bytes` given up early (`dispose()` of a plain array): a loop that
  * disposes what it allocates gets arena blocks even after a synchronous run spent the allowance,
- * and from the second step on reuses them.
+ * and from the second step on reuses them. Sizes the arena would not hold give nothing.
  */
 export function creditArena(bytes: number): void {
   const a = arena;
-  if (a != null) a.temporaryLeft = Math.min(a.temporaryLeft + bytes, ARENA_TEMPORARY_BYTES);
+  if (a != null && bytes >= ARENA_MIN_ELEMENTS * 4)
+    a.temporaryLeft = Math.min(a.temporaryLeft + bytes, ARENA_TEMPORARY_BYTES);
 }
 
 /** Whether `d` lives in the arena. */
