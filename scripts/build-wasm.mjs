@@ -6,6 +6,8 @@
 //                                sums) that import the memory they work on;
 //   update.wat / update-wasm.ts  the optimizers' updates over the arena (a module of their own,
 //                                so that apps without an optimizer do not carry it);
+//   unary-math.wat / unary-math-wasm.ts  exp, sigmoid and tanh over the arena, with the bits of
+//                                Math.exp/Math.tanh (the WAT comes from scripts/wasm/unary-math.mjs);
 //   softmax.wat / softmax-wasm.ts  softmax/logSoftmax forward and backward over rows or columns
 //                                (vectorised exp) in a scratch memory of their own.
 // The WAT is generated here (the GEMM's 4×8 register tile is repetitive) and assembled with wabt,
@@ -15,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import wabtInit from 'wabt';
+import { unaryMathWat } from './wasm/unary-math.mjs';
 
 const ROWS = 4; // rows of A per tile (one f32 splat each)
 const VECS = 2; // f32x4 vectors of B per row of the tile: 8 columns
@@ -858,7 +861,7 @@ function module(name, wat, wabt, describe, extra = '') {
   parsed.validate();
   const { buffer } = parsed.toBinary({});
   parsed.destroy();
-  const constName = `${name.toUpperCase()}_WASM_HEX`;
+  const constName = `${name.toUpperCase().replace(/-/g, '_')}_WASM_HEX`;
   return {
     [`${name}.wat`]: `;; ${HEADER.slice(3)}\n;; ${describe}\n${wat}\n`,
     [`${name}-wasm.ts`]:
@@ -889,6 +892,12 @@ export async function generate() {
       updateWat,
       wabt,
       'WebAssembly SIMD optimizer updates over the arena (see optim/update-kernels.ts)',
+    ),
+    ...module(
+      'unary-math',
+      unaryMathWat,
+      wabt,
+      'WebAssembly SIMD exp, sigmoid and tanh over the arena, with the bits of Math.exp and Math.tanh (see kernels/unary-math.ts)',
     ),
     ...module(
       'softmax',

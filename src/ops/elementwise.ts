@@ -5,6 +5,7 @@
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluBackwardInto, reluInto } from '../tensor/kernels/masks.js';
+import { unaryMathSimd } from '../tensor/kernels/unary-math.js';
 import { allocForWrite } from '../tensor/kernels/arena.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
@@ -650,7 +651,7 @@ export const exp = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]);
+      for (let i = unaryMathSimd(0, x, o); i < x.length; i++) o[i] = Math.exp(x[i]);
     },
     'ExpBackward0',
     (g, o) => mul(g, o),
@@ -803,7 +804,7 @@ export const tanh = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]);
+      for (let i = unaryMathSimd(2, x, o); i < x.length; i++) o[i] = Math.tanh(x[i]);
     },
     'TanhBackward0',
     (g, o) => mul(g, sub(1, mul(o, o))),
@@ -820,7 +821,7 @@ export const sigmoid = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = 1 / (1 + Math.exp(-x[i]));
+      for (let i = unaryMathSimd(1, x, o); i < x.length; i++) o[i] = 1 / (1 + Math.exp(-x[i]));
     },
     'SigmoidBackward0',
     (g, o) => mul(g, mul(sub(1, o), o)),

@@ -296,17 +296,22 @@ export function arenaKernelsFor(
 const instances = /* @__PURE__ */ new WeakMap<WebAssembly.Module, WebAssembly.Exports | null>();
 
 /**
- * The exports of another kernel module (one that imports `env.memory`) bound to the arena, once
- * per module; undefined where the arena or the module is missing. Lets kernels only some parts of
- * the library need (the optimizers' updates) live in modules of their own.
+ * The exports of another kernel module (one that imports `env.memory`, and `functions` beside it
+ * in `env`) bound to the arena, once per module; undefined where the arena or the module is
+ * missing. Lets kernels only some parts of the library need (the optimizers' updates) live in
+ * modules of their own.
  */
-export function arenaInstance(module: WebAssembly.Module | null): WebAssembly.Exports | undefined {
+export function arenaInstance(
+  module: WebAssembly.Module | null,
+  functions: Record<string, (...args: number[]) => number> = {},
+): WebAssembly.Exports | undefined {
   const a = get();
   if (a === null || module === null) return undefined;
   let exports = instances.get(module);
   if (exports === undefined) {
     try {
-      exports = new WebAssembly.Instance(module, { env: { memory: a.memory } }).exports;
+      exports = new WebAssembly.Instance(module, { env: { memory: a.memory, ...functions } })
+        .exports;
     } catch {
       exports = null;
     }
@@ -333,8 +338,18 @@ export function arenaOperand(d: Float32Array, slot: 0 | 1): number {
   if (a == null) return -1;
   if (d.buffer === a.buffer) return d.byteOffset;
   if (d.length * 4 > HALF) return -1;
-  new Float32Array(a.buffer, slot * HALF, d.length).set(d);
+  arenaScratch(slot, d.length)!.set(d);
   return slot * HALF;
+}
+
+/**
+ * Half `slot` (0 or 1) of the scratch area as `count` floats (at most ARENA_OPERAND_FLOATS), for a
+ * kernel to work on a copy of a plain array; undefined without an arena. Valid until the next
+ * kernel call that uses the same half.
+ */
+export function arenaScratch(slot: 0 | 1, count: number): Float32Array | undefined {
+  const a = get();
+  return a === null ? undefined : new Float32Array(a.buffer, slot * HALF, count);
 }
 
 /** The most floats arenaOperand copies into one half of the scratch, a multiple of 8. */

@@ -1,0 +1,55 @@
+/**
+ * exp, sigmoid and tanh over the arena (generated/unary-math.wat): float64 SIMD with the bits of
+ * the JavaScript loops they replace. Each result is computed to within 2^-45 and rounded to
+ * float32; where that rounding could differ from JavaScript's (a result near a float32 rounding
+ * boundary, NaN, a subnormal result) the kernel calls the JavaScript function itself, so the
+ * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
+ */
+import { ARENA_OPERAND_FLOATS, arenaInstance, arenaScratch, inArena } from './arena.js';
+import { UNARY_MATH_WASM_HEX } from './generated/unary-math-wasm.js';
+import { STREAM_MIN_COUNT, compile } from './simd.js';
+
+/** The functions, in the kernel's numbering, exactly as the JavaScript loops compute them. */
+const FUNCTIONS = [Math.exp, (v: number): number => 1 / (1 + Math.exp(-v)), Math.tanh] as const;
+
+/** Which function: exp (0), the logistic sigmoid (1) or tanh (2). */
+export type UnaryMathFunction = 0 | 1 | 2;
+
+interface UnaryMathKernels {
+  map(x: number, out: number, count: number, fn: UnaryMathFunction): void;
+}
+
+let module: WebAssembly.Module | null | undefined;
+
+/** The kernels bound to the arena; undefined without WebAssembly SIMD or an arena. */
+function kernels(): UnaryMathKernels | undefined {
+  if (module === undefined) module = compile(UNARY_MATH_WASM_HEX);
+  return arenaInstance(module, { fallback: (v: number, f: number) => FUNCTIONS[f]!(v) }) as
+    UnaryMathKernels | undefined;
+}
+
+/**
+ * out[i] = f(x[i]) for the leading multiple of 4 of the elements (x may be out); returns how many it
+ * did, 0 when it could not (no arena, or too short a run to pay for the call). Arrays in the arena
+ * are worked on where they lie; plain ones are copied through the arena's scratch chunk by chunk,
+ * which costs far less than the JavaScript loop. The caller's loop does the rest.
+ */
+export function unaryMathSimd(fn: UnaryMathFunction, x: Float32Array, out: Float32Array): number {
+  const n = Math.min(x.length, out.length);
+  const done = n - (n & 3);
+  if (done < STREAM_MIN_COUNT) return 0;
+  const k = kernels();
+  if (k === undefined) return 0;
+  if (inArena(x) && inArena(out)) {
+    k.map(x.byteOffset, out.byteOffset, done, fn);
+    return done;
+  }
+  for (let start = 0; start < done; start += ARENA_OPERAND_FLOATS) {
+    const len = Math.min(ARENA_OPERAND_FLOATS, done - start);
+    const scratch = arenaScratch(0, len)!;
+    scratch.set(x.subarray(start, start + len));
+    k.map(scratch.byteOffset, scratch.byteOffset, len, fn);
+    out.set(scratch, start);
+  }
+  return done;
+}
