@@ -11,7 +11,7 @@ import {
   inArena,
 } from '../tensor/kernels/arena.js';
 import { UPDATE_WASM_HEX } from '../tensor/kernels/generated/update-wasm.js';
-import { compile } from '../tensor/kernels/simd.js';
+import { compileOnce } from '../tensor/kernels/simd.js';
 
 /** The exports of generated/update.wat (addresses in bytes, counts multiples of 4). */
 interface UpdateKernels {
@@ -44,16 +44,13 @@ interface UpdateKernels {
   ): void;
 }
 
-let module: WebAssembly.Module | null | undefined;
-
 /** The update kernels when every array lives in the arena; undefined otherwise. */
 export function updateKernelsFor(
   count: number,
   ...arrays: Float32Array[]
 ): UpdateKernels | undefined {
   if (!allInArena(count, ...arrays)) return undefined;
-  if (module === undefined) module = compile(UPDATE_WASM_HEX);
-  return arenaInstance(module) as UpdateKernels | undefined;
+  return arenaInstance(compileOnce(UPDATE_WASM_HEX)) as UpdateKernels | undefined;
 }
 
 /**

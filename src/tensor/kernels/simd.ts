@@ -12,6 +12,7 @@ import { decodeHex } from './hex.js';
 import { GEMM_WASM_HEX } from './generated/gemm-wasm.js';
 import { SOFTMAX_WASM_HEX } from './generated/softmax-wasm.js';
 import { STREAM_WASM_HEX } from './generated/stream-wasm.js';
+import { UNARY_MATH_WASM_HEX } from './generated/unary-math-wasm.js';
 
 // ---- Sizes -------------------------------------------------------------------------------------
 
@@ -82,12 +83,10 @@ export const GEMM_SCRATCH_MAX_BYTES = 32 << 20;
 // ---- Probe -------------------------------------------------------------------------------------
 
 let wasmProbe: boolean | undefined;
-let streamModule: WebAssembly.Module | null | undefined;
-let gemmModule: WebAssembly.Module | null | undefined;
-let softmaxModule: WebAssembly.Module | null | undefined;
+const compiled = /* @__PURE__ */ new Map<string, WebAssembly.Module | null>();
 
 /** A kernel module compiled from its bytes in hex, or null where it cannot run (see above). */
-export function compile(hex: string): WebAssembly.Module | null {
+function compile(hex: string): WebAssembly.Module | null {
   try {
     return new WebAssembly.Module(decodeHex(hex).buffer as ArrayBuffer);
   } catch {
@@ -95,23 +94,27 @@ export function compile(hex: string): WebAssembly.Module | null {
   }
 }
 
-/** The compiled one-pass kernels (generated/stream.wat), or null where they cannot run. */
-export function streamKernelModule(): WebAssembly.Module | null {
-  if (streamModule === undefined) streamModule = compile(STREAM_WASM_HEX);
-  return streamModule;
+/** {@link compile}, once per module: later calls return the same compiled module. */
+export function compileOnce(hex: string): WebAssembly.Module | null {
+  let module = compiled.get(hex);
+  if (module === undefined) compiled.set(hex, (module = compile(hex)));
+  return module;
 }
+
+// The core's modules are compiled here, their bytes side by side in a bundle (gzip then finds what
+// they share).
+/** The compiled one-pass kernels (generated/stream.wat), or null where they cannot run. */
+export const streamKernelModule = (): WebAssembly.Module | null => compileOnce(STREAM_WASM_HEX);
 
 /** The compiled GEMM micro-kernel (generated/gemm.wat), or null where it cannot run. */
-export function gemmKernelModule(): WebAssembly.Module | null {
-  if (gemmModule === undefined) gemmModule = compile(GEMM_WASM_HEX);
-  return gemmModule;
-}
+export const gemmKernelModule = (): WebAssembly.Module | null => compileOnce(GEMM_WASM_HEX);
 
 /** The compiled softmax kernels (generated/softmax.wat), or null where they cannot run. */
-export function softmaxKernelModule(): WebAssembly.Module | null {
-  if (softmaxModule === undefined) softmaxModule = compile(SOFTMAX_WASM_HEX);
-  return softmaxModule;
-}
+export const softmaxKernelModule = (): WebAssembly.Module | null => compileOnce(SOFTMAX_WASM_HEX);
+
+/** The compiled exp/sigmoid/tanh kernel (generated/unary-math.wat), or null where it cannot run. */
+export const unaryMathKernelModule = (): WebAssembly.Module | null =>
+  compileOnce(UNARY_MATH_WASM_HEX);
 
 /** Whether this platform compiles WebAssembly at all (an empty module). */
 export function wasmSupported(): boolean {

@@ -6,8 +6,7 @@
  * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
  */
 import { ARENA_OPERAND_FLOATS, arenaInstance, arenaScratch, inArena } from './arena.js';
-import { UNARY_MATH_WASM_HEX } from './generated/unary-math-wasm.js';
-import { STREAM_MIN_COUNT, compile } from './simd.js';
+import { STREAM_MIN_COUNT, unaryMathKernelModule } from './simd.js';
 
 /** The functions, in the kernel's numbering, exactly as the JavaScript loops compute them. */
 const FUNCTIONS = [Math.exp, (v: number): number => 1 / (1 + Math.exp(-v)), Math.tanh] as const;
@@ -19,13 +18,11 @@ interface UnaryMathKernels {
   map(x: number, out: number, count: number, fn: UnaryMathFunction): void;
 }
 
-let module: WebAssembly.Module | null | undefined;
-
 /** The kernels bound to the arena; undefined without WebAssembly SIMD or an arena. */
 function kernels(): UnaryMathKernels | undefined {
-  if (module === undefined) module = compile(UNARY_MATH_WASM_HEX);
-  return arenaInstance(module, { fallback: (v: number, f: number) => FUNCTIONS[f]!(v) }) as
-    UnaryMathKernels | undefined;
+  return arenaInstance(unaryMathKernelModule(), {
+    fallback: (v: number, f: number) => FUNCTIONS[f]!(v),
+  }) as UnaryMathKernels | undefined;
 }
 
 /**
