@@ -282,6 +282,11 @@ export function outOfArena(data: Float32Array): Float32Array {
   return inArena(data) ? data.slice() : data;
 }
 
+/** The arena's SIMD kernels (for arenaElementwise's callbacks); undefined without an arena. */
+export function streamKernels(): StreamKernels | undefined {
+  return get()?.kernels;
+}
+
 /**
  * The SIMD kernels when every array lives in the arena and the run is long enough to be worth a
  * WebAssembly call; undefined otherwise.
@@ -329,6 +334,45 @@ export function allInArena(count: number, ...arrays: Float32Array[]): boolean {
 }
 
 /**
+ * Runs an elementwise kernel `run(pa, pb, po, count)` (arena addresses of `a`, `b` and `out`) over
+ * the leading multiple of 4 of out's elements, wherever the arrays live; returns how many it did (0
+ * without an arena, or for a run too short to pay for the call): the caller's loop does the rest.
+ * Arrays in the arena are used where they lie; the others go through the scratch chunk by chunk
+ * (`a` in half 0, `b` in half 1, a plain `out` written in half 0 and copied out), so an op whose
+ * output or operands are plain arrays still runs SIMD, for the price of a copy each way. `b` null:
+ * a one-operand kernel (pb is -1). out may be a or b (never partly overlapping them).
+ */
+export function arenaElementwise(
+  a: Float32Array,
+  b: Float32Array | null,
+  out: Float32Array,
+  run: (pa: number, pb: number, po: number, count: number) => void,
+): number {
+  const done = out.length - (out.length & 3);
+  const ar = done < STREAM_MIN_COUNT ? null : get();
+  if (ar === null) return 0;
+  const buffer = ar.buffer;
+  if (a.buffer === buffer && (b === null || b.buffer === buffer) && out.buffer === buffer) {
+    run(a.byteOffset, b === null ? -1 : b.byteOffset, out.byteOffset, done);
+    return done;
+  }
+  for (let start = 0; start < done; start += ARENA_OPERAND_FLOATS) {
+    const end = Math.min(start + ARENA_OPERAND_FLOATS, done);
+    const o = out.subarray(start, end);
+    const pb = b === null ? -1 : arenaOperand(b.subarray(start, end), 1);
+    // A plain out is written in half 0, so a is copied there too (in place), unless it lives here.
+    run(
+      arenaOperand(a.subarray(start, end), 0),
+      pb,
+      o.buffer === buffer ? o.byteOffset : 0,
+      end - start,
+    );
+    if (o.buffer !== buffer) o.set(new Float32Array(buffer, 0, end - start));
+  }
+  return done;
+}
+
+/**
  * The arena address of an operand: where it lives when it lives there, else a copy of it in half
  * `slot` (0 or 1) of the scratch area when it fits (a bias row, a small operand broadcast against
  * a large one); -1 when neither.
@@ -347,7 +391,7 @@ export function arenaOperand(d: Float32Array, slot: 0 | 1): number {
  * kernel to work on a copy of a plain array; undefined without an arena. Valid until the next
  * kernel call that uses the same half.
  */
-export function arenaScratch(slot: 0 | 1, count: number): Float32Array | undefined {
+function arenaScratch(slot: 0 | 1, count: number): Float32Array | undefined {
   const a = get();
   return a === null ? undefined : new Float32Array(a.buffer, slot * HALF, count);
 }

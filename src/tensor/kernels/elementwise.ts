@@ -2,7 +2,7 @@
 
 import { numelOf, type Shape } from '../shape.js';
 import { broadcastStrides, isContiguousLayout, type View } from './strided.js';
-import { allocForWrite, arenaKernelsFor, arenaOperand, arenaSplat } from './arena.js';
+import { allocForWrite, arenaElementwise, arenaSplat, streamKernels } from './arena.js';
 
 export type UnaryFn = (x: number) => number;
 export type BinaryFn = (a: number, b: number) => number;
@@ -127,19 +127,14 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
 type ArenaBinary = 'add' | 'sub' | 'mul' | 'div';
 
 /**
- * Runs `out = a op b` on the arena's SIMD kernel when `out` lives there and `a` and `b` live there
- * or fit its scratch; returns how many leading elements it did (a multiple of 4, 0 when it could
+ * Runs `out = a op b` on the arena's SIMD kernel (operands and output anywhere, see
+ * arenaElementwise); returns how many leading elements it did (a multiple of 4, 0 when it could
  * not run): the loop finishes the rest.
  */
 function simdSame(op: ArenaBinary, a: Float32Array, b: Float32Array, out: Float32Array): number {
-  const k = arenaKernelsFor(out.length, out);
-  if (k === undefined) return 0;
-  const pa = arenaOperand(a, 0);
-  const pb = pa < 0 ? -1 : arenaOperand(b, 1);
-  if (pb < 0) return 0;
-  const m = out.length - (out.length & 3);
-  k[op](pa, 16, pb, 16, out.byteOffset, m);
-  return m;
+  return arenaElementwise(a, b, out, (pa, pb, po, m) =>
+    streamKernels()![op](pa, 16, pb, 16, po, m),
+  );
 }
 
 /**
@@ -153,14 +148,12 @@ function simdScalar(
   out: Float32Array,
   scalarFirst = false,
 ): number {
-  const k = Math.fround(s) === s || s !== s ? arenaKernelsFor(out.length, out) : undefined;
-  const pa = k === undefined ? -1 : arenaOperand(a, 0);
-  if (pa < 0) return 0;
-  const m = out.length - (out.length & 3);
-  const ps = arenaSplat(s);
-  if (scalarFirst) k![op](ps, 0, pa, 16, out.byteOffset, m);
-  else k![op](pa, 16, ps, 0, out.byteOffset, m);
-  return m;
+  if (Math.fround(s) !== s && s === s) return 0;
+  return arenaElementwise(a, null, out, (pa, _, po, m) => {
+    const ps = arenaSplat(s);
+    if (scalarFirst) streamKernels()![op](ps, 0, pa, 16, po, m);
+    else streamKernels()![op](pa, 16, ps, 0, po, m);
+  });
 }
 
 export const addKernel: BinaryKernel = {

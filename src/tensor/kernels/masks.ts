@@ -6,10 +6,11 @@
  * branchy loops they replace (kernels/masks.test.ts), with NaN written as the canonical quiet NaN
  * just as storing JavaScript's `NaN` does.
  *
- * Where the arrays live in the arena (kernels/arena.ts), the SIMD kernels of the same name do the
- * leading multiple of 4 elements, with the same bits.
+ * The arena's SIMD kernels of the same name do the leading multiple of 4 elements, with the same
+ * bits, on the arrays where they live there and through its scratch where they do not
+ * (kernels/arena.ts).
  */
-import { arenaKernelsFor } from './arena.js';
+import { arenaElementwise, streamKernels } from './arena.js';
 
 const QUIET_NAN = 0x7fc00000;
 const INFINITY_BITS = 0x7f800000;
@@ -23,9 +24,9 @@ const nanMask = (b: number): number => (INFINITY_BITS - (b & 0x7fffffff)) >> 31;
  */
 export function reluInto(x: Float32Array, out: Float32Array): void {
   const n = Math.min(x.length, out.length);
-  const simd = arenaKernelsFor(n, x, out);
-  const done = simd === undefined ? 0 : n - (n & 3);
-  if (simd !== undefined) simd.relu(x.byteOffset, out.byteOffset, done);
+  const done = arenaElementwise(x.subarray(0, n), null, out.subarray(0, n), (px, _, po, m) =>
+    streamKernels()!.relu(px, po, m),
+  );
   const xb = new Int32Array(x.buffer, x.byteOffset, n);
   const ob = new Int32Array(out.buffer, out.byteOffset, n);
   for (let i = done; i < n; i++) {
@@ -38,7 +39,7 @@ export function reluInto(x: Float32Array, out: Float32Array): void {
 
 /**
  * Runs the arena's SIMD kernel `name` (out = g masked by y) on the leading multiple of 4 of n
- * elements when all three arrays live in the arena; returns how many it did (0 when it could not).
+ * elements (see arenaElementwise); returns how many it did (0 when it could not).
  */
 function maskInArena(
   name: 'selectPositive' | 'reluBackward',
@@ -47,11 +48,9 @@ function maskInArena(
   out: Float32Array,
   n: number,
 ): number {
-  const simd = arenaKernelsFor(n, y, g, out);
-  if (simd === undefined) return 0;
-  const done = n - (n & 3);
-  simd[name](y.byteOffset, g.byteOffset, out.byteOffset, done);
-  return done;
+  return arenaElementwise(y.subarray(0, n), g.subarray(0, n), out.subarray(0, n), (py, pg, po, m) =>
+    streamKernels()![name](py, pg, po, m),
+  );
 }
 
 /**

@@ -5,8 +5,8 @@
  * boundary, NaN, a subnormal result) the kernel calls the JavaScript function itself, so the
  * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
  */
-import { ARENA_OPERAND_FLOATS, arenaInstance, arenaScratch, inArena } from './arena.js';
-import { STREAM_MIN_COUNT, unaryMathKernelModule } from './simd.js';
+import { arenaElementwise, arenaInstance } from './arena.js';
+import { unaryMathKernelModule } from './simd.js';
 
 /** The functions, in the kernel's numbering, exactly as the JavaScript loops compute them. */
 const FUNCTIONS = [Math.exp, (v: number): number => 1 / (1 + Math.exp(-v)), Math.tanh] as const;
@@ -26,27 +26,15 @@ function kernels(): UnaryMathKernels | undefined {
 }
 
 /**
- * out[i] = f(x[i]) for the leading multiple of 4 of the elements (x may be out); returns how many it
- * did, 0 when it could not (no arena, or too short a run to pay for the call). Arrays in the arena
- * are worked on where they lie; plain ones are copied through the arena's scratch chunk by chunk,
- * which costs far less than the JavaScript loop. The caller's loop does the rest.
+ * out[i] = f(x[i]) for the leading multiple of 4 of the elements (x may be out), on the arrays in
+ * the arena or through its scratch (see arenaElementwise); returns how many it did, 0 when it could
+ * not. The caller's JavaScript loop does the rest.
  */
 export function unaryMathSimd(fn: UnaryMathFunction, x: Float32Array, out: Float32Array): number {
-  const n = Math.min(x.length, out.length);
-  const done = n - (n & 3);
-  if (done < STREAM_MIN_COUNT) return 0;
   const k = kernels();
   if (k === undefined) return 0;
-  if (inArena(x) && inArena(out)) {
-    k.map(x.byteOffset, out.byteOffset, done, fn);
-    return done;
-  }
-  for (let start = 0; start < done; start += ARENA_OPERAND_FLOATS) {
-    const len = Math.min(ARENA_OPERAND_FLOATS, done - start);
-    const scratch = arenaScratch(0, len)!;
-    scratch.set(x.subarray(start, start + len));
-    k.map(scratch.byteOffset, scratch.byteOffset, len, fn);
-    out.set(scratch, start);
-  }
-  return done;
+  const n = Math.min(x.length, out.length);
+  return arenaElementwise(x.subarray(0, n), null, out.subarray(0, n), (px, _, po, m) =>
+    k.map(px, po, m, fn),
+  );
 }

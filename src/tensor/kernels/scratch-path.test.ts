@@ -1,0 +1,119 @@
+/**
+ * Elementwise SIMD kernels over arrays that do not live in the arena (arenaElementwise copies them
+ * through its scratch chunk by chunk) give the JavaScript loops' bits: plain operands and outputs,
+ * mixed placements, in place, scalars, lengths across chunk boundaries and odd tails.
+ */
+import { describe, expect, it } from 'vitest';
+import { ARENA_OPERAND_FLOATS, allocLongLived } from './arena.js';
+import { addKernel, divKernel, mulKernel, subKernel } from './elementwise.js';
+import { reluBackwardInto, reluInto, selectPositive } from './masks.js';
+
+const bits = (f: Float32Array) => new Int32Array(f.buffer, f.byteOffset, f.length);
+
+/** The first index where the two arrays' bits differ, or -1 (fast on long arrays). */
+function firstDifference(got: Float32Array, want: Float32Array): number {
+  const [g, w] = [bits(got), bits(want)];
+  if (g.length !== w.length) return -2;
+  for (let i = 0; i < g.length; i++) if (g[i] !== w[i]) return i;
+  return -1;
+}
+
+let seed = 99;
+function values(n: number): Float32Array {
+  const out = new Float32Array(n);
+  const specials = [0, -0, NaN, Infinity, -Infinity, 1e-45, -3.4e38];
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    out[i] = i % 97 < specials.length ? specials[i % 97]! : (seed / 0x7fffffff - 0.5) * 100;
+  }
+  return out;
+}
+
+/** `data` as a plain array or copied into an arena block. */
+function place(data: Float32Array, inArena: boolean): Float32Array {
+  if (!inArena) return data.slice();
+  const block = allocLongLived(Math.max(data.length, 1 << 14), false).subarray(0, data.length);
+  block.set(data);
+  return block;
+}
+
+const LENGTHS = [64, 1001, 3 * ARENA_OPERAND_FLOATS + 6];
+const PLACEMENTS: [boolean, boolean, boolean][] = [
+  [false, false, false],
+  [true, false, false],
+  [false, true, false],
+  [true, true, false],
+  [false, false, true],
+];
+const BINARY = [
+  ['add', addKernel, (x: number, y: number) => x + y],
+  ['sub', subKernel, (x: number, y: number) => x - y],
+  ['mul', mulKernel, (x: number, y: number) => x * y],
+  ['div', divKernel, (x: number, y: number) => x / y],
+] as const;
+
+describe.each(BINARY)('%s through the scratch', (_name, kernel, f) => {
+  it.each(LENGTHS)('same shape, every placement of a, b and out, n = %i', (n) => {
+    const a = values(n);
+    const b = values(n);
+    const want = new Float32Array(n).map((_, i) => f(a[i]!, b[i]!));
+    for (const [pa, pb, po] of PLACEMENTS) {
+      const out = place(new Float32Array(n), po);
+      kernel.same!(place(a, pa), place(b, pb), out);
+      expect(firstDifference(out, want)).toBe(-1);
+    }
+  });
+
+  it.each(LENGTHS)('scalar on either side and in place, n = %i', (n) => {
+    const a = values(n);
+    const s = 1.75;
+    const right = new Float32Array(n).map((_, i) => f(a[i]!, s));
+    const left = new Float32Array(n).map((_, i) => f(s, a[i]!));
+    const out = new Float32Array(n);
+    kernel.right!(a, s, out);
+    expect(firstDifference(out, right)).toBe(-1);
+    if (kernel.left) {
+      kernel.left(s, a, out);
+      expect(firstDifference(out, left)).toBe(-1);
+    }
+    const own = a.slice();
+    kernel.same!(own, a, own);
+    expect(
+      firstDifference(
+        own,
+        new Float32Array(n).map((_, i) => f(a[i]!, a[i]!)),
+      ),
+    ).toBe(-1);
+  });
+});
+
+describe('relu and its masks through the scratch', () => {
+  it.each(LENGTHS)('match the loops on plain and mixed arrays, in place, n = %i', (n) => {
+    const x = values(n);
+    const g = values(n);
+    // The references: the same kernels on arrays too short for SIMD (the JavaScript loops).
+    const loop = (fn: (a: Float32Array, b: Float32Array, o: Float32Array) => void) => {
+      const out = new Float32Array(n);
+      for (let s = 0; s < n; s += 60) {
+        const e = Math.min(s + 60, n);
+        fn(x.subarray(s, e), g.subarray(s, e), out.subarray(s, e));
+      }
+      return out;
+    };
+    const reluWant = loop((a, _b, o) => reluInto(a, o));
+    const selectWant = loop(selectPositive);
+    const backwardWant = loop(reluBackwardInto);
+    for (const [pa, pb, po] of PLACEMENTS) {
+      const out = place(new Float32Array(n), po);
+      reluInto(place(x, pa), out);
+      expect(firstDifference(out, reluWant)).toBe(-1);
+      selectPositive(place(x, pa), place(g, pb), out);
+      expect(firstDifference(out, selectWant)).toBe(-1);
+      reluBackwardInto(place(x, pa), place(g, pb), out);
+      expect(firstDifference(out, backwardWant)).toBe(-1);
+    }
+    const own = g.slice();
+    reluBackwardInto(x, own, own);
+    expect(firstDifference(own, backwardWant)).toBe(-1);
+  });
+});
