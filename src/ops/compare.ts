@@ -1,5 +1,5 @@
 /** Function forms that dispatch like PyTorch's overloads, and whole-tensor comparisons. */
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/shape.js';
 import {
   maxAll,
@@ -11,6 +11,7 @@ import {
   type ValuesIndices,
 } from './reduce.js';
 import { maximum, minimum } from './elementwise.js';
+import { closeMask } from './math-common.js';
 
 /**
  * The largest element of `x`, as `torch.max(x)` (NaN if any element is NaN).
@@ -97,7 +98,7 @@ function extreme(
   largest: boolean,
 ): Tensor | ValuesIndices {
   const op = largest ? 'max' : 'min';
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+  assertTensor(x, op);
   if (dimArg instanceof Tensor) {
     if (keepArg !== undefined)
       throw new TypeError(`${op}: unexpected argument ${describe(keepArg)} after the other tensor`);
@@ -112,6 +113,11 @@ function extreme(
   return largest ? maxDim(x, dim as number, keepdim) : minDim(x, dim as number, keepdim);
 }
 
+function checkTwoTensors(op: string, a: unknown, b: unknown): void {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor))
+    throw new TypeError(`${op}: expected two Tensors, got ${describe(a)} and ${describe(b)}`);
+}
+
 /**
  * Whether `a` and `b` have the same shape and elements, as `torch.equal` (NaN is never equal).
  *
@@ -121,9 +127,7 @@ function extreme(
  * @throws TypeError if an argument is not a Tensor.
  */
 export function equal(a: Tensor, b: Tensor): boolean {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
-    throw new TypeError(`equal: expected two Tensors, got ${describe(a)} and ${describe(b)}`);
-  }
+  checkTwoTensors('equal', a, b);
   if (!sameShape(a.shape, b.shape)) return false;
   const x = a._contiguousData();
   const y = b._contiguousData();
@@ -140,31 +144,15 @@ export function equal(a: Tensor, b: Tensor): boolean {
  * @param options - `rtol` (default 1e-5), `atol` (default 1e-8), `equalNan` (default `false`).
  * @returns `true` or `false`.
  * @throws TypeError if an argument is not a Tensor.
- * @throws RangeError if the shapes do not broadcast.
+ * @throws TypeError for an unknown or mistyped option.
+ * @throws RangeError if the shapes do not broadcast or a tolerance is negative.
  */
 export function allclose(
   a: Tensor,
   b: Tensor,
   options: { rtol?: number; atol?: number; equalNan?: boolean } = {},
 ): boolean {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
-    throw new TypeError(`allclose: expected two Tensors, got ${describe(a)} and ${describe(b)}`);
-  }
-  const rtol = options.rtol ?? 1e-5;
-  const atol = options.atol ?? 1e-8;
-  const equalNan = options.equalNan ?? false;
-  const pairs = a.sub(b).detach(); // validates broadcasting
-  const x = a.expand(pairs.shape as number[]).toFloat32Array();
-  const y = b.expand(pairs.shape as number[]).toFloat32Array();
-  for (let i = 0; i < x.length; i++) {
-    const p = x[i];
-    const q = y[i];
-    if (p === q) continue;
-    if (Number.isNaN(p) || Number.isNaN(q)) {
-      if (equalNan && Number.isNaN(p) && Number.isNaN(q)) continue;
-      return false;
-    }
-    if (!(Math.abs(p - q) <= atol + rtol * Math.abs(q))) return false;
-  }
-  return true;
+  checkTwoTensors('allclose', a, b);
+  // PyTorch's allclose is isclose(...).all(): the same float32 comparison.
+  return !closeMask('allclose', a, b, options)._contiguousData().includes(0);
 }

@@ -13,6 +13,7 @@ import { norm, sum } from './reduce.js';
 import { expand, permute, reshape, unsqueeze } from './views.js';
 import { diagonalView } from './reshape-more.js';
 import { broadcastsTo } from './index-args.js';
+import { checkOptions } from '../tensor/options.js';
 
 /** One operand during the contraction: its tensor and one label per dim. */
 interface Term {
@@ -315,16 +316,10 @@ export interface AddProductOptions {
 }
 
 function readScales(options: AddProductOptions, op: string): [number, number] {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options))
-    if (key !== 'beta' && key !== 'alpha') throw new TypeError(`${op}: unknown option '${key}'`);
-  const beta = options.beta ?? 1;
-  const alpha = options.alpha ?? 1;
-  if (typeof beta !== 'number')
-    throw new TypeError(`${op}: beta must be a number, got ${describe(beta)}`);
-  if (typeof alpha !== 'number')
-    throw new TypeError(`${op}: alpha must be a number, got ${describe(alpha)}`);
+  const { beta = 1, alpha = 1 } = checkOptions<AddProductOptions>(op, options, {
+    beta: 'number',
+    alpha: 'number',
+  });
   return [beta, alpha];
 }
 

@@ -1,6 +1,7 @@
 /** Reading index arguments: float32 tensors holding integers, or plain number arrays. */
 import { Tensor, describe } from '../tensor/tensor.js';
-import type { Shape } from '../tensor/shape.js';
+import { numelOf, type Shape } from '../tensor/shape.js';
+import { broadcastStrides, gather } from '../tensor/kernels/strided.js';
 
 /** An index argument read into plain integers, with its shape. */
 export interface IndexArray {
@@ -9,8 +10,8 @@ export interface IndexArray {
   readonly data: Float32Array | Float64Array;
 }
 
-/** Flattens a nested number array, checking that it is rectangular. */
-function nestedShape(value: unknown, op: string, arg: string): number[] {
+/** The shape of a nested array, checking that it is rectangular (a RangeError naming `arg` if not). */
+export function nestedShape(value: unknown, op: string, arg: string): number[] {
   if (!Array.isArray(value)) return [];
   if (value.length === 0) return [0];
   const inner = nestedShape(value[0], op, arg);
@@ -70,14 +71,26 @@ export function checkBounds(
   const low = wrap ? -size : 0;
   for (let i = 0; i < n; i++) {
     const v = data[i];
-    if (!(v >= low && v < size)) {
-      throw new RangeError(
-        `${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`,
-      );
-    }
+    if (!(v >= low && v < size)) throw outOfBounds(op, v, dim, size);
     out[i] = (v < 0 ? v + size : v) | 0;
   }
   return out;
+}
+
+/** PyTorch's IndexError for an index outside its dim (returned, for the caller to throw). */
+export function outOfBounds(op: string, index: number, dim: number, size: number): RangeError {
+  return new RangeError(
+    `${op}(): index ${index} is out of bounds for dimension ${dim} with size ${size}`,
+  );
+}
+
+/** The elements of `t` broadcast to `shape` (which it must broadcast to), row-major, in a new array. */
+export function readBroadcast(t: Tensor, shape: Shape): Float32Array {
+  const strides = broadcastStrides(t.shape, t.strides, shape);
+  return gather(
+    { buffer: t.buffer, shape, strides, offset: t.offset },
+    new Float32Array(numelOf(shape)),
+  );
 }
 
 /** Whether `shape` broadcasts to exactly `target` (numpy rules, target unchanged). */

@@ -5,10 +5,10 @@
  */
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { Node, record } from '../autograd/node.js';
-import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
+import { Tensor, assertTensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
-import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import * as E from './elementwise.js';
 import { clampRange, scaleRange } from '../tensor/kernels/inplace.js';
 import {
@@ -19,7 +19,7 @@ import {
   windowOf,
   type Window,
 } from './view-history.js';
-import { assertNoPartialOverlap } from './overlap.js';
+import { INTERNAL_OVERLAP_MESSAGE, assertNoPartialOverlap } from './overlap.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE =
@@ -59,8 +59,7 @@ function applyInPlace<T extends Tensor>(
   compute: (x: Tensor) => Tensor,
   overlapAllowed = false,
 ): T {
-  if (!(self instanceof Tensor))
-    throw new TypeError(`${op}: expected a Tensor, got ${describe(self)}`);
+  assertTensor(self, op);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o.requiresGrad));
   // PyTorch applies the autograd rules (leaves) before the memory ones (overlaps).
   if (recording) checkLeafWrite(self);
@@ -73,7 +72,7 @@ function applyInPlace<T extends Tensor>(
     writeInto(self, result._contiguousData());
     return self;
   }
-  if (self.isLeaf && self.requiresGrad) throw new Error(LEAF_MESSAGE);
+  // checkLeafWrite has refused leaves (and views of leaves) that require grad.
   if (self._base !== null && !self._isAlias) return applyThroughView(self, self._base, op, compute);
   const previous = copyWithHistory(self);
   const result = compute(previous);
@@ -93,7 +92,7 @@ function applyInPlace<T extends Tensor>(
 function copyWithHistory(self: Tensor, w?: Window): Tensor {
   const previous = w
     ? layoutCopy(self, w)
-    : new Tensor(new Storage(gather(self, new Float32Array(self.numel()))), self.shape);
+    : new Tensor(new Storage(self.toFloat32Array()), self.shape);
   const node = self.gradFn;
   if (node) previous._setHistory(node);
   return previous;
@@ -110,7 +109,6 @@ function applyThroughView<T extends Tensor>(
   compute: (x: Tensor) => Tensor,
 ): T {
   if (!self._tracksBase) throw new Error(NO_GRAD_VIEW_MESSAGE);
-  if (base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_MESSAGE);
   const w = windowOf(self, base);
   if (w === null && hasSharedElements(base)) return writeOverSharedBase(self, base, op, compute);
   if (w === null) {
@@ -132,10 +130,6 @@ function applyThroughView<T extends Tensor>(
   return self;
 }
 
-const SHARED_ELEMENTS_MESSAGE =
-  'unsupported operation: more than one element of the written-to tensor refers to a single ' +
-  'memory location. Please clone() the tensor before performing the operation.';
-
 /**
  * A recorded write through a view of an expanded base (its elements share memory): PyTorch makes
  * it, and a backward pass that reaches it refuses (the gradient cannot be laid out on such a
@@ -151,7 +145,7 @@ function writeOverSharedBase<T extends Tensor>(
   checkResultShape(self, result, op);
   writeInto(self, result._contiguousData());
   const node = new Node('CopySlices', [result.requiresGrad ? result : null], [], () => {
-    throw new Error(SHARED_ELEMENTS_MESSAGE);
+    throw new Error(INTERNAL_OVERLAP_MESSAGE);
   });
   base._setHistory(node);
   self._setHistory(node);
@@ -170,7 +164,7 @@ const NO_GRAD_VIEW_MESSAGE =
  */
 function checkWritable(self: Tensor, overlapAllowed = false): void {
   if (!overlapAllowed && hasSharedElements(self)) {
-    throw new Error(SHARED_ELEMENTS_MESSAGE);
+    throw new Error(INTERNAL_OVERLAP_MESSAGE);
   }
   const base = self._base;
   if (base !== null && !self._isAlias && !self._tracksBase && isGradEnabled() && base.requiresGrad)
@@ -309,8 +303,7 @@ export function clamp_<T extends Tensor>(self: T, min: number | null, max: numbe
 /** Copies `src` (broadcast to self's shape) into self. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   const s = E.operand(src, 'copy_');
-  if (!(self instanceof Tensor))
-    throw new TypeError(`copy_: expected a Tensor, got ${describe(self)}`);
+  assertTensor(self, 'copy_');
   const shape = broadcastShapes(self.shape, s.shape, 'copy_');
   if (!sameShape(shape, self.shape)) {
     throw new RangeError(
@@ -320,7 +313,7 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   const target = self.shape;
   return applyInPlace(self, 'copy_', [s], (x) =>
     record(
-      Tensor._fromData(gather(s.expand(target), new Float32Array(x.numel())), target),
+      Tensor._fromData(s.expand(target).toFloat32Array(), target),
       'CopyBackwards',
       [x, s],
       // zeros, not g * 0: an infinite or NaN upstream gradient must not leak (PyTorch: zeros_like).
@@ -361,8 +354,7 @@ export function overwrite_<T extends Tensor>(
  * same value, so the write is well defined).
  */
 export function fill_<T extends Tensor>(self: T, value: number): T {
-  if (!(self instanceof Tensor))
-    throw new TypeError(`fill_: expected a Tensor, got ${describe(self)}`);
+  assertTensor(self, 'fill_');
   if (typeof value !== 'number')
     throw new TypeError(`fill_: value must be a number, got ${describe(value)}`);
   if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {

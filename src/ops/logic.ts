@@ -4,16 +4,15 @@
  */
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkOptions } from '../tensor/options.js';
 import { normalizeDims } from '../tensor/shape.js';
 import { rowLayout } from '../tensor/kernels/reduce.js';
 import * as E from './elementwise.js';
 import {
   checkDim,
   checkTensor,
+  closeMask,
+  type IscloseOptions,
   lanes,
-  mapPairs,
-  operands,
   selected,
   selectLanes,
 } from './math-common.js';
@@ -47,12 +46,7 @@ function truthReduce(x: Tensor, dimArg: unknown, keepArg: unknown, op: 'all' | '
     }
     out[o] = r ? 1 : 0;
   }
-  const shape: number[] = [];
-  x.shape.forEach((s, i) => {
-    if (!dims.includes(i)) shape.push(s);
-    else if (keep) shape.push(1);
-  });
-  return Tensor._fromData(out, shape);
+  return Tensor._fromData(out, reducedShape(x.shape, dims, keep));
 }
 
 /**
@@ -80,15 +74,7 @@ export function any(x: Tensor, dim?: DimOrOptions, keepdim?: KeepdimOrOptions): 
   return truthReduce(x, dim, keepdim, 'any');
 }
 
-/** Options of {@link isclose}. */
-export interface IscloseOptions {
-  /** Relative tolerance (default 1e-5). */
-  rtol?: number;
-  /** Absolute tolerance (default 1e-8). */
-  atol?: number;
-  /** Count NaN as equal to NaN (default false). */
-  equalNan?: boolean;
-}
+export type { IscloseOptions };
 
 /**
  * 1 where `|a - b| <= atol + rtol · |b|` (or `a == b`, which covers equal infinities), computed in
@@ -101,35 +87,7 @@ export interface IscloseOptions {
  * @example isclose(tensor([1, 2]), tensor([1, 2.1])) // [1, 0]
  */
 export function isclose(a: Tensor | number, b: Tensor | number, options?: IscloseOptions): Tensor {
-  const o = checkOptions<IscloseOptions>('isclose', options, {
-    rtol: 'number',
-    atol: 'number',
-    equalNan: 'boolean',
-  });
-  const rtol = o.rtol ?? 1e-5;
-  const atol = o.atol ?? 1e-8;
-  if (rtol < 0)
-    throw new RangeError(`isclose: rtol must be greater than or equal to zero, but got ${rtol}`);
-  if (atol < 0)
-    throw new RangeError(`isclose: atol must be greater than or equal to zero, but got ${atol}`);
-  const equalNan = o.equalNan ?? false;
-  const [x, y] = operands(a, b, 'isclose');
-  const f = Math.fround;
-  const r = f(rtol);
-  const t = f(atol);
-  return mapPairs(
-    x,
-    y,
-    (p, q) => {
-      if (p === q) return 1;
-      if (equalNan && p !== p && q !== q) return 1;
-      if (rtol === 0 && atol === 0) return 0;
-      const allowed = f(t + Math.abs(f(r * q)));
-      const actual = Math.abs(f(p - q));
-      return Number.isFinite(actual) && actual <= allowed ? 1 : 0;
-    },
-    'isclose',
-  );
+  return closeMask('isclose', a, b, options);
 }
 
 /** Ascending order with ties broken by position: a strict total order, so the pick is unique. */

@@ -4,7 +4,7 @@
  * PyTorch's float32 kernels compute them; each derivative (derivatives.yaml) sits beside its forward.
  */
 import { record } from '../autograd/node.js';
-import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
+import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import * as E from './elementwise.js';
@@ -241,18 +241,18 @@ function clampOne(x: Tensor, bound: TensorLike, op: 'clampMin' | 'clampMax'): Te
       [x],
     );
   }
-  if (!(bound instanceof Tensor))
-    throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${describe(bound)}`);
+  // Not a number: a Tensor, or toOperand's TypeError naming the op and the argument.
+  const b = toOperand(bound, op, arg);
   const out = mapPairs(
     x,
-    bound,
+    b,
     (v, b) => (v !== v || b !== b ? NaN : isMin ? Math.max(v, b) : Math.min(v, b)),
     op,
   );
   return record(
     out,
     isMin ? 'ClampMinBackward1' : 'ClampMaxBackward1',
-    [x, bound],
+    [x, b],
     (g, [sx, sb], [nx, nb]) => {
       // x takes the gradient where it is inside the bound (ties included), the bound where x is
       // strictly beyond it; a NaN on either side sends it to neither.
@@ -260,7 +260,7 @@ function clampOne(x: Tensor, bound: TensorLike, op: 'clampMin' | 'clampMax'): Te
       const beyond = isMin ? E.lt(sx!, sb!) : E.gt(sx!, sb!);
       return [nx ? E.where(keep, g, 0) : null, nb ? E.where(beyond, g, 0) : null];
     },
-    [x, bound],
+    [x, b],
   );
 }
 

@@ -5,8 +5,16 @@
  */
 import { record } from '../autograd/node.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
-import { broadcastShapes, normalizeDim, numelOf, sameShape, type Shape } from '../tensor/shape.js';
+import {
+  broadcastShapes,
+  checkInteger,
+  normalizeDim,
+  numelOf,
+  sameShape,
+  type Shape,
+} from '../tensor/shape.js';
 import { mapBinary, type BinaryFn } from '../tensor/kernels/elementwise.js';
+import { checkOptions } from '../tensor/options.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { laidOutLike } from './layout-like.js';
 import { scatterAdd } from './scatter-gather.js';
@@ -151,8 +159,7 @@ export function selectLanes(
 
 /** Checks that `dim` is an integer (a TypeError naming the op otherwise). */
 export function checkDim(dim: unknown, op: string): asserts dim is number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim))
-    throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}`);
+  checkInteger(dim, op);
 }
 
 /** `t` viewed with a size-1 axis at `dim` unless it already has `rank` dims. */
@@ -174,4 +181,61 @@ function scatterAlong(g: Tensor, indices: Tensor, dim: number, shape: Shape): Te
 export function checkBool(value: unknown, op: string, arg: string): asserts value is boolean {
   if (typeof value !== 'boolean')
     throw new TypeError(`${op}: ${arg} must be a boolean, got ${describe(value)}`);
+}
+
+/** Options of `isclose` and `allclose`. */
+export interface IscloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Count NaN as equal to NaN (default false). */
+  equalNan?: boolean;
+}
+
+/**
+ * isclose's comparison, shared with allclose (which PyTorch defines as `isclose(...).all()`).
+ * @param op - The public function's name, for messages.
+ * @param a - A tensor (or a number when `b` is a tensor).
+ * @param b - The reference values.
+ * @param options - `{ rtol = 1e-5, atol = 1e-8, equalNan = false }`.
+ * @returns A 0/1 float tensor of the broadcast shape.
+ * @throws TypeError for a bad option; RangeError for a negative tolerance or shapes that do not
+ *   broadcast.
+ */
+export function closeMask(
+  op: string,
+  a: Tensor | number,
+  b: Tensor | number,
+  options?: IscloseOptions,
+): Tensor {
+  const o = checkOptions<IscloseOptions>(op, options, {
+    rtol: 'number',
+    atol: 'number',
+    equalNan: 'boolean',
+  });
+  const rtol = o.rtol ?? 1e-5;
+  const atol = o.atol ?? 1e-8;
+  if (rtol < 0)
+    throw new RangeError(`${op}: rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (atol < 0)
+    throw new RangeError(`${op}: atol must be greater than or equal to zero, but got ${atol}`);
+  const equalNan = o.equalNan ?? false;
+  const [x, y] = operands(a, b, op);
+  const f = Math.fround;
+  const r = f(rtol);
+  const t = f(atol);
+  return mapPairs(
+    x,
+    y,
+    (p, q) => {
+      if (p === q) return 1;
+      if (equalNan && p !== p && q !== q) return 1;
+      if (rtol === 0 && atol === 0) return 0;
+      const allowed = f(t + Math.abs(f(r * q)));
+      const actual = Math.abs(f(p - q));
+      return Number.isFinite(actual) && actual <= allowed ? 1 : 0;
+    },
+    op,
+  );
 }

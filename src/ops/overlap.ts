@@ -16,6 +16,14 @@ export const PARTIAL_OVERLAP_MESSAGE =
   'unsupported operation: some elements of the input tensor and the written-to tensor refer to a ' +
   'single memory location. Please clone() the tensor before performing the operation.';
 
+/**
+ * @internal PyTorch's message when several elements of the written-to tensor share one memory
+ * location (an expanded tensor).
+ */
+export const INTERNAL_OVERLAP_MESSAGE =
+  'unsupported operation: more than one element of the written-to tensor refers to a single ' +
+  'memory location. Please clone() the tensor before performing the operation.';
+
 /** How two tensors' memory relates (PyTorch's MemOverlapStatus). */
 export type OverlapStatus = 'no' | 'full' | 'partial' | 'too hard';
 

@@ -13,9 +13,17 @@ import {
   type Shape,
 } from '../tensor/shape.js';
 import { broadcastStrides, gather as gatherView } from '../tensor/kernels/strided.js';
-import { broadcastsTo, readIndex } from './index-args.js';
+import {
+  broadcastsTo,
+  checkBounds,
+  nestedShape,
+  outOfBounds,
+  readBroadcast,
+  readIndex,
+} from './index-args.js';
 import { operand } from './elementwise.js';
 import { copy_ } from './inplace.js';
+import { checkOptions } from '../tensor/options.js';
 import { select, slice, sliceBounds, unsqueeze, view } from './views.js';
 import { addresses, takeAt, zeroAt } from './view-history.js';
 
@@ -72,25 +80,15 @@ function firstLeaf(value: readonly unknown[]): unknown {
  * coordinates of its true elements, as PyTorch's nonzero() turns a bool mask into indices.
  */
 function parseMask(mask: readonly unknown[], op: string): Parsed[] {
-  const shape: number[] = [];
-  for (let v: unknown = mask; Array.isArray(v); v = v[0]) {
-    shape.push(v.length);
-    if (v.length === 0) break;
-  }
-  const k = shape.length;
-  const coords: number[][] = Array.from({ length: k }, () => []);
-  const walk = (v: unknown, depth: number, at: number[]) => {
-    if (depth === k) {
-      if (typeof v !== 'boolean')
-        throw new TypeError(`${op}: a boolean mask must hold only booleans, got ${describe(v)}`);
-      if (v) at.forEach((c, d) => coords[d].push(c));
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[depth])
-      throw new RangeError(`${op}: a boolean mask must be a rectangular array`);
-    v.forEach((w, i) => walk(w, depth + 1, [...at, i]));
-  };
-  walk(mask, 0, []);
+  const shape = nestedShape(mask, op, 'a boolean mask');
+  const strides = contiguousStrides(shape);
+  const coords: number[][] = shape.map(() => []);
+  // The leaves in row-major order; the coordinates of leaf i follow from the strides.
+  (mask as unknown[]).flat(Infinity).forEach((v, i) => {
+    if (typeof v !== 'boolean')
+      throw new TypeError(`${op}: a boolean mask must hold only booleans, got ${describe(v)}`);
+    if (v) shape.forEach((size, d) => coords[d].push(Math.floor(i / strides[d]) % size));
+  });
   return coords.map((c, d) => ({
     kind: 'adv',
     shape: [c.length],
@@ -132,28 +130,24 @@ function parseItems(items: readonly unknown[], ndim: number, op: string): Parsed
       : [parseItem(it, op)],
   );
   const consumed = parsed.filter((p) => p.kind !== 'none' && p.kind !== 'ellipsis').length;
-  if (consumed > ndim)
-    throw new RangeError(`${op}: too many indices for tensor of dimension ${ndim}`);
+  if (consumed > ndim) throw tooManyIndices(op, ndim);
   for (const p of parsed) if (p.kind === 'ellipsis') p.skip = ndim - consumed;
   return parsed;
 }
 
 /** Each dimension-consuming item needs a dim left (several ellipses can skip past the end). */
 function needDim(p: Parsed, dim: number, ndim: number, op: string): void {
-  if ((p.kind === 'int' || p.kind === 'slice' || p.kind === 'adv') && dim >= ndim && ndim > 0)
-    throw new RangeError(`${op}: too many indices for tensor of dimension ${ndim}`);
+  if ((p.kind === 'int' || p.kind === 'slice' || p.kind === 'adv') && dim >= ndim)
+    throw tooManyIndices(op, ndim);
 }
 
-function checkInt(value: number, size: number, dim: number, ndim: number, op: string): number {
-  if (ndim === 0) {
-    throw new RangeError(
-      `${op}: invalid index of a 0-dim tensor. Use \`tensor.item()\` to convert a 0-dim tensor to a number`,
-    );
-  }
-  if (value < -size || value >= size)
-    throw new RangeError(
-      `${op}: index ${value} is out of bounds for dimension ${dim} with size ${size}`,
-    );
+function tooManyIndices(op: string, ndim: number): RangeError {
+  return new RangeError(`${op}: too many indices for tensor of dimension ${ndim}`);
+}
+
+/** An integer item, wrapped (a 0-d tensor never gets here: parseItems counts its items). */
+function checkInt(value: number, size: number, dim: number, op: string): number {
+  if (value < -size || value >= size) throw outOfBounds(op, value, dim, size);
   return value < 0 ? value + size : value;
 }
 
@@ -179,7 +173,7 @@ function resolveBasic(shape: Shape, parsed: Parsed[], op: string): { meta: Meta;
   for (const p of parsed) {
     needDim(p, dim, meta.shape.length, op);
     if (p.kind === 'int') {
-      const i = checkInt(p.value, meta.shape[dim], dim, meta.shape.length, op);
+      const i = checkInt(p.value, meta.shape[dim], dim, op);
       meta.offset += i * meta.strides[dim];
       meta.shape.splice(dim, 1);
       meta.strides.splice(dim, 1);
@@ -233,26 +227,10 @@ function indexOffsets(
   const nb = numelOf(bshape);
   // Each index broadcast to the common shape, wrapped and bounds-checked.
   const values = adv.map((a) => {
-    const size = meta.shape[a.dim];
-    const data = a.data;
-    // Bounds checked on the index as given, then read as float32 and broadcast.
-    for (const v of data)
-      if (v < -size || v >= size)
-        throw new RangeError(
-          `${op}: index ${v} is out of bounds for dimension ${a.dim} with size ${size}`,
-        );
+    // Bounds checked and negatives wrapped on the index as given, then broadcast.
+    const own = Float32Array.from(checkBounds(a, meta.shape[a.dim], a.dim, op, true));
     const strides = broadcastStrides(a.shape, contiguousStrides(a.shape), bshape);
-    const own = Float32Array.from(data);
-    const raw = gatherView(
-      { buffer: own, shape: bshape, strides, offset: 0 },
-      new Float32Array(nb),
-    );
-    const wrapped = new Int32Array(nb);
-    for (let i = 0; i < nb; i++) {
-      const v = raw[i];
-      wrapped[i] = (v < 0 ? v + size : v) | 0;
-    }
-    return wrapped;
+    return gatherView({ buffer: own, shape: bshape, strides, offset: 0 }, new Float32Array(nb));
   });
   const advDims = adv.map((a) => a.dim);
   const rest = meta.shape.map((_, d) => d).filter((d) => !advDims.includes(d));
@@ -321,7 +299,7 @@ function basicView(x: Tensor, parsed: Parsed[], op: string): Tensor {
   for (const p of parsed) {
     needDim(p, dim, cur.dim(), op);
     if (p.kind === 'int') {
-      const i = checkInt(p.value, cur.shape[dim], dim, cur.dim(), op);
+      const i = checkInt(p.value, cur.shape[dim], dim, op);
       cur = select(cur, dim, i);
       touched = true;
     } else if (p.kind === 'slice') {
@@ -384,13 +362,9 @@ export function indexPut(
   if (items instanceof Tensor) items = [items];
   if (!Array.isArray(items))
     throw new TypeError(`${op}: items must be an array of index items, got ${describe(items)}`);
-  if (options === null || typeof options !== 'object')
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options))
-    if (key !== 'accumulate') throw new TypeError(`${op}: unknown option '${key}'`);
-  const accumulate = options.accumulate ?? false;
-  if (typeof accumulate !== 'boolean')
-    throw new TypeError(`${op}: accumulate must be a boolean, got ${describe(accumulate)}`);
+  const { accumulate = false } = checkOptions<IndexPutOptions>(op, options, {
+    accumulate: 'boolean',
+  });
   const parsed = parseItems(items, x.dim(), op);
   const { meta, adv } = resolveBasic(x.shape, parsed, op);
   const { shape, offsets } =
@@ -398,15 +372,7 @@ export function indexPut(
       ? indexOffsets(meta, adv, op)
       : { shape: meta.shape, offsets: addresses(meta.shape, meta.strides, meta.offset) };
   const v = valueFor(value, shape, op);
-  const vals = gatherView(
-    {
-      buffer: v.buffer,
-      shape,
-      strides: broadcastStrides(v.shape, v.strides, shape),
-      offset: v.offset,
-    },
-    new Float32Array(offsets.length),
-  );
+  const vals = readBroadcast(v, shape);
   const data = x.toFloat32Array();
   if (accumulate) for (let j = 0; j < offsets.length; j++) data[offsets[j]] += vals[j];
   else for (let j = 0; j < offsets.length; j++) data[offsets[j]] = vals[j];

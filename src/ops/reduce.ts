@@ -25,7 +25,12 @@ import {
 } from '../tensor/kernels/reduce.js';
 import { isContiguousLayout } from '../tensor/kernels/strided.js';
 import { abs, div, eq, exp, isnan, mul, pow, sign, sub, where } from './elementwise.js';
-import { checkOptions, type OptionSpec } from '../tensor/options.js';
+import {
+  checkOptions,
+  isOptionsObject,
+  rejectAfterOptions,
+  type OptionSpec,
+} from '../tensor/options.js';
 
 /** Keyword arguments every reduction accepts: PyTorch's `dim=` and `keepdim=`. */
 export interface ReduceOptions {
@@ -41,10 +46,6 @@ export type DimOrOptions<O = ReduceOptions> = DimArg | null | O;
 export type KeepdimOrOptions<O = ReduceOptions> = boolean | O;
 
 const REDUCE_SPEC: OptionSpec = { dim: 'any', keepdim: 'boolean' };
-
-function isOptionsObject(v: unknown): v is object {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor);
-}
 
 /** A checked `dim`: an integer, (unless `single`) a list of integers, or undefined for every dim. */
 function checkDim(op: string, dim: unknown, single: boolean): DimArg | undefined {
@@ -83,10 +84,7 @@ export function reductionArgs<O extends ReduceOptions = ReduceOptions>(
   let dim = dimArg;
   let keep = keepArg;
   if (isOptionsObject(dimArg)) {
-    if (keepArg !== undefined)
-      throw new TypeError(
-        `${op}: unexpected argument ${describe(keepArg)} after the options object`,
-      );
+    rejectAfterOptions(op, keepArg);
     options = checkOptions<O>(op, dimArg, spec);
     dim = options.dim;
     keep = undefined;
@@ -567,8 +565,7 @@ function varianceArgs(
     parsed = reductionArgs<VarOptions>(op, a, c, VAR_SPEC);
   } else {
     parsed = reductionArgs<VarOptions>(op, a, b, VAR_SPEC);
-    if (c !== undefined)
-      throw new TypeError(`${op}: unexpected argument ${describe(c)} after the options object`);
+    rejectAfterOptions(op, c);
   }
   const { options } = parsed;
   if (options.unbiased !== undefined) unbiased = options.unbiased;
@@ -673,8 +670,7 @@ export function norm(
   let pValue: unknown = pArg;
   let parsed: { dim: DimArg | undefined; keepdim: boolean; options: NormOptions };
   if (isOptionsObject(pArg)) {
-    if (dimArg !== undefined || keepArg !== undefined)
-      throw new TypeError(`norm: unexpected argument after the options object`);
+    rejectAfterOptions('norm', dimArg !== undefined ? dimArg : keepArg);
     parsed = reductionArgs<NormOptions>('norm', pArg, undefined, NORM_SPEC);
     pValue = parsed.options.p;
   } else {

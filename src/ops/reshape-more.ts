@@ -3,31 +3,19 @@
  * unflatten, each with its derivative. diagonal, movedim, swapaxes and unflatten are views.
  */
 import { record } from '../autograd/node.js';
-import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
-import { formatShape, normalizeDim, numelOf, type Shape } from '../tensor/shape.js';
+import {
+  checkInteger,
+  formatShape,
+  normalizeDim,
+  normalizeDims,
+  numelOf,
+} from '../tensor/shape.js';
 import { gather } from '../tensor/kernels/strided.js';
-import { embed, expand, permute, reshape, transpose, view } from './views.js';
+import { embed, expand, permute, reshape, transpose, view, viewOf } from './views.js';
 import { laidOutLike } from './layout-like.js';
-
-/** A tensor on `x`'s storage with another shape, strides and offset (shares memory and base). */
-export function viewOf(
-  x: Tensor,
-  shape: Shape,
-  strides: readonly number[],
-  offset: number,
-): Tensor {
-  const v = new Tensor(x._storage, shape, strides, offset);
-  v._base = x._isAlias ? x : (x._base ?? x);
-  v._tracksBase = isGradEnabled();
-  return v;
-}
-
-function checkInteger(value: unknown, op: string, arg: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    throw new TypeError(`${op}: ${arg} must be an integer, got ${describe(value)}`);
-  return value;
-}
+import { checkOptions } from '../tensor/options.js';
 
 function dimList(dims: number | readonly number[], op: string, arg = 'dims'): number[] {
   const list = typeof dims === 'number' ? [dims] : dims;
@@ -49,14 +37,8 @@ function dimList(dims: number | readonly number[], op: string, arg = 'dims'): nu
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   assertTensor(x, 'flip');
   const ds = dimList(dims, 'flip');
-  const seen = new Set<number>();
-  for (const d of ds) {
-    const n = normalizeDim(d, x.dim(), 'flip');
-    if (seen.has(n))
-      throw new RangeError(`flip: dim ${n} appears multiple times in the list of dims`);
-    seen.add(n);
-  }
-  const wrapped = [...seen].filter((d) => d < x.dim());
+  // No dims flips nothing (normalizeDims reads an empty list as every dim).
+  const wrapped = ds.length === 0 ? [] : normalizeDims(ds, x.dim(), 'flip');
   // Read through negative strides: a flipped window on the same memory, then one copy.
   const strides = [...x.strides];
   let offset = x.offset;
@@ -112,17 +94,16 @@ export function roll(
 ): Tensor {
   assertTensor(x, 'roll');
   const ss = dimList(shifts, 'roll', 'shifts');
-  if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
-    if (ss.length !== 1)
-      throw new RangeError(`roll: shifts and dimensions must align. shifts: ${ss.length}, dims: 0`);
-    const shape = [...x.shape];
-    return reshape(roll(reshape(x, [[-1]]), ss, [0]), [shape]);
-  }
-  const ds = dimList(dims, 'roll');
-  if (ds.length !== ss.length) {
+  const ds = dims === undefined || dims === null ? [] : dimList(dims, 'roll');
+  // Without dims, one shift rolls the flattened tensor.
+  if (ds.length === 0 ? ss.length !== 1 : ds.length !== ss.length) {
     throw new RangeError(
       `roll: shifts and dimensions must align. shifts: ${ss.length}, dims: ${ds.length}`,
     );
+  }
+  if (ds.length === 0) {
+    const shape = [...x.shape];
+    return reshape(roll(reshape(x, [[-1]]), ss, [0]), [shape]);
   }
   const norm = ds.map((d) => normalizeDim(d, x.dim(), 'roll'));
   let out = noGrad(() => {
@@ -298,11 +279,13 @@ function diagonalArgs(
   dim2?: number,
 ): [number, number, number] {
   if (a !== undefined && typeof a === 'object') {
-    for (const key of Object.keys(a)) {
-      if (!['offset', 'dim1', 'dim2'].includes(key))
-        throw new TypeError(`diagonal: unknown option '${key}'`);
-    }
-    return [a.offset ?? 0, a.dim1 ?? 0, a.dim2 ?? 1];
+    // Values are checked where they are used, with the positional arguments' messages.
+    const o = checkOptions<DiagonalOptions>('diagonal', a, {
+      offset: 'any',
+      dim1: 'any',
+      dim2: 'any',
+    });
+    return [o.offset ?? 0, o.dim1 ?? 0, o.dim2 ?? 1];
   }
   return [a ?? 0, dim1 ?? 0, dim2 ?? 1];
 }

@@ -12,10 +12,11 @@ import {
   numelOf,
   type Shape,
 } from '../tensor/shape.js';
-import { broadcastStrides, forEachRow, gather as gatherView } from '../tensor/kernels/strided.js';
-import { checkBounds, readIndex, type IndexArray } from './index-args.js';
+import { forEachRow, gather as gatherView } from '../tensor/kernels/strided.js';
+import { checkBounds, readBroadcast, readIndex, type IndexArray } from './index-args.js';
 import { operand, where as whereOp } from './elementwise.js';
 import { embed, narrow } from './views.js';
+import { checkOptions } from '../tensor/options.js';
 
 /** Shape of a tensor seen as at least 1-D (PyTorch treats 0-d inputs of these ops as size-1). */
 const atLeast1 = (shape: Shape): number[] => (shape.length === 0 ? [1] : [...shape]);
@@ -239,12 +240,8 @@ export function scatter(
   options: ScatterOptions = {},
 ): Tensor {
   assertTensor(x, 'scatter');
-  if (options === null || typeof options !== 'object')
-    throw new TypeError(`scatter: options must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (key !== 'reduce') throw new TypeError(`scatter: unknown option '${key}'`);
-  }
-  const reduce = options.reduce;
+  // reduce is checked below: PyTorch's RangeError, not checkOptions' TypeError.
+  const { reduce } = checkOptions<ScatterOptions>('scatter', options, { reduce: 'any' });
   if (reduce !== undefined && reduce !== 'add' && reduce !== 'multiply') {
     throw new RangeError(
       `scatter(): reduce argument must be either add or multiply, got ${describe(reduce)}`,
@@ -287,18 +284,7 @@ function checkSelectIndex(op: string, x: Tensor, dim: number, index: unknown): D
       `${op}(): Index to scalar can have only 1 value, got ${idx.data.length} value(s)`,
     );
   }
-  const size = atLeast1(x.shape)[d];
-  const data = idx.data;
-  const values = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < 0 || v >= size) {
-      throw new RangeError(
-        `${op}(): index ${v} is out of range for dimension ${d} with size ${size} (index out of range in self)`,
-      );
-    }
-    values[i] = v | 0;
-  }
+  const values = checkBounds(idx, atLeast1(x.shape)[d], d, op, false);
   return { dim: d, idx, values };
 }
 
@@ -404,26 +390,14 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
 
 /** Positions (row-major, in `shape`) where the broadcast mask is nonzero. */
 function maskPositions(mask: Tensor, shape: Shape): Int32Array {
-  const view = {
-    buffer: mask.buffer,
-    shape,
-    strides: broadcastStrides(mask.shape, mask.strides, shape),
-    offset: mask.offset,
-  };
-  const m = gatherView(view, new Float32Array(numelOf(shape)));
+  const m = readBroadcast(mask, shape);
   const out: number[] = [];
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) out.push(i);
   return Int32Array.from(out);
 }
 
 function takePositions(x: Tensor, shape: Shape, at: Int32Array): Tensor {
-  const view = {
-    buffer: x.buffer,
-    shape,
-    strides: broadcastStrides(x.shape, x.strides, shape),
-    offset: x.offset,
-  };
-  const all = gatherView(view, new Float32Array(numelOf(shape)));
+  const all = readBroadcast(x, shape);
   const out = new Float32Array(at.length);
   for (let i = 0; i < at.length; i++) out[i] = all[at[i]];
   return record(Tensor._fromData(out, [at.length]), 'MaskedSelectBackward0', [x], (g) => [

@@ -3,9 +3,9 @@
  * largest value (as in PyTorch and NumPy); `sort` is stable; `topk` and `kthvalue` leave ties in
  * the order PyTorch's CPU kernels do. Values take gradients at the positions they came from.
  */
-import { Tensor, describe } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
-import { normalizeDim } from '../tensor/shape.js';
+import { checkInteger, normalizeDim } from '../tensor/shape.js';
 import { checkBool, checkDim, checkTensor, lanes, selected, selectLanes } from './math-common.js';
 import { reducedShape, type ValuesIndices } from './reduce.js';
 import { introsort, nthElement, partialSort, quickSelect } from './selection.js';
@@ -134,8 +134,7 @@ export function topk(
   checkDim(d, 'topk');
   checkBool(big, 'topk', 'largest');
   checkBool(inOrder, 'topk', 'sorted');
-  if (typeof k !== 'number' || !Number.isInteger(k))
-    throw new TypeError(`topk: k must be an integer, got ${describe(k)}`);
+  checkInteger(k, 'topk', 'k');
   const l = lanes(x, d, 'topk');
   if (k < 0 || k > l.len)
     throw new RangeError(
@@ -190,8 +189,7 @@ export function kthvalue(
   }
   checkDim(dim, 'kthvalue');
   checkBool(keepdim, 'kthvalue', 'keepdim');
-  if (typeof k !== 'number' || !Number.isInteger(k))
-    throw new TypeError(`kthvalue: k must be an integer, got ${describe(k)}`);
+  checkInteger(k, 'kthvalue', 'k');
   const l = lanes(x, dim, 'kthvalue');
   if (k < 1 || k > l.len)
     throw new RangeError(

@@ -14,6 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { forEachRow, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { INTERNAL_OVERLAP_MESSAGE } from './overlap.js';
 
 /** Where a view sits in its base. */
 export interface Window {
@@ -27,10 +28,6 @@ export interface Window {
   readonly baseStrides: readonly number[];
   readonly baseExtent: number;
 }
-
-const INTERNAL_OVERLAP_MESSAGE =
-  'unsupported operation: more than one element of the written-to tensor refers to a single ' +
-  'memory location. Please clone() the tensor before performing the operation.';
 
 /** The address (from `offset`) of every element of a layout, in row-major element order. */
 export function addresses(shape: Shape, strides: readonly number[], offset: number): Int32Array {

@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
 import {
+  checkInteger,
   contiguousStrides,
   formatShape,
   inferShape,
@@ -12,13 +13,19 @@ import {
   shapeFromArgs,
   type Shape,
 } from '../tensor/shape.js';
-import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
-import { elementwiseStrides, isNonOverlappingAndDense, layOut } from '../tensor/layout.js';
+import { isNonOverlappingAndDense } from '../tensor/layout.js';
+import { laidOutLike } from './layout-like.js';
 
 /** A tensor on `x`'s storage with another shape, strides and offset. */
-function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.offset): Tensor {
+export function viewOf(
+  x: Tensor,
+  shape: Shape,
+  strides: readonly number[],
+  offset = x.offset,
+): Tensor {
   const v = new Tensor(x._storage, shape, strides, offset);
   // A view of a detached alias is a view of that alias: it shares no history with the alias's base.
   v._base = x._isAlias ? x : (x._base ?? x);
@@ -127,17 +134,15 @@ function shapeFromArgsAllowingInfer(
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   assertTensor(x, 'transpose');
-  if (x.dim() === 0) {
-    normalizeDim(dim0, 0, 'transpose');
-    normalizeDim(dim1, 0, 'transpose');
-    return record(viewOf(x, [], []), 'TransposeBackward0', [x], (g) => [g]);
-  }
+  // A 0-d tensor accepts dims -1 and 0 (both 0 here): nothing to swap.
   const a = normalizeDim(dim0, x.dim(), 'transpose');
   const b = normalizeDim(dim1, x.dim(), 'transpose');
   const shape = [...x.shape];
   const strides = [...x.strides];
-  [shape[a], shape[b]] = [shape[b], shape[a]];
-  [strides[a], strides[b]] = [strides[b], strides[a]];
+  if (a !== b) {
+    [shape[a], shape[b]] = [shape[b], shape[a]];
+    [strides[a], strides[b]] = [strides[b], strides[a]];
+  }
   return record(viewOf(x, shape, strides), 'TransposeBackward0', [x], (g) => [transpose(g, a, b)]);
 }
 
@@ -447,8 +452,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
  */
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
   assertTensor(x, 'split');
-  if (typeof dim !== 'number' || !Number.isInteger(dim))
-    throw new TypeError(`split: dim must be an integer, got ${describe(dim)}`);
+  checkInteger(dim, 'split');
   if (x.dim() === 0)
     throw new RangeError('split: expected a tensor with at least one dimension, got a 0-d tensor');
   const d = normalizeDim(dim, x.dim(), 'split');
@@ -506,8 +510,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   assertTensor(x, 'chunk');
-  if (typeof chunks !== 'number' || !Number.isInteger(chunks))
-    throw new TypeError(`chunk: chunks must be an integer, got ${describe(chunks)}`);
+  checkInteger(chunks, 'chunk', 'chunks');
   if (chunks <= 0)
     throw new RangeError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   if (x.dim() === 0) throw new RangeError('chunk: chunk expects at least a 1-dimensional tensor');
@@ -555,15 +558,13 @@ export function clone(x: Tensor, options?: CloneOptions): Tensor {
   });
   let out: Tensor;
   if (memoryFormat === 'contiguous' || x.isContiguous()) {
-    out = Tensor._fromData(gather(x, new Float32Array(x.numel())), x.shape);
+    out = Tensor._fromData(x.toFloat32Array(), x.shape);
   } else if (isNonOverlappingAndDense(x.shape, x.strides)) {
     const n = x.numel();
     out = new Tensor(new Storage(x.buffer.slice(x.offset, x.offset + n)), x.shape, x.strides);
   } else {
     // Not dense (a strided slice): a dense layout in the input's dim order (infer_dense_strides).
-    const strides = elementwiseStrides(x.shape, [x]);
-    const values = gather(x, new Float32Array(x.numel()));
-    out = new Tensor(new Storage(layOut(values, x.shape, strides)), x.shape, strides);
+    out = laidOutLike(x.toFloat32Array(), x.shape, [x]);
   }
   return record(out, 'CloneBackward0', [x], (g) => [g]);
 }

@@ -1,5 +1,5 @@
 import { shapeFromArgs, formatShape } from './shape.js';
-import { checkOptions, type OptionSpec } from './options.js';
+import { checkOptions, isOptionsObject, type OptionSpec } from './options.js';
 
 /** Options every creation function accepts. */
 export interface CreationOptions {
@@ -12,11 +12,6 @@ export const CREATION_SPEC: OptionSpec = { requiresGrad: 'boolean' };
 
 /** Sizes as `f(2, 3)` or `f([2, 3])`, optionally followed by an options object of type `O`. */
 export type SizeArgs<O> = Array<number | readonly number[] | O>;
-
-/** True for a plain options object: not null, not an array, not a typed array. */
-export function isOptionsObject(x: unknown): x is object {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
-}
 
 /**
  * Splits `f(...sizes, options?)` into a checked shape and checked options.

@@ -5,11 +5,10 @@ import {
   CREATION_SPEC,
   allocFor,
   creationArgs,
-  isOptionsObject,
   type CreationOptions,
   type SizeArgs,
 } from './creation-args.js';
-import { checkOptions } from './options.js';
+import { checkOptions, isOptionsObject, rejectAfterOptions } from './options.js';
 import { allocWasmBacked, copyWasmBacked, gatherWasmBacked } from './kernels/wasm-storage.js';
 
 export type { CreationOptions, SizeArgs };
@@ -52,7 +51,7 @@ function flattenNested(data: ReadonlyArray<unknown>, shape: readonly number[]): 
       else if (typeof node === 'boolean') out[k++] = node ? 1 : 0;
       else {
         throw new TypeError(
-          `tensor: expected a number at index [${path.join(', ')}], got ${Array.isArray(node) ? 'an array' : describe(node)}`,
+          `tensor: expected a number at index [${path.join(', ')}], got ${describe(node)}`,
         );
       }
       return;
@@ -262,11 +261,10 @@ function positionalAndOptions(
 ): { positional: unknown[]; options: CreationOptions } {
   const at = args.findIndex((a) => isOptionsObject(a));
   if (at === -1) return { positional: [...args], options: {} };
-  const after = args.slice(at + 1).filter((a) => a !== undefined);
-  if (after.length > 0)
-    throw new TypeError(
-      `${op}: unexpected argument ${describe(after[0])} after the options object`,
-    );
+  rejectAfterOptions(
+    op,
+    args.slice(at + 1).find((a) => a !== undefined),
+  );
   return {
     positional: args.slice(0, at),
     options: checkOptions<CreationOptions>(op, args[at], CREATION_SPEC),

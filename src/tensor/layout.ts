@@ -110,14 +110,6 @@ export function elementwiseStrides(shape: Shape, inputs: readonly Layout[]): num
 }
 
 /**
- * Strides `clone()` gives (PyTorch's preserve format): a dense input's own strides, otherwise
- * row-major.
- */
-export function cloneStrides(shape: Shape, strides: readonly number[]): number[] {
-  return isNonOverlappingAndDense(shape, strides) ? [...strides] : contiguousStrides(shape);
-}
-
-/**
  * Lays row-major `values` out with `strides` (a dense layout of `shape`), returning the new
  * memory: `values` itself when the strides are row-major.
  */

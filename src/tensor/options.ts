@@ -94,6 +94,33 @@ export function suggestKey(key: string, known: readonly string[]): string | null
 }
 
 /**
+ * Whether `value` is an options object rather than a positional argument: an object that is not
+ * null, an array, a typed array or a Tensor.
+ * @param value - An argument.
+ * @returns `true` for an options object, as a type guard.
+ */
+export function isOptionsObject(value: unknown): value is object {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof Tensor)
+  );
+}
+
+/**
+ * Rejects a positional argument given after the options object.
+ * @param fn - The public function's name, for the message.
+ * @param arg - What followed the options object (`undefined` when nothing did).
+ * @throws TypeError naming the function and the argument, unless `arg` is undefined.
+ */
+export function rejectAfterOptions(fn: string, arg: unknown): void {
+  if (arg !== undefined)
+    throw new TypeError(`${fn}: unexpected argument ${describe(arg)} after the options object`);
+}
+
+/**
  * Checks an options object against `spec` and returns it typed (an empty object when `options`
  * is `undefined`). Keys whose value is `undefined` count as absent.
  *
@@ -106,12 +133,7 @@ export function suggestKey(key: string, known: readonly string[]): string | null
  */
 export function checkOptions<T extends object>(fn: string, options: unknown, spec: OptionSpec): T {
   if (options === undefined) return {} as T;
-  if (
-    options === null ||
-    typeof options !== 'object' ||
-    Array.isArray(options) ||
-    options instanceof Tensor
-  ) {
+  if (!isOptionsObject(options)) {
     throw new TypeError(`${fn}: expected an options object, got ${describe(options)}`);
   }
   const known = Object.keys(spec);

@@ -1,4 +1,5 @@
 /** Shape arithmetic shared by every op: no tensors here, only integer lists. */
+import { describe } from './tensor.js';
 
 export type Shape = readonly number[];
 
@@ -38,13 +39,13 @@ const MAX_NUMEL = Number.MAX_SAFE_INTEGER;
  */
 export function checkShape(shape: Shape, op: string): number[] {
   if (!Array.isArray(shape))
-    throw new TypeError(`${op}: expected a shape (an array of sizes), got ${describeValue(shape)}`);
+    throw new TypeError(`${op}: expected a shape (an array of sizes), got ${describe(shape)}`);
   const out: number[] = [];
   let numel = 1;
   shape.forEach((d: unknown, i) => {
     if (typeof d !== 'number') {
       throw new TypeError(
-        `${op}: invalid shape: size at dim ${i} must be a number, got ${describeValue(d)}`,
+        `${op}: invalid shape: size at dim ${i} must be a number, got ${describe(d)}`,
       );
     }
     if (!Number.isInteger(d) || d < 0) {
@@ -63,15 +64,6 @@ export function checkShape(shape: Shape, op: string): number[] {
   return out;
 }
 
-/** A short description of a bad value (this module cannot import the tensor module's `describe`). */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string '${value}'`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `the ${typeof value} ${String(value)}`;
-}
-
 /** Accepts both `f(2, 3)` and `f([2, 3])`, as PyTorch does. */
 export function shapeFromArgs(
   args: ReadonlyArray<number | readonly number[]>,
@@ -81,19 +73,32 @@ export function shapeFromArgs(
   args.forEach((a, i) => {
     if (typeof a !== 'number') {
       throw new TypeError(
-        `${op}: expected sizes as numbers or one array of numbers, got ${describeValue(a)} at position ${i}`,
+        `${op}: expected sizes as numbers or one array of numbers, got ${describe(a)} at position ${i}`,
       );
     }
   });
   return checkShape(args as number[], op);
 }
 
+/**
+ * Checks an integer argument.
+ * @param value - What the caller passed.
+ * @param op - The public function's name, for the message.
+ * @param arg - The argument's name (default `'dim'`).
+ * @returns `value`, typed.
+ * @throws TypeError naming the function and the argument (`'cumsum: dim must be an integer, got
+ *   the number 1.5'`) when `value` is not an integer.
+ */
+export function checkInteger(value: unknown, op: string, arg = 'dim'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`${op}: ${arg} must be an integer, got ${describe(value)}`);
+  return value;
+}
+
 /** Wraps a possibly negative dim into `[0, ndim)`; 0-d tensors accept dims -1 and 0 like PyTorch. */
 export function normalizeDim(dim: number, ndim: number, op: string): number {
   const rank = Math.max(ndim, 1);
-  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
-    throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
-  }
+  checkInteger(dim, op);
   if (dim < -rank || dim >= rank) {
     throw new RangeError(
       `${op}: dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`,
@@ -111,7 +116,7 @@ export function normalizeDims(
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   if (typeof dim !== 'number' && !Array.isArray(dim)) {
     throw new TypeError(
-      `${op}: dim must be an integer or a list of integers, got ${describeValue(dim)}`,
+      `${op}: dim must be an integer or a list of integers, got ${describe(dim)}`,
     );
   }
   const list = typeof dim === 'number' ? [dim] : [...dim];
@@ -156,18 +161,12 @@ export function inferShape(requested: Shape, numel: number, op: string): number[
     } else known *= d;
   });
   const out = [...requested];
-  if (infer !== -1) {
-    if (known === 0 || numel % known !== 0) {
-      throw new RangeError(
-        `${op}: shape '${formatShape(requested)}' is invalid for input of size ${numel}`,
-      );
-    }
-    out[infer] = numel / known;
-  }
-  if (numelOf(out) !== numel) {
+  // With a -1, the known sizes must divide numel (and its size is the quotient); without, match it.
+  if (infer === -1 ? known !== numel : known === 0 || numel % known !== 0) {
     throw new RangeError(
       `${op}: shape '${formatShape(requested)}' is invalid for input of size ${numel}`,
     );
   }
+  if (infer !== -1) out[infer] = numel / known;
   return out;
 }
