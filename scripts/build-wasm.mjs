@@ -274,6 +274,7 @@ const binaryKernel = (name, op) => [
   '  )',
 ];
 const ZERO4 = '(v128.const f32x4 0 0 0 0)';
+const ONE4 = '(v128.const f32x4 1 1 1 1)';
 // Two floats at $x as f64x2; a f64x2 value rounded to float32 and widened back (what
 // Math.fround does to a double); a f64x2 value stored as two floats at $x.
 const load2 = (x) => `(f64x2.promote_low_f32x4 (v128.load64_zero (local.get ${x})))`;
@@ -290,6 +291,54 @@ const arenaKernels = [
   ...loopOver(['$a', '$o'], 16, [
     '(local.set $x (v128.load (local.get $a)))',
     `(v128.store (local.get $o) (v128.or (v128.and (local.get $x) (f32x4.gt (local.get $x) ${ZERO4})) (v128.and (f32x4.ne (local.get $x) (local.get $x)) (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000))))`,
+  ]),
+  '  )',
+  // One-operand float32 ops (kernels/unary-math.ts UNARY_OPS, in this order), one br_table jump per
+  // vector. Each rounds as the JavaScript loop does: a single float32 operation (sqrt, 1/x, x·x)
+  // gives the bits of the double result rounded on store (53 >= 2·24 + 2), rsqrt runs in double as
+  // `1 / Math.sqrt(x)` does, and neg/abs quiet a signalling NaN as a float64 round trip does.
+  '  (func (export "unary") (param $a i32) (param $o i32) (param $n i32) (param $op i32)',
+  '    (local $x v128) (local $v v128)',
+  ...loopOver(['$a', '$o'], 16, [
+    '(local.set $x (v128.load (local.get $a)))',
+    '(block $store',
+    ...(() => {
+      const ops = [
+        '(v128.or (f32x4.neg (local.get $x)) (local.get $v))', // neg
+        '(v128.or (f32x4.abs (local.get $x)) (local.get $v))', // abs
+        '(f32x4.sqrt (local.get $x))', // sqrt
+        `(f32x4.div ${ONE4} (local.get $x))`, // reciprocal, pow -1
+        '(f32x4.mul (local.get $x) (local.get $x))', // square, pow 2
+        '(f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))', // pow 3
+        `(f32x4.div ${ONE4} (f32x4.sqrt (local.get $x)))`, // pow -0.5
+        `(f32x4.div ${ONE4} (f32x4.mul (local.get $x) (local.get $x)))`, // pow -2
+        // rsqrt: 1 / sqrt(x) in double, rounded once to float32.
+        `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${[
+          '(local.get $x)',
+          '(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))',
+        ]
+          .map(
+            (h) =>
+              `(f32x4.demote_f64x2_zero (f64x2.div (v128.const f64x2 1 1) (f64x2.sqrt (f64x2.promote_low_f32x4 ${h}))))`,
+          )
+          .join(' ')})`,
+      ];
+      const labels = ops.map((_, i) => `$op${i}`);
+      const lines = [
+        // The quiet bit where x is NaN (for the bitwise neg and abs).
+        '(local.set $v (v128.and (f32x4.ne (local.get $x) (local.get $x)) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000)))',
+        ...labels.map((l) => `(block ${l}`).reverse(),
+      ];
+      lines[lines.length - 1] += ` (br_table ${labels.join(' ')} $store (local.get $op))`;
+      ops.forEach((op, i) => {
+        lines.push(`) (local.set $x ${op}) (br $store)`);
+        void i;
+      });
+      lines[lines.length - 1] = lines[lines.length - 1].replace(' (br $store)', '');
+      return lines;
+    })(),
+    ')',
+    '(v128.store (local.get $o) (local.get $x))',
   ]),
   '  )',
   // out = g where y > 0, +0 elsewhere (kernels/masks.ts selectPositive).

@@ -5,7 +5,7 @@
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluBackwardInto, reluInto } from '../tensor/kernels/masks.js';
-import { unaryMathSimd } from '../tensor/kernels/unary-math.js';
+import { type UnaryOp, unaryMathSimd, unaryOpSimd } from '../tensor/kernels/unary-math.js';
 import { allocForWrite } from '../tensor/kernels/arena.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
@@ -59,6 +59,13 @@ const perElement =
   (fn: UnaryFn): UnaryLoop =>
   (x, out) => {
     mapUnary(x, fn, out);
+  };
+
+/** The loop of an op the arena's `unary` kernel has: the kernel, then `fn` for the rest. */
+const simdOr =
+  (op: UnaryOp, fn: UnaryFn): UnaryLoop =>
+  (x, out) => {
+    for (let i = unaryOpSimd(op, x, out); i < x.length; i++) out[i] = fn(x[i]);
   };
 
 function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
@@ -216,15 +223,15 @@ const f32 = Math.fround;
 function powScalarLoop(e: number): UnaryLoop {
   if (e === 0) return (_x, o) => o.fill(1);
   if (e === 1) return (x, o) => o.set(x);
-  if (e === 0.5) return perElement((v) => Math.sqrt(v));
-  if (e === -0.5) return perElement((v) => 1 / f32(Math.sqrt(v)));
-  if (e === -1) return perElement((v) => 1 / v);
+  if (e === 0.5) return simdOr('sqrt', (v) => Math.sqrt(v));
+  if (e === -0.5) return simdOr('reciprocalSqrtFloat', (v) => 1 / f32(Math.sqrt(v)));
+  if (e === -1) return simdOr('reciprocal', (v) => 1 / v);
   if (e === 2)
     return (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = x[i] * x[i];
+      for (let i = unaryOpSimd('square', x, o); i < x.length; i++) o[i] = x[i] * x[i];
     };
-  if (e === 3) return perElement((v) => f32(v * v) * v);
-  if (e === -2) return perElement((v) => 1 / f32(v * v));
+  if (e === 3) return simdOr('cube', (v) => f32(v * v) * v);
+  if (e === -2) return simdOr('reciprocalSquare', (v) => 1 / f32(v * v));
   const ef = f32(e);
   return perElement((v) => cPow(v, ef));
 }
@@ -608,7 +615,7 @@ export const neg = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = -x[i];
+      for (let i = unaryOpSimd('neg', x, o); i < x.length; i++) o[i] = -x[i];
     },
     'NegBackward0',
     (g) => neg(g),
@@ -625,7 +632,7 @@ export const abs = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]);
+      for (let i = unaryOpSimd('abs', x, o); i < x.length; i++) o[i] = Math.abs(x[i]);
     },
     'AbsBackward0',
     (g, i) => mul(g, sign(i)),
@@ -719,7 +726,7 @@ export const sqrt = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]);
+      for (let i = unaryOpSimd('sqrt', x, o); i < x.length; i++) o[i] = Math.sqrt(x[i]);
     },
     'SqrtBackward0',
     (g, o) => div(g, mul(o, 2)),
@@ -736,7 +743,7 @@ export const rsqrt = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = 1 / Math.sqrt(x[i]);
+      for (let i = unaryOpSimd('rsqrt', x, o); i < x.length; i++) o[i] = 1 / Math.sqrt(x[i]);
     },
     'RsqrtBackward0',
     (g, o) => mul(mul(g, pow(o, 3)), -0.5),
@@ -753,7 +760,7 @@ export const reciprocal = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = 1 / x[i];
+      for (let i = unaryOpSimd('reciprocal', x, o); i < x.length; i++) o[i] = 1 / x[i];
     },
     'ReciprocalBackward0',
     (g, o) => neg(mul(g, mul(o, o))),

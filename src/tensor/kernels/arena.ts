@@ -45,6 +45,8 @@ export interface StreamKernels {
   mul(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
   div(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
   relu(x: number, out: number, count: number): void;
+  /** out = f(x) for the one-operand op number `op` (kernels/unary-math.ts UNARY_OPS). */
+  unary(x: number, out: number, count: number, op: number): void;
   selectPositive(y: number, g: number, out: number, count: number): void;
   reluBackward(y: number, g: number, out: number, count: number): void;
   sumRows(src: number, rows: number, stride: number, cols: number, acc: number): void;

@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ARENA_OPERAND_FLOATS, allocLongLived, inArena } from './arena.js';
-import { unaryMathSimd, type UnaryMathFunction } from './unary-math.js';
+import {
+  UNARY_OPS,
+  unaryMathSimd,
+  unaryOpSimd,
+  type UnaryMathFunction,
+  type UnaryOp,
+} from './unary-math.js';
 import { exp, sigmoid, tanh } from '../../ops/elementwise.js';
 import { tensor } from '../creation.js';
 
@@ -165,5 +171,44 @@ describe('exp, sigmoid and tanh ops on arena tensors', () => {
     expect(Array.from(new Int32Array(y.toFloat32Array().buffer))).toEqual(
       Array.from(expected(f, values)),
     );
+  });
+});
+
+const f32 = Math.fround;
+const ONE_OPERAND: [UnaryOp, (v: number) => number][] = [
+  ['neg', (v) => -v],
+  ['abs', Math.abs],
+  ['sqrt', Math.sqrt],
+  ['reciprocal', (v) => 1 / v],
+  ['square', (v) => v * v],
+  ['cube', (v) => f32(v * v) * v],
+  ['reciprocalSqrtFloat', (v) => 1 / f32(Math.sqrt(v))],
+  ['reciprocalSquare', (v) => 1 / f32(v * v)],
+  ['rsqrt', (v) => 1 / Math.sqrt(v)],
+];
+
+describe.each(ONE_OPERAND)('%s on the unary kernel', (op, f) => {
+  const values = new Float32Array(SPECIALS.length + NAN_PAYLOADS.length + 2 * 5000 + 3);
+  values.set(SPECIALS);
+  values.set(NAN_PAYLOADS, SPECIALS.length);
+  values.set(random(5000, 3), SPECIALS.length + 4);
+  values.set(random(5000, 1e30), SPECIALS.length + 5004);
+  const want = expected(f, values);
+  const n = values.length - (values.length & 3);
+
+  it('matches JavaScript in the arena and on plain arrays, in place too', () => {
+    expect(UNARY_OPS).toContain(op);
+    for (const inArena of [true, false]) {
+      const x = inArena
+        ? allocLongLived(1 << 14, false).subarray(0, values.length)
+        : new Float32Array(values.length);
+      x.set(values);
+      const out = new Float32Array(values.length);
+      expect(unaryOpSimd(op, x, out)).toBe(n);
+      expect(Array.from(new Int32Array(out.buffer, 0, n))).toEqual(Array.from(want.subarray(0, n)));
+      expect(unaryOpSimd(op, x, x)).toBe(n);
+      const own = new Int32Array(x.buffer, x.byteOffset, n);
+      expect(Array.from(own)).toEqual(Array.from(want.subarray(0, n)));
+    }
   });
 });

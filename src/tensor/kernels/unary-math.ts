@@ -5,7 +5,7 @@
  * boundary, NaN, a subnormal result) the kernel calls the JavaScript function itself, so the
  * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
  */
-import { arenaElementwise, arenaInstance } from './arena.js';
+import { arenaElementwise, arenaInstance, streamKernels } from './arena.js';
 import { unaryMathKernelModule } from './simd.js';
 
 /** The functions, in the kernel's numbering, exactly as the JavaScript loops compute them. */
@@ -36,5 +36,37 @@ export function unaryMathSimd(fn: UnaryMathFunction, x: Float32Array, out: Float
   const n = Math.min(x.length, out.length);
   return arenaElementwise(x.subarray(0, n), null, out.subarray(0, n), (px, _, po, m) =>
     k.map(px, po, m, fn),
+  );
+}
+
+/**
+ * The one-operand ops of the arena's `unary` kernel, in its numbering, each with the bits of the
+ * JavaScript loop it replaces: `-x`, `Math.abs(x)`, `Math.sqrt(x)`, `1 / x`, `x * x`,
+ * `f32(x * x) * x`, `1 / f32(Math.sqrt(x))`, `1 / f32(x * x)` and `1 / Math.sqrt(x)`.
+ */
+export const UNARY_OPS = [
+  'neg',
+  'abs',
+  'sqrt',
+  'reciprocal',
+  'square',
+  'cube',
+  'reciprocalSqrtFloat',
+  'reciprocalSquare',
+  'rsqrt',
+] as const;
+
+/** A one-operand op of {@link UNARY_OPS}. */
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/**
+ * out[i] = op(x[i]) for the leading multiple of 4 of the elements on the arena's SIMD kernel (see
+ * arenaElementwise; x may be out); returns how many it did. The caller's loop does the rest.
+ */
+export function unaryOpSimd(op: UnaryOp, x: Float32Array, out: Float32Array): number {
+  const n = Math.min(x.length, out.length);
+  const code = UNARY_OPS.indexOf(op);
+  return arenaElementwise(x.subarray(0, n), null, out.subarray(0, n), (px, _, po, m) =>
+    streamKernels()!.unary(px, po, m, code),
   );
 }
