@@ -9,7 +9,7 @@
 // 29 bits float32 drops (0x10000000). The kernel checks how far its result's dropped bits are from
 // that pattern; within 4096 float64 ulps (2^-41 relative, ~16 times the two errors together) it
 // calls the JavaScript function itself for those four elements. That happens for about one
-// element in 65 000, and for NaN and results in float32's subnormal range (exp and sigmoid below
+// element in 10 000, and for NaN and results in float32's subnormal range (exp and sigmoid below
 // -87.33), whose rounding boundaries lie elsewhere.
 //
 // The polynomials are Chebyshev interpolants fitted in extended precision:
