@@ -16,6 +16,7 @@ import {
   minRow,
   normRow,
   prodRow,
+  reduceLeading,
   reduceRows,
   rowLayout,
   sumLeading,
@@ -125,9 +126,31 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
 }
 
 function reduceForward(x: Tensor, dims: number[], keepdim: boolean, reducer: RowReducer): Tensor {
-  const values = reduceRows(rowLayout(x, dims), reducer);
+  const rows = leadingRows(x, dims);
+  const values =
+    rows === 0
+      ? reduceRows(rowLayout(x, dims), reducer)
+      : reduceLeading(contiguousBlock(x), rows, x.numel() / rows, reducer);
   return Tensor._fromData(values, reducedShape(x.shape, dims, keepdim));
 }
+
+/**
+ * How many rows a reduction over `dims` runs down when they are the leading dims (not all of them)
+ * of contiguous memory, e.g. dim 0 of a matrix: the row count of the [rows, cols] matrix whose
+ * columns are reduced. 0 otherwise (and for empty tensors).
+ */
+function leadingRows(x: Tensor, dims: readonly number[]): number {
+  const lead =
+    dims.length > 0 &&
+    dims.length < x.dim() &&
+    dims.every((d, i) => d === i) &&
+    isContiguousLayout(x.shape, x.strides);
+  return lead && x.numel() > 0 ? numelOf(dims.map((d) => x.shape[d])) : 0;
+}
+
+/** The elements of contiguous `x`, where they lie. */
+const contiguousBlock = (x: Tensor): Float32Array =>
+  x.buffer.subarray(x.offset, x.offset + x.numel());
 
 /** Brings a reduced gradient back to the input's shape (a broadcast view, no copy). */
 function expandBack(
@@ -167,13 +190,11 @@ export function sum(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions
   const dims = normalizeDims(dim, x.dim(), 'sum');
   const shape = x.shape;
   let out: Tensor;
-  const lead = dims.length > 0 && dims.every((d, i) => d === i) && dims.length < x.dim();
-  if (lead && isContiguousLayout(x.shape, x.strides)) {
+  const rows = leadingRows(x, dims);
+  if (rows > 0) {
     // Reducing leading dims of contiguous memory (bias gradients): column sums, no transpose copy.
-    const rows = numelOf(dims.map((d) => shape[d]));
-    const data = x.buffer.subarray(x.offset, x.offset + x.numel());
     out = Tensor._fromData(
-      sumLeading(data, rows, numelOf(shape.slice(dims.length))),
+      sumLeading(contiguousBlock(x), rows, x.numel() / rows),
       reducedShape(shape, dims, keepdim),
     );
   } else {

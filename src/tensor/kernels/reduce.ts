@@ -35,6 +35,37 @@ export function rowLayout(view: View, dims: readonly number[]): RowLayout {
 
 export type RowReducer = (data: Float32Array, start: number, length: number) => number;
 
+/** The most floats reduceLeading transposes at a time (256 KiB: a block that stays in cache). */
+const LEADING_BLOCK_FLOATS = 1 << 16;
+let leadingBlock = new Float32Array(0);
+
+/**
+ * `reducer` over each column of `data` seen as `rows` x `cols` row-major: what reduceRows gives for
+ * the transposed layout (reducing the leading dims of contiguous memory, e.g. dim 0 of a matrix),
+ * the same calls on the same rows, without gathering a transposed copy of the whole tensor: blocks
+ * of columns are transposed into one reused buffer, reading whole runs of each row.
+ */
+export function reduceLeading(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  reducer: RowReducer,
+): Float32Array {
+  const out = new Float32Array(cols);
+  const width = Math.max(1, Math.min(cols, Math.floor(LEADING_BLOCK_FLOATS / Math.max(rows, 1))));
+  if (leadingBlock.length < width * rows) leadingBlock = new Float32Array(width * rows);
+  const block = leadingBlock;
+  for (let c0 = 0; c0 < cols; c0 += width) {
+    const w = Math.min(width, cols - c0);
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols + c0;
+      for (let j = 0; j < w; j++) block[j * rows + r] = data[base + j];
+    }
+    for (let j = 0; j < w; j++) out[c0 + j] = reducer(block, j * rows, rows);
+  }
+  return out;
+}
+
 export function reduceRows(layout: RowLayout, reducer: RowReducer): Float32Array {
   const out = new Float32Array(layout.outer);
   for (let o = 0; o < layout.outer; o++)
