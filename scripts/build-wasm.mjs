@@ -263,9 +263,12 @@ const loopOver = (addresses, step, body) => [
 // * and / of float32 operands (53 >= 2·24 + 2 bits: no double-rounding error).
 const binaryKernel = (name, op) => [
   `  (func (export "${name}") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $o i32) (param $n i32)`,
+  '    (local $p v128) (local $q v128)',
   '    (block $done (loop $next',
   '      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))',
-  `      (v128.store (local.get $o) (${op} (v128.load (local.get $a)) (v128.load (local.get $b))))`,
+  '      (local.set $p (v128.load (local.get $a)))',
+  '      (local.set $q (v128.load (local.get $b)))',
+  `      (v128.store (local.get $o) ${typeof op === 'string' ? `(${op} (local.get $p) (local.get $q))` : op('(local.get $p)', '(local.get $q)')})`,
   '      (local.set $a (i32.add (local.get $a) (local.get $sa)))',
   '      (local.set $b (i32.add (local.get $b) (local.get $sb)))',
   '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
@@ -285,6 +288,22 @@ const arenaKernels = [
   ...binaryKernel('sub', 'f32x4.sub'),
   ...binaryKernel('mul', 'f32x4.mul'),
   ...binaryKernel('div', 'f32x4.div'),
+  // Comparisons as float32 masks: 1 where true, +0 where false (kernels/elementwise.ts).
+  ...['eq', 'ne', 'lt', 'le', 'gt', 'ge'].flatMap((c) =>
+    binaryKernel(c, (p, q) => `(v128.and (f32x4.${c} ${p} ${q}) ${ONE4})`),
+  ),
+  // maximum/minimum as their JavaScript loops: the canonical NaN if either is NaN, else p where p
+  // wins strictly, q otherwise (so maximum(+0, -0) is -0, as the loop gives).
+  ...[
+    ['maximum', 'gt'],
+    ['minimum', 'lt'],
+  ].flatMap(([name, c]) =>
+    binaryKernel(
+      name,
+      (p, q) =>
+        `(v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000) (v128.bitselect ${p} ${q} (f32x4.${c} ${p} ${q})) (v128.or (f32x4.ne ${p} ${p}) (f32x4.ne ${q} ${q})))`,
+    ),
+  ),
   // relu: x where x > 0, the quiet NaN where x is NaN, +0 elsewhere (kernels/masks.ts reluInto).
   '  (func (export "relu") (param $a i32) (param $o i32) (param $n i32)',
   '    (local $x v128)',
@@ -339,6 +358,19 @@ const arenaKernels = [
     })(),
     ')',
     '(v128.store (local.get $o) (local.get $x))',
+  ]),
+  '  )',
+  // clamp(x, lo, hi) as its JavaScript loop: x where x is NaN (quieted, as a float64 round trip
+  // does), else min(max(x, lo), hi) with IEEE max/min (-0 < +0). lo and hi are float32 here; the
+  // caller passes them only when neither is NaN, and a bound rounded to float32 selects the same
+  // float32 results as the double bound does (no float32 lies strictly between the two).
+  '  (func (export "clampRange") (param $a i32) (param $o i32) (param $n i32) (param $lo f32) (param $hi f32)',
+  '    (local $x v128) (local $l v128) (local $h v128)',
+  '    (local.set $l (f32x4.splat (local.get $lo)))',
+  '    (local.set $h (f32x4.splat (local.get $hi)))',
+  ...loopOver(['$a', '$o'], 16, [
+    '(local.set $x (v128.load (local.get $a)))',
+    '(v128.store (local.get $o) (v128.bitselect (v128.or (local.get $x) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000)) (f32x4.min (f32x4.max (local.get $x) (local.get $l)) (local.get $h)) (f32x4.ne (local.get $x) (local.get $x))))',
   ]),
   '  )',
   // out = g where y > 0, +0 elsewhere (kernels/masks.ts selectPositive).

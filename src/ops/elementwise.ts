@@ -20,6 +20,10 @@ import {
   mapUnary,
   mulKernel,
   subKernel,
+  simdClamp,
+  simdSame,
+  simdScalar,
+  type ArenaBinary,
   type BinaryFn,
   type BinaryKernel,
   type UnaryFn,
@@ -84,6 +88,20 @@ function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
 }
 
 const plain = (fn: BinaryFn): BinaryKernel => ({ fn });
+
+/** A two-operand op the arena has a SIMD kernel for: that kernel, then `fn` for the rest. */
+const simdBinary = (op: ArenaBinary, fn: BinaryFn): BinaryKernel => ({
+  fn,
+  same: (a, b, out) => {
+    for (let i = simdSame(op, a, b, out); i < out.length; i++) out[i] = fn(a[i], b[i]);
+  },
+  right: (a, s, out) => {
+    for (let i = simdScalar(op, a, s, out); i < out.length; i++) out[i] = fn(a[i], s);
+  },
+  left: (s, b, out) => {
+    for (let i = simdScalar(op, b, s, out, true); i < out.length; i++) out[i] = fn(s, b[i]);
+  },
+});
 
 /** A fresh row-major copy of `t` broadcast to `shape`. */
 function broadcastData(t: Tensor, shape: Shape): Float32Array {
@@ -295,7 +313,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
     b,
     'maximum',
     'MaximumBackward0',
-    (p, q) => (p !== p || q !== q ? NaN : p > q ? p : q),
+    simdBinary('maximum', (p, q) => (p !== p || q !== q ? NaN : p > q ? p : q)),
     lt,
   );
 }
@@ -316,7 +334,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
     b,
     'minimum',
     'MinimumBackward0',
-    (p, q) => (p !== p || q !== q ? NaN : p < q ? p : q),
+    simdBinary('minimum', (p, q) => (p !== p || q !== q ? NaN : p < q ? p : q)),
     gt,
   );
 }
@@ -327,13 +345,13 @@ function extremum(
   b: TensorLike,
   op: string,
   name: string,
-  fn: BinaryFn,
+  kernel: BinaryKernel,
   loses: (p: Tensor, q: Tensor) => Tensor,
 ): Tensor {
   const x = operand(a, op);
   const y = operand(b, op);
   return record(
-    binaryForward(x, y, plain(fn), op),
+    binaryForward(x, y, kernel, op),
     name,
     [x, y],
     // PyTorch: where(x == y, g / 2, g) masked to 0 where x loses. A NaN on either side neither
@@ -424,10 +442,10 @@ function compare(a: TensorLike, b: TensorLike, op: string, kernel: BinaryKernel)
 const eqKernel: BinaryKernel = {
   fn: (p, q) => (p === q ? 1 : 0),
   same: (x, y, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] === y[i] ? 1 : 0;
+    for (let i = simdSame('eq', x, y, o); i < o.length; i++) o[i] = x[i] === y[i] ? 1 : 0;
   },
   right: (x, s, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] === s ? 1 : 0;
+    for (let i = simdScalar('eq', x, s, o); i < o.length; i++) o[i] = x[i] === s ? 1 : 0;
   },
 };
 /**
@@ -444,10 +462,10 @@ export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'eq', 
 const neKernel: BinaryKernel = {
   fn: (p, q) => (p !== q ? 1 : 0),
   same: (x, y, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] !== y[i] ? 1 : 0;
+    for (let i = simdSame('ne', x, y, o); i < o.length; i++) o[i] = x[i] !== y[i] ? 1 : 0;
   },
   right: (x, s, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] !== s ? 1 : 0;
+    for (let i = simdScalar('ne', x, s, o); i < o.length; i++) o[i] = x[i] !== s ? 1 : 0;
   },
 };
 /**
@@ -464,10 +482,10 @@ export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'ne', 
 const ltKernel: BinaryKernel = {
   fn: (p, q) => (p < q ? 1 : 0),
   same: (x, y, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] < y[i] ? 1 : 0;
+    for (let i = simdSame('lt', x, y, o); i < o.length; i++) o[i] = x[i] < y[i] ? 1 : 0;
   },
   right: (x, s, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] < s ? 1 : 0;
+    for (let i = simdScalar('lt', x, s, o); i < o.length; i++) o[i] = x[i] < s ? 1 : 0;
   },
 };
 /**
@@ -484,10 +502,10 @@ export const lt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'lt', 
 const leKernel: BinaryKernel = {
   fn: (p, q) => (p <= q ? 1 : 0),
   same: (x, y, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] <= y[i] ? 1 : 0;
+    for (let i = simdSame('le', x, y, o); i < o.length; i++) o[i] = x[i] <= y[i] ? 1 : 0;
   },
   right: (x, s, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] <= s ? 1 : 0;
+    for (let i = simdScalar('le', x, s, o); i < o.length; i++) o[i] = x[i] <= s ? 1 : 0;
   },
 };
 /**
@@ -504,10 +522,10 @@ export const le = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'le', 
 const gtKernel: BinaryKernel = {
   fn: (p, q) => (p > q ? 1 : 0),
   same: (x, y, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] > y[i] ? 1 : 0;
+    for (let i = simdSame('gt', x, y, o); i < o.length; i++) o[i] = x[i] > y[i] ? 1 : 0;
   },
   right: (x, s, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] > s ? 1 : 0;
+    for (let i = simdScalar('gt', x, s, o); i < o.length; i++) o[i] = x[i] > s ? 1 : 0;
   },
 };
 /**
@@ -524,10 +542,10 @@ export const gt = (a: TensorLike, b: TensorLike): Tensor => compare(a, b, 'gt', 
 const geKernel: BinaryKernel = {
   fn: (p, q) => (p >= q ? 1 : 0),
   same: (x, y, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] >= y[i] ? 1 : 0;
+    for (let i = simdSame('ge', x, y, o); i < o.length; i++) o[i] = x[i] >= y[i] ? 1 : 0;
   },
   right: (x, s, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = x[i] >= s ? 1 : 0;
+    for (let i = simdScalar('ge', x, s, o); i < o.length; i++) o[i] = x[i] >= s ? 1 : 0;
   },
 };
 /**
@@ -882,7 +900,12 @@ export function clamp(x: Tensor, min: number | null, max: number | null): Tensor
   const hi = max ?? Infinity;
   return unary(
     x,
-    perElement((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi))),
+    (x, o) => {
+      for (let i = simdClamp(x, lo, hi, o); i < x.length; i++) {
+        const v = x[i];
+        o[i] = v !== v ? v : Math.min(Math.max(v, lo), hi);
+      }
+    },
     'ClampBackward1',
     // Gradient passes where min <= x <= max (inclusive), as clamp_backward does.
     (g, i) => where(mul(ge(i, lo), le(i, hi)), g, 0),

@@ -44,6 +44,17 @@ export interface StreamKernels {
   sub(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
   mul(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
   div(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  /** Comparisons as masks (1 or +0), and maximum/minimum, with the same operands as `add`. */
+  eq(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  ne(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  lt(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  le(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  gt(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  ge(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  maximum(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  minimum(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  /** out = clamp(x, lo, hi) as kernels/elementwise.ts's loop (lo and hi not NaN). */
+  clampRange(x: number, out: number, count: number, lo: number, hi: number): void;
   relu(x: number, out: number, count: number): void;
   /** out = f(x) for the one-operand op number `op` (kernels/unary-math.ts UNARY_OPS). */
   unary(x: number, out: number, count: number, op: number): void;

@@ -124,14 +124,21 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
   return out;
 }
 
-type ArenaBinary = 'add' | 'sub' | 'mul' | 'div';
+/** The arena's two-operand kernels (see StreamKernels). */
+export type ArenaBinary =
+  'add' | 'sub' | 'mul' | 'div' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'maximum' | 'minimum';
 
 /**
  * Runs `out = a op b` on the arena's SIMD kernel (operands and output anywhere, see
  * arenaElementwise); returns how many leading elements it did (a multiple of 4, 0 when it could
  * not run): the loop finishes the rest.
  */
-function simdSame(op: ArenaBinary, a: Float32Array, b: Float32Array, out: Float32Array): number {
+export function simdSame(
+  op: ArenaBinary,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+): number {
   return arenaElementwise(a, b, out, (pa, pb, po, m) =>
     streamKernels()![op](pa, 16, pb, 16, po, m),
   );
@@ -141,7 +148,7 @@ function simdSame(op: ArenaBinary, a: Float32Array, b: Float32Array, out: Float3
  * As simdSame, for `a op s` (or `s op a` when `scalarFirst`): only when s is a float32 value, as
  * the kernel reads it.
  */
-function simdScalar(
+export function simdScalar(
   op: ArenaBinary,
   a: Float32Array,
   s: number,
@@ -154,6 +161,17 @@ function simdScalar(
     if (scalarFirst) streamKernels()![op](ps, 0, pa, 16, po, m);
     else streamKernels()![op](pa, 16, ps, 0, po, m);
   });
+}
+
+/**
+ * Runs `out = clamp(x, lo, hi)` (NaN passes) on the arena's SIMD kernel when neither bound is NaN;
+ * returns how many leading elements it did (0 when it could not run).
+ */
+export function simdClamp(x: Float32Array, lo: number, hi: number, out: Float32Array): number {
+  if (lo !== lo || hi !== hi) return 0;
+  return arenaElementwise(x, null, out, (px, _, po, m) =>
+    streamKernels()!.clampRange(px, po, m, lo, hi),
+  );
 }
 
 export const addKernel: BinaryKernel = {

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ARENA_OPERAND_FLOATS, allocLongLived } from './arena.js';
 import { addKernel, divKernel, mulKernel, subKernel } from './elementwise.js';
 import { reluBackwardInto, reluInto, selectPositive } from './masks.js';
+import { clamp, eq, ge, gt, le, lt, maximum, minimum, ne } from '../../ops/elementwise.js';
+import { tensor } from '../creation.js';
 
 const bits = (f: Float32Array) => new Int32Array(f.buffer, f.byteOffset, f.length);
 
@@ -115,5 +117,61 @@ describe('relu and its masks through the scratch', () => {
     const own = g.slice();
     reluBackwardInto(x, own, own);
     expect(firstDifference(own, backwardWant)).toBe(-1);
+  });
+});
+
+describe('comparisons, maximum, minimum and clamp on the SIMD kernels', () => {
+  const nanBits = new Float32Array(new Int32Array([0x7f800001, 0xffc12345 | 0]).buffer);
+  /** Values with specials, NaN payloads, ties (every 5th element of y equals x) and ±0 pairs. */
+  function pair(n: number): [Float32Array, Float32Array] {
+    const x = values(n);
+    const y = values(n);
+    for (let i = 0; i < n; i += 5) y[i] = x[i]!;
+    for (let i = 3; i < n; i += 50) [x[i], y[i]] = [0, -0];
+    for (let i = 7; i < n; i += 50) [x[i], y[i]] = [-0, 0];
+    x[11 % n] = nanBits[0]!;
+    y[13 % n] = nanBits[1]!;
+    return [x, y];
+  }
+  const ops = [
+    ['eq', eq, (p: number, q: number) => (p === q ? 1 : 0)],
+    ['ne', ne, (p: number, q: number) => (p !== q ? 1 : 0)],
+    ['lt', lt, (p: number, q: number) => (p < q ? 1 : 0)],
+    ['le', le, (p: number, q: number) => (p <= q ? 1 : 0)],
+    ['gt', gt, (p: number, q: number) => (p > q ? 1 : 0)],
+    ['ge', ge, (p: number, q: number) => (p >= q ? 1 : 0)],
+    ['maximum', maximum, (p: number, q: number) => (p !== p || q !== q ? NaN : p > q ? p : q)],
+    ['minimum', minimum, (p: number, q: number) => (p !== p || q !== q ? NaN : p < q ? p : q)],
+  ] as const;
+  it.each(ops)('%s: same shapes, a scalar, large and small tensors', (_name, op, f) => {
+    for (const n of [1 << 15, 1001]) {
+      const [x, y] = pair(n);
+      const want = new Float32Array(n).map((_, i) => f(x[i]!, y[i]!));
+      expect(firstDifference(op(tensor(x), tensor(y)).toFloat32Array(), want)).toBe(-1);
+      const s = Math.fround(0.25);
+      const right = new Float32Array(n).map((_, i) => f(x[i]!, s));
+      expect(firstDifference(op(tensor(x), tensor(s)).toFloat32Array(), right)).toBe(-1);
+      const left = new Float32Array(n).map((_, i) => f(s, x[i]!));
+      expect(firstDifference(op(tensor(s), tensor(x)).toFloat32Array(), left)).toBe(-1);
+    }
+  });
+  it('clamp: NaN payloads, ±0 at the bounds, bounds that are not float32 values, crossed bounds', () => {
+    for (const n of [1 << 15, 1001]) {
+      const [x] = pair(n);
+      for (const [lo, hi] of [
+        [-0.5, 0.5],
+        [0, 0],
+        [-0, 1e39],
+        [0.1, 0.30000001],
+        [2, 1],
+        [-Infinity, 0.7],
+      ]) {
+        const want = new Float32Array(n).map((_, i) => {
+          const v = x[i]!;
+          return v !== v ? v : Math.min(Math.max(v, lo!), hi!);
+        });
+        expect(firstDifference(clamp(tensor(x), lo!, hi!).toFloat32Array(), want)).toBe(-1);
+      }
+    }
   });
 });
