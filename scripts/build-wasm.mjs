@@ -373,6 +373,27 @@ const arenaKernels = [
     '(v128.store (local.get $o) (v128.bitselect (v128.or (local.get $x) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000)) (f32x4.min (f32x4.max (local.get $x) (local.get $l)) (local.get $h)) (f32x4.ne (local.get $x) (local.get $x))))',
   ]),
   '  )',
+  // leakyRelu and its backward (nn/functional/activation.ts): v where v > 0, else v·slope in double
+  // rounded to float32, as `v > 0 ? v : v * slope` stores it (slope is a double); the backward
+  // passes g where x > 0, else g·slope the same way.
+  '  (func (export "leakyRelu") (param $a i32) (param $g i32) (param $o i32) (param $n i32) (param $slope f64) (param $backward i32)',
+  '    (local $x v128) (local $v v128) (local $s v128)',
+  '    (local.set $s (f64x2.splat (local.get $slope)))',
+  ...loopOver(['$a', '$g', '$o'], 16, [
+    '(local.set $x (v128.load (local.get $a)))',
+    '(local.set $v (local.get $x))',
+    '(if (local.get $backward) (then (local.set $v (v128.load (local.get $g)))))',
+    `(v128.store (local.get $o) (v128.bitselect (local.get $v) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${[
+      '(local.get $v)',
+      '(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))',
+    ]
+      .map(
+        (h) =>
+          `(f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 ${h}) (local.get $s)))`,
+      )
+      .join(' ')}) (f32x4.gt (local.get $x) ${ZERO4})))`,
+  ]),
+  '  )',
   // out = g where y > 0, +0 elsewhere (kernels/masks.ts selectPositive).
   '  (func (export "selectPositive") (param $y i32) (param $g i32) (param $o i32) (param $n i32)',
   ...loopOver(['$y', '$g', '$o'], 16, [

@@ -12,6 +12,7 @@ import { abs, add, div, mul, sigmoid, sub } from '../../ops/elementwise.js';
 import { narrow } from '../../ops/views.js';
 import { cat } from '../../ops/join.js';
 import { pointwise, type PointwiseSpec } from './pointwise.js';
+import { simdLeakyRelu } from '../../tensor/kernels/elementwise.js';
 
 // ---- Argument reading ------------------------------------------------------------------------
 
@@ -289,6 +290,7 @@ export function leakyRelu(
     name: 'LeakyReluBackward0',
     f: (v) => (v > 0 ? v : v * slope),
     df: (g, v) => (v > 0 ? g : g * slope),
+    simd: (x, g, out) => simdLeakyRelu(x, g, slope, out),
   });
 }
 

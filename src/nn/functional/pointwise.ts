@@ -6,6 +6,7 @@
 import { record } from '../../autograd/node.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { mul } from '../../ops/elementwise.js';
+import { allocForWrite } from '../../tensor/kernels/arena.js';
 
 /** One pointwise activation's maths. */
 export interface PointwiseSpec {
@@ -17,12 +18,21 @@ export interface PointwiseSpec {
   readonly df: (g: number, x: number) => number;
   /** f''(x), or undefined where f is piecewise linear (its second derivative is exactly zero). */
   readonly d2?: (x: number) => number;
+  /**
+   * A SIMD kernel with the bits of `f` (g null) or `df` over the leading elements; returns how
+   * many it did (the loops do the rest).
+   */
+  readonly simd?: (x: Float32Array, g: Float32Array | null, out: Float32Array) => number;
 }
 
-function map1(x: Tensor, fn: (v: number) => number): Tensor {
+function map1(
+  x: Tensor,
+  fn: (v: number) => number,
+  simd?: (x: Float32Array, out: Float32Array) => number,
+): Tensor {
   const src = x._contiguousData();
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
+  const out = allocForWrite(src.length);
+  for (let i = simd ? simd(src, out) : 0; i < src.length; i++) out[i] = fn(src[i]);
   return Tensor._fromData(out, x.shape);
 }
 
@@ -30,9 +40,10 @@ function map1(x: Tensor, fn: (v: number) => number): Tensor {
 function pointwiseBackward(g: Tensor, x: Tensor, spec: PointwiseSpec): Tensor {
   const gd = g._contiguousData();
   const xd = x._contiguousData();
-  const out = new Float32Array(xd.length);
+  const out = allocForWrite(xd.length);
   const df = spec.df;
-  for (let i = 0; i < xd.length; i++) out[i] = df(gd[i], xd[i]);
+  for (let i = spec.simd ? spec.simd(xd, gd, out) : 0; i < xd.length; i++)
+    out[i] = df(gd[i], xd[i]);
   const d2 = spec.d2;
   return record(
     Tensor._fromData(out, x.shape),
@@ -52,7 +63,13 @@ function pointwiseBackward(g: Tensor, x: Tensor, spec: PointwiseSpec): Tensor {
 
 /** Applies a pointwise activation and records its derivative. */
 export function pointwise(x: Tensor, spec: PointwiseSpec): Tensor {
-  return record(map1(x, spec.f), spec.name, [x], (g, [sx]) => [pointwiseBackward(g, sx!, spec)], [
-    x,
-  ]);
+  const simd = spec.simd;
+  const forward = simd && ((src: Float32Array, out: Float32Array) => simd(src, null, out));
+  return record(
+    map1(x, spec.f, forward),
+    spec.name,
+    [x],
+    (g, [sx]) => [pointwiseBackward(g, sx!, spec)],
+    [x],
+  );
 }

@@ -53,6 +53,18 @@ export interface StreamKernels {
   ge(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
   maximum(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
   minimum(a: number, stepA: number, b: number, stepB: number, out: number, count: number): void;
+  /**
+   * leakyRelu (backward 0: out = x > 0 ? x : x·slope) or its backward (1: out = x > 0 ? g : g·slope),
+   * the products in double rounded to float32; `g` is read only for the backward.
+   */
+  leakyRelu(
+    x: number,
+    g: number,
+    out: number,
+    count: number,
+    slope: number,
+    backward: number,
+  ): void;
   /** out = clamp(x, lo, hi) as kernels/elementwise.ts's loop (lo and hi not NaN). */
   clampRange(x: number, out: number, count: number, lo: number, hi: number): void;
   relu(x: number, out: number, count: number): void;

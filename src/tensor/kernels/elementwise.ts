@@ -174,6 +174,22 @@ export function simdClamp(x: Float32Array, lo: number, hi: number, out: Float32A
   );
 }
 
+/**
+ * leakyRelu's forward (`g` null: out = x > 0 ? x : x·slope) or backward (out = x > 0 ? g : g·slope)
+ * on the arena's SIMD kernel, the products in double rounded to float32 as the loops store them;
+ * returns how many leading elements it did.
+ */
+export function simdLeakyRelu(
+  x: Float32Array,
+  g: Float32Array | null,
+  slope: number,
+  out: Float32Array,
+): number {
+  return arenaElementwise(x, g, out, (px, pg, po, m) =>
+    streamKernels()!.leakyRelu(px, g === null ? px : pg, po, m, slope, g === null ? 0 : 1),
+  );
+}
+
 export const addKernel: BinaryKernel = {
   fn: (a, b) => a + b,
   left: (s, b, out) => {

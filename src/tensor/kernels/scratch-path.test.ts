@@ -9,6 +9,7 @@ import { addKernel, divKernel, mulKernel, subKernel } from './elementwise.js';
 import { reluBackwardInto, reluInto, selectPositive } from './masks.js';
 import { clamp, eq, ge, gt, le, lt, maximum, minimum, ne } from '../../ops/elementwise.js';
 import { tensor } from '../creation.js';
+import { leakyRelu } from '../../nn/functional/activation.js';
 
 const bits = (f: Float32Array) => new Int32Array(f.buffer, f.byteOffset, f.length);
 
@@ -172,6 +173,23 @@ describe('comparisons, maximum, minimum and clamp on the SIMD kernels', () => {
         });
         expect(firstDifference(clamp(tensor(x), lo!, hi!).toFloat32Array(), want)).toBe(-1);
       }
+    }
+  });
+});
+
+describe('leakyRelu on the SIMD kernel', () => {
+  it.each([0.01, 0.2, -1.5, 3])('forward and backward give the loops bits, slope %f', (slope) => {
+    for (const n of [1 << 15, 1001]) {
+      const x = values(n);
+      const g = values(n).reverse();
+      x[5] = new Float32Array(new Int32Array([0xffc12345 | 0]).buffer)[0]!;
+      const want = new Float32Array(n).map((_, i) => (x[i]! > 0 ? x[i]! : x[i]! * slope));
+      const wantGrad = new Float32Array(n).map((_, i) => (x[i]! > 0 ? g[i]! : g[i]! * slope));
+      const t = tensor(x, { requiresGrad: true });
+      const y = leakyRelu(t, slope);
+      expect(firstDifference(y.toFloat32Array(), want)).toBe(-1);
+      y.backward(tensor(g));
+      expect(firstDifference(t.grad!.toFloat32Array(), wantGrad)).toBe(-1);
     }
   });
 });
