@@ -4,7 +4,7 @@
  */
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { reluBackwardInto, reluInto } from '../tensor/kernels/masks.js';
+import { reluBackwardInto, reluInto, selectInto } from '../tensor/kernels/masks.js';
 import { type UnaryOp, unaryMathSimd, unaryOpSimd } from '../tensor/kernels/unary-math.js';
 import { allocForWrite } from '../tensor/kernels/arena.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
@@ -389,7 +389,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const x = operand(a, 'where');
   const y = operand(b, 'where');
   const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, 'where'), y.shape, 'where');
-  const fast = maskedSelect(c, x, y, shape);
+  const fast = maskedSelect(c, x, y, shape) ?? contiguousSelect(c, x, y, shape);
   if (fast !== null) return fast;
   const cd = broadcastData(c, shape);
   const xd = broadcastData(x, shape);
@@ -402,6 +402,23 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     [x, y],
     (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
     [mask],
+  );
+}
+
+/**
+ * where() of three contiguous tensors of the result's shape as one branch-free pass, without the
+ * broadcast copies; the condition is saved as it is (as maskedSelect does). Null otherwise.
+ */
+function contiguousSelect(c: Tensor, x: Tensor, y: Tensor, shape: Shape): Tensor | null {
+  for (const t of [c, x, y]) if (!sameShape(t.shape, shape) || !t.isContiguous()) return null;
+  const out = allocForWrite(c.numel());
+  selectInto(c._contiguousData(), x._contiguousData(), y._contiguousData(), out);
+  return record(
+    Tensor._fromData(out, shape),
+    'WhereBackward0',
+    [x, y],
+    (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
+    [c],
   );
 }
 

@@ -89,3 +89,27 @@ export function reluBackwardInto(y: Float32Array, g: Float32Array, out: Float32A
     ob[i] = gb[i] & ~(negative | zero);
   }
 }
+
+/**
+ * out = c != 0 ? x : y over same-length arrays (a NaN c counts as nonzero, ±0 as zero), branch-free
+ * on the bit patterns, so random masks do not mispredict; a NaN result is quieted, as copying it
+ * through a float64 does. `out` may be any of the others.
+ */
+export function selectInto(
+  c: Float32Array,
+  x: Float32Array,
+  y: Float32Array,
+  out: Float32Array,
+): void {
+  const n = out.length;
+  const cb = new Int32Array(c.buffer, c.byteOffset, n);
+  const xb = new Int32Array(x.buffer, x.byteOffset, n);
+  const yb = new Int32Array(y.buffer, y.byteOffset, n);
+  const ob = new Int32Array(out.buffer, out.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const t = cb[i] & 0x7fffffff;
+    const keepX = (t | -t) >> 31; // all ones where c is not ±0
+    const r = (xb[i] & keepX) | (yb[i] & ~keepX);
+    ob[i] = r | (nanMask(r) & 0x400000);
+  }
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ARENA_OPERAND_FLOATS, allocLongLived } from './arena.js';
 import { addKernel, divKernel, mulKernel, subKernel } from './elementwise.js';
 import { reluBackwardInto, reluInto, selectPositive } from './masks.js';
-import { clamp, eq, ge, gt, le, lt, maximum, minimum, ne } from '../../ops/elementwise.js';
+import { clamp, eq, ge, gt, le, lt, maximum, minimum, ne, where } from '../../ops/elementwise.js';
 import { tensor } from '../creation.js';
 import { leakyRelu } from '../../nn/functional/activation.js';
 
@@ -191,5 +191,32 @@ describe('leakyRelu on the SIMD kernel', () => {
       y.backward(tensor(g));
       expect(firstDifference(t.grad!.toFloat32Array(), wantGrad)).toBe(-1);
     }
+  });
+});
+
+describe('where of contiguous tensors (one branch-free pass)', () => {
+  it('gives the broadcast path bits: NaN and ±0 conditions, NaN payloads quieted; gradients', () => {
+    const n = 4099;
+    const c = values(n);
+    for (let i = 0; i < n; i += 7) c[i] = i % 2 ? 0 : -0;
+    const [x, y] = [values(n), values(n).reverse()];
+    x[3] = new Float32Array(new Int32Array([0x7f800001]).buffer)[0]!;
+    y[4] = new Float32Array(new Int32Array([0xff812345 | 0]).buffer)[0]!;
+    c[4] = 0;
+    const want = new Float32Array(n).map((_, i) => (c[i] !== 0 ? x[i]! : y[i]!));
+    const xt = tensor(x, { requiresGrad: true });
+    const yt = tensor(y, { requiresGrad: true });
+    const out = where(tensor(c), xt, yt);
+    expect(firstDifference(out.toFloat32Array(), want)).toBe(-1);
+    // The same through the broadcast path (a [1, n] condition against [2, n] operands).
+    const wide = where(
+      tensor(c).reshape([1, n]),
+      tensor(x).expand([2, n]).contiguous(),
+      tensor(y).expand([2, n]).contiguous(),
+    );
+    expect(firstDifference(wide.toFloat32Array().subarray(0, n), want)).toBe(-1);
+    out.backward(tensor(new Float32Array(n).fill(1)));
+    expect(Array.from(xt.grad!.toFloat32Array())).toEqual(Array.from(c, (v) => (v !== 0 ? 1 : 0)));
+    expect(Array.from(yt.grad!.toFloat32Array())).toEqual(Array.from(c, (v) => (v !== 0 ? 0 : 1)));
   });
 });
