@@ -2,6 +2,7 @@
  * Cumulative ops along one dim: cumsum, cumprod, cummax, cummin, logcumsumexp. Sums and products
  * accumulate in float64 as PyTorch's CPU kernels do; each derivative sits beside its forward.
  */
+import { allocForWrite } from '../tensor/kernels/arena.js';
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -29,16 +30,34 @@ function accumulate(
   combine: (acc: number, v: number) => number,
 ): Tensor {
   const l = lanes(x, dim, op);
-  const out = new Float32Array(l.data.length);
+  const out = allocForWrite(l.data.length);
   const src = l.data;
-  scanLanes(l, reverse, (base, stride, len, rev) => {
-    let acc = init;
-    for (let k = 0; k < len; k++) {
-      const i = base + (rev ? len - 1 - k : k) * stride;
-      acc = combine(acc, src[i]);
-      out[i] = acc;
+  if (l.post === 1) {
+    scanLanes(l, reverse, (base, stride, len, rev) => {
+      let acc = init;
+      // One index walking forwards or backwards (no per-element direction test).
+      const step = rev ? -stride : stride;
+      for (let k = 0, i = rev ? base + (len - 1) * stride : base; k < len; k++, i += step) {
+        acc = combine(acc, src[i]);
+        out[i] = acc;
+      }
+    });
+  } else {
+    // Lanes `post` apart (a scan over a leading dim): all lanes of a block step together, a row at a
+    // time, so memory is read in order; each lane's accumulator is the same float64 sequence.
+    const acc = new Float64Array(l.post);
+    for (let p = 0; p < l.pre; p++) {
+      acc.fill(init);
+      for (let k = 0; k < l.len; k++) {
+        const row = (p * l.len + (reverse ? l.len - 1 - k : k)) * l.post;
+        for (let q = 0; q < l.post; q++) {
+          const v = combine(acc[q], src[row + q]);
+          acc[q] = v;
+          out[row + q] = v;
+        }
+      }
     }
-  });
+  }
   return Tensor._fromData(out, x.shape);
 }
 
