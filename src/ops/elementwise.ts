@@ -396,12 +396,20 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const yd = broadcastData(y, shape);
   for (let i = 0; i < xd.length; i++) if (cd[i] === 0) xd[i] = yd[i];
   const mask = Tensor._fromData(cd, shape);
+  return recordWhere(withLayout(xd, shape, [c, x, y]), x, y, mask);
+}
+
+/**
+ * Records where()'s output: the gradient goes to `x` where the saved condition is nonzero, to `y`
+ * elsewhere (masks select, so an infinite gradient does not leak into the other side).
+ */
+function recordWhere(out: Tensor, x: Tensor, y: Tensor, cond: Tensor): Tensor {
   return record(
-    withLayout(xd, shape, [c, x, y]),
+    out,
     'WhereBackward0',
     [x, y],
     (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
-    [mask],
+    [cond],
   );
 }
 
@@ -413,13 +421,7 @@ function contiguousSelect(c: Tensor, x: Tensor, y: Tensor, shape: Shape): Tensor
   for (const t of [c, x, y]) if (!sameShape(t.shape, shape) || !t.isContiguous()) return null;
   const out = allocForWrite(c.numel());
   selectInto(c._contiguousData(), x._contiguousData(), y._contiguousData(), out);
-  return record(
-    Tensor._fromData(out, shape),
-    'WhereBackward0',
-    [x, y],
-    (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
-    [c],
-  );
+  return recordWhere(Tensor._fromData(out, shape), x, y, c);
 }
 
 /**
@@ -439,13 +441,7 @@ function maskedSelect(c: Tensor, x: Tensor, y: Tensor, shape: Shape): Tensor | n
   if (xScalar) for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? v : td[i];
   else for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? td[i] : v;
   // The condition is saved as it is (PyTorch saves it too): writing to it later fails backward.
-  return record(
-    Tensor._fromData(out, shape),
-    'WhereBackward0',
-    [x, y],
-    (g, [m], [nx, ny]) => [nx ? where(m!, g, 0) : null, ny ? where(m!, 0, g) : null],
-    [c],
-  );
+  return recordWhere(Tensor._fromData(out, shape), x, y, c);
 }
 
 // ---- Comparisons (0/1 float results, never differentiable) ----------------------------------
