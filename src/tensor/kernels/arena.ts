@@ -23,6 +23,7 @@ import {
   ARENA_BYTES,
   ARENA_TEMPORARY_BYTES,
   ARENA_MIN_ELEMENTS,
+  SCRATCH_MIN_COUNT,
   STREAM_MIN_COUNT,
   WASM_PAGE_BYTES,
   streamKernelModule,
@@ -381,6 +382,7 @@ export function arenaElementwise(
     run(a.byteOffset, b === null ? -1 : b.byteOffset, out.byteOffset, done);
     return done;
   }
+  if (done < SCRATCH_MIN_COUNT) return 0;
   for (let start = 0; start < done; start += ARENA_OPERAND_FLOATS) {
     const end = Math.min(start + ARENA_OPERAND_FLOATS, done);
     const o = out.subarray(start, end);
