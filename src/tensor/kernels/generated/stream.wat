@@ -245,36 +245,107 @@
       (br $next)))
   )
   (func (export "unary") (param $a i32) (param $o i32) (param $n i32) (param $op i32)
-    (local $x v128) (local $v v128)
+    (local $x v128)
+    (block $end
+    (block $op8
+    (block $op7
+    (block $op6
+    (block $op5
+    (block $op4
+    (block $op3
+    (block $op2
+    (block $op1
+    (block $op0 (br_table $op0 $op1 $op2 $op3 $op4 $op5 $op6 $op7 $op8 $end (local.get $op))
+    )
     (block $done (loop $next
       (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
       (local.set $x (v128.load (local.get $a)))
-      (block $store
-      (local.set $v (v128.and (f32x4.ne (local.get $x) (local.get $x)) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000)))
-      (block $op8
-      (block $op7
-      (block $op6
-      (block $op5
-      (block $op4
-      (block $op3
-      (block $op2
-      (block $op1
-      (block $op0 (br_table $op0 $op1 $op2 $op3 $op4 $op5 $op6 $op7 $op8 $store (local.get $op))
-      ) (local.set $x (v128.or (f32x4.neg (local.get $x)) (local.get $v))) (br $store)
-      ) (local.set $x (v128.or (f32x4.abs (local.get $x)) (local.get $v))) (br $store)
-      ) (local.set $x (f32x4.sqrt (local.get $x))) (br $store)
-      ) (local.set $x (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $x))) (br $store)
-      ) (local.set $x (f32x4.mul (local.get $x) (local.get $x))) (br $store)
-      ) (local.set $x (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x))) (br $store)
-      ) (local.set $x (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.sqrt (local.get $x)))) (br $store)
-      ) (local.set $x (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $x) (local.get $x)))) (br $store)
-      ) (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.div (v128.const f64x2 1 1) (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $x))))) (f32x4.demote_f64x2_zero (f64x2.div (v128.const f64x2 1 1) (f64x2.sqrt (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))))))
-      )
-      (v128.store (local.get $o) (local.get $x))
+      (v128.store (local.get $o) (v128.or (f32x4.neg (local.get $x)) (v128.and (f32x4.ne (local.get $x) (local.get $x)) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000))))
       (local.set $a (i32.add (local.get $a) (i32.const 16)))
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (local.set $n (i32.sub (local.get $n) (i32.const 4)))
       (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (v128.or (f32x4.abs (local.get $x)) (v128.and (f32x4.ne (local.get $x) (local.get $x)) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (f32x4.sqrt (local.get $x)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $x)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (f32x4.mul (local.get $x) (local.get $x)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (f32x4.mul (f32x4.mul (local.get $x) (local.get $x)) (local.get $x)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.sqrt (local.get $x))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $x) (local.get $x))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    (br $end)
+    )
+    (block $done (loop $next
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.div (v128.const f64x2 1 1) (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $x))))) (f32x4.demote_f64x2_zero (f64x2.div (v128.const f64x2 1 1) (f64x2.sqrt (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $next)))
+    )
   )
   (func (export "clampRange") (param $a i32) (param $o i32) (param $n i32) (param $lo f32) (param $hi f32)
     (local $x v128) (local $l v128) (local $h v128)
