@@ -53,7 +53,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
     return bias === null ? y : y.add(bias);
   }
   const batch = input.shape[0];
-  const data = allocZeroed(batch * out);
+  const data = allocForWrite(batch * out); // gemm writes every element
   gemm(
     {
       buffer: input.buffer,
@@ -258,5 +258,5 @@ export type {
   SmoothL1Options,
   KlDivOptions,
 } from './functional/loss.js';
-import { allocZeroed } from '../tensor/kernels/arena.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 // ==== end activations-losses ====

@@ -4,7 +4,7 @@ import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { broadcastShapes, formatShape, numelOf } from '../tensor/shape.js';
 import { gemm, type Mat } from '../tensor/kernels/matmul.js';
 import { mul } from './elementwise.js';
-import { allocZeroed } from '../tensor/kernels/arena.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 
 function cannotMultiply(op: string, a: Tensor, b: Tensor): never {
   throw new RangeError(
@@ -42,7 +42,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
   const [k2, n] = b.shape;
   if (k !== k2) cannotMultiply('mm', a, b);
-  const out = allocZeroed(m * n);
+  const out = allocForWrite(m * n); // gemm writes every element
   gemm(matOf(a), matOf(b), m, k, n, out, 0);
   return record(
     Tensor._fromData(out, [m, n]),
@@ -72,7 +72,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const [batch, m, k] = a.shape;
   const [batch2, k2, n] = b.shape;
   if (batch !== batch2 || k !== k2) cannotMultiply('bmm', a, b);
-  const out = allocZeroed(batch * m * n);
+  const out = allocForWrite(batch * m * n); // gemm writes every element
   for (let i = 0; i < batch; i++) gemm(matOf(a, i), matOf(b, i), m, k, n, out, i * m * n);
   return record(
     Tensor._fromData(out, [batch, m, n]),
