@@ -489,6 +489,20 @@ const updateWat = [
   ]),
   '  )',
   // p = float32(alpha·g + p), the product and sum in double as JavaScript computes them (SGD).
+  // The update direction with weight decay (optim/optimizer.ts direction): d = wd·p + g in double
+  // rounded to float32, with wd a float32 value (its product with p is exact) and g negated first
+  // under maximize (a sign flip, NaN included, as JavaScript's -g is).
+  '  (func (export "direction") (param $p i32) (param $g i32) (param $d i32) (param $n i32) (param $wd f64) (param $negate i32)',
+  '    (local $w v128) (local $s v128)',
+  '    (local.set $w (f64x2.splat (local.get $wd)))',
+  '    (if (local.get $negate) (then (local.set $s (v128.const i64x2 0x8000000000000000 0x8000000000000000))))',
+  ...loopOver(['$p', '$g', '$d'], 8, [
+    store2(
+      '$d',
+      `(f64x2.add (f64x2.mul (local.get $w) ${load2('$p')}) (v128.xor ${load2('$g')} (local.get $s)))`,
+    ),
+  ]),
+  '  )',
   '  (func (export "axpy") (param $p i32) (param $g i32) (param $n i32) (param $alpha f64)',
   '    (local $k v128)',
   '    (local.set $k (f64x2.splat (local.get $alpha)))',

@@ -113,6 +113,9 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     return { step: 0, sum: zerosLikeParam(p, group.initialAccumulatorValue) };
   }
 
+  /** The update reads the gradient only while it runs. */
+  protected override readonly readsGradientOnlyDuringUpdate = true;
+
   protected updateParameter(
     { param, grad }: ParamView,
     state: AdagradState,

@@ -123,6 +123,9 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     return adamInitState(p, group.amsgrad);
   }
 
+  /** The update reads the gradient only while it runs. */
+  protected override readonly readsGradientOnlyDuringUpdate = true;
+
   protected updateParameter(
     { param, grad, tensor }: ParamView,
     state: AdamState,

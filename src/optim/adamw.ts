@@ -80,6 +80,9 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
     return adamInitState(p, group.amsgrad);
   }
 
+  /** The update reads the gradient only while it runs. */
+  protected override readonly readsGradientOnlyDuringUpdate = true;
+
   protected updateParameter(
     { param, grad, tensor }: ParamView,
     state: AdamState,

@@ -17,7 +17,8 @@ import {
 import { onOptimizerStep, onOptimizerStepEnd, quietly } from '../utils/clip/pitfalls.js';
 import { clearGrad } from './zero-grad.js';
 import { IMPLEMENTATION_KEYS, toCamelKey, toSnakeKey } from './state-keys.js';
-import { allocLongLived } from '../tensor/kernels/arena.js';
+import { allocForWrite, allocLongLived, releaseToArena } from '../tensor/kernels/arena.js';
+import { updateKernelsFor } from './update-kernels.js';
 
 /** Hyper-parameters shared by every group; each optimizer adds its own. */
 export interface GroupOptions {
@@ -332,6 +333,14 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
   protected abstract updateParameter(view: ParamView, state: S, group: ParamGroup<O>): void;
 
   /**
+   * Whether `updateParameter` reads `view.grad` only while it runs (keeps no reference to it), so
+   * the memory of a direction the step computed (weight decay, maximize) is reused by the next
+   * step instead of being left to the garbage collector. False unless a subclass says so: the
+   * built-in optimizers do.
+   */
+  protected readonly readsGradientOnlyDuringUpdate: boolean = false;
+
+  /**
    * The weight decay added to the gradient (`grad + wd · param`); 0 for decoupled decay.
    *
    * @param group - The param group.
@@ -409,8 +418,11 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
         // Contiguous parameters are updated in their own memory; others via a copy written back.
         const inPlace = p.isContiguous();
         const param = p._contiguousData();
-        const grad = direction(param, p.grad._contiguousData(), maximize, wd);
+        const given = p.grad._contiguousData();
+        const reuse = this.readsGradientOnlyDuringUpdate;
+        const grad = direction(param, given, maximize, wd, reuse);
         this.updateParameter({ param, grad, tensor: p }, state, group);
+        if (reuse && grad !== given) releaseToArena(grad);
         if (inPlace) p._storage.version++;
         else p.copy_(Tensor._fromData(param, p.shape));
       }
@@ -559,18 +571,28 @@ function tensorFromJson(v: { shape: number[]; data: Array<number | string> }): T
   return Tensor._fromData(data, v.shape);
 }
 
-/** The gradient as the update sees it: negated under `maximize`, plus coupled weight decay. */
+/**
+ * The gradient as the update sees it: negated under `maximize`, plus coupled weight decay; `g`
+ * itself when neither applies. A new array otherwise: in the arena when `reusable` (the caller
+ * gives it back after the update), so the next step finds the same memory.
+ */
 function direction(
   param: Float32Array,
   g: Float32Array,
   maximize: boolean,
   wd: number,
+  reusable: boolean,
 ): Float32Array {
   if (!maximize && wd === 0) return g;
   const n = param.length;
-  const d = new Float32Array(n);
+  const d = reusable ? allocLongLived(n, false) : allocForWrite(n);
   const wd32 = f(wd);
-  for (let i = 0; i < n; i++) {
+  // SIMD where all three arrays live in the arena (the kernel needs wd's product term).
+  const simd = wd === 0 ? undefined : updateKernelsFor(n, param, g, d);
+  const done = simd === undefined ? 0 : n - (n & 1);
+  if (simd !== undefined)
+    simd.direction(param.byteOffset, g.byteOffset, d.byteOffset, done, wd32, maximize ? 1 : 0);
+  for (let i = done; i < n; i++) {
     const gi = maximize ? -g[i] : g[i];
     // PyTorch's `grad.add(param, alpha=wd)`: one fused multiply-add in float32.
     d[i] = wd !== 0 ? f(wd32 * param[i] + gi) : gi;

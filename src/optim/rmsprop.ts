@@ -120,6 +120,9 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     return s;
   }
 
+  /** The update reads the gradient only while it runs. */
+  protected override readonly readsGradientOnlyDuringUpdate = true;
+
   protected updateParameter(
     { param, grad, tensor }: ParamView,
     state: RMSpropState,

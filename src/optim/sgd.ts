@@ -118,6 +118,9 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     return { momentum_buffer: null };
   }
 
+  /** The update reads the gradient only while it runs. */
+  protected override readonly readsGradientOnlyDuringUpdate = true;
+
   protected updateParameter(
     { param, grad, tensor }: ParamView,
     state: SGDState,

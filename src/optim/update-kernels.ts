@@ -16,6 +16,8 @@ import { compileOnce } from '../tensor/kernels/simd.js';
 /** The exports of generated/update.wat (addresses in bytes, counts multiples of 4). */
 interface UpdateKernels {
   axpy(p: number, g: number, count: number, alpha: number): void;
+  /** d = wd·p + g (g negated first when `negate` is 1), in double rounded to float32. */
+  direction(p: number, g: number, d: number, count: number, wd: number, negate: number): void;
   momentum(
     p: number,
     g: number,

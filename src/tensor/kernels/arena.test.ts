@@ -200,12 +200,16 @@ suite('the arena', () => {
     }
   });
 
-  it('SGD updates: SIMD gives the JavaScript loop’s bits (momentum, dampening, Nesterov)', () => {
+  it('SGD updates: SIMD gives the JavaScript loop’s bits (momentum, dampening, Nesterov, weight decay, maximize)', () => {
     const options = [
       { lr: 0.1 },
       { lr: 0.01, momentum: 0.9 },
       { lr: 0.01, momentum: 0.9, dampening: 0.3 },
       { lr: 0.05, momentum: 0.8, nesterov: true },
+      // Coupled weight decay and maximize: the direction kernel, and its memory reused per step.
+      { lr: 0.01, momentum: 0.9, weightDecay: 0.01 },
+      { lr: 0.1, weightDecay: 0.05, maximize: true },
+      { lr: 0.1, maximize: true },
     ];
     for (const opts of options) {
       const start = awkward(N, 5).map((v) => (Number.isFinite(v) ? v : 0.5));
@@ -224,6 +228,8 @@ suite('the optimizers on arena memory', () => {
       ['Adam', { lr: 0.003, betas: [0.8, 0.95], eps: 1e-6, amsgrad: true }],
       ['AdamW', { lr: 0.01, weightDecay: 0.1 }],
       ['AdamW', { lr: 0.02, amsgrad: true }],
+      ['Adam', { lr: 0.01, weightDecay: 0.1 }],
+      ['Adam', { lr: 0.01, weightDecay: 0.1, maximize: true }],
     ];
     for (const [name, opts] of configs) {
       const start = awkward(N, 9).map((v) => (Number.isFinite(v) ? v : 0.5));
