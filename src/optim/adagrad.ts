@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { requireNonNegative } from './validate.js';
+import { overGradient, updateKernelsFor } from './update-kernels.js';
 import {
   Optimizer,
   bufferOf,
@@ -126,7 +127,25 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     const negClr = f(-clr);
     const eps32 = f(group.eps);
     const sum = bufferOf(state.sum);
-    for (let i = 0; i < param.length; i++) {
+    const n = param.length;
+    // SIMD over the leading multiple of 4 (the same bits as the loop), the gradient copied through
+    // the arena's scratch when it is a plain array.
+    const simd = updateKernelsFor(n, param, sum);
+    const done = simd === undefined ? 0 : n - (n & 7);
+    if (simd !== undefined)
+      overGradient(grad, done, (g, at, len) =>
+        simd.adagrad(
+          param.byteOffset + 4 * at,
+          g,
+          sum.byteOffset + 4 * at,
+          len,
+          negClr,
+          eps32,
+          1,
+          0,
+        ),
+      );
+    for (let i = done; i < n; i++) {
       const g = grad[i];
       // state_sum.addcmul_(g, g, value=1); std = state_sum.sqrt().add_(eps)
       const s = f(sum[i] + g * g);

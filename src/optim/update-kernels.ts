@@ -16,6 +16,30 @@ import { compileOnce } from '../tensor/kernels/simd.js';
 /** The exports of generated/update.wat (addresses in bytes, counts multiples of 4). */
 interface UpdateKernels {
   axpy(p: number, g: number, count: number, alpha: number): void;
+  /**
+   * Adagrad's update (decay 1) or plain RMSprop's (decay α, rest 1 − α) over four elements per
+   * pass: the accumulator `s`, then `p += negLr·g / (sqrt(s) + eps)` (see optim/adagrad.ts).
+   */
+  adagrad(
+    p: number,
+    g: number,
+    s: number,
+    count: number,
+    negLr: number,
+    eps: number,
+    decay: number,
+    rest: number,
+  ): void;
+  rmsprop(
+    p: number,
+    g: number,
+    s: number,
+    count: number,
+    negLr: number,
+    eps: number,
+    decay: number,
+    rest: number,
+  ): void;
   /** d = wd·p + g (g negated first when `negate` is 1), in double rounded to float32. */
   direction(p: number, g: number, d: number, count: number, wd: number, negate: number): void;
   momentum(

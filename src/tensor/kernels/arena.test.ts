@@ -17,6 +17,8 @@ import type { Tensor } from '../tensor.js';
 import { SGD } from '../../optim/sgd.js';
 import { Adam } from '../../optim/adam.js';
 import { AdamW } from '../../optim/adamw.js';
+import { Adagrad } from '../../optim/adagrad.js';
+import { RMSprop } from '../../optim/rmsprop.js';
 
 const N = ARENA_MIN_ELEMENTS + 7; // a tail that the JavaScript loops finish
 
@@ -222,7 +224,7 @@ suite('the arena', () => {
 });
 
 suite('the optimizers on arena memory', () => {
-  it('Adam, AdamW (amsgrad or not): SIMD gives the JavaScript loop’s bits', () => {
+  it('Adam, AdamW (amsgrad or not), Adagrad, RMSprop: SIMD gives the JavaScript loop’s bits', () => {
     const configs: Array<[string, Record<string, unknown>]> = [
       ['Adam', { lr: 0.01 }],
       ['Adam', { lr: 0.003, betas: [0.8, 0.95], eps: 1e-6, amsgrad: true }],
@@ -230,13 +232,18 @@ suite('the optimizers on arena memory', () => {
       ['AdamW', { lr: 0.02, amsgrad: true }],
       ['Adam', { lr: 0.01, weightDecay: 0.1 }],
       ['Adam', { lr: 0.01, weightDecay: 0.1, maximize: true }],
+      ['Adagrad', { lr: 0.05 }],
+      ['Adagrad', { lr: 0.05, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1 }],
+      ['RMSprop', { lr: 0.01 }],
+      ['RMSprop', { lr: 0.01, alpha: 0.9, eps: 1e-6, weightDecay: 0.02 }],
+      ['RMSprop', { lr: 0.01, momentum: 0.9, centered: true }],
     ];
     for (const [name, opts] of configs) {
       const start = awkward(N, 9).map((v) => (Number.isFinite(v) ? v : 0.5));
       const grads = [awkward(N, 10), awkward(N, 11), awkward(N, 12)].map((g) =>
         g.map((v, i) => (Number.isFinite(v) || i % 2 === 0 ? v : -0.25)),
       );
-      const Opt = name === 'Adam' ? Adam : AdamW;
+      const Opt = { Adam, AdamW, Adagrad, RMSprop }[name]!;
       expectSameEverywhere(start, grads, (p) => new Opt([p], opts));
     }
   });
