@@ -489,46 +489,36 @@ const updateWat = [
   ]),
   '  )',
   // p = float32(alpha·g + p), the product and sum in double as JavaScript computes them (SGD).
-  // Adagrad (optim/adagrad.ts) and plain RMSprop (optim/rmsprop.ts: no momentum, not centered),
-  // four elements per pass. The accumulator update adds an exact float32 product in double and
-  // rounds once, as the loops' Math.fround does (f64x2); every other step is one float32
-  // operation, which f32x4 rounds exactly as the loop's double-then-float does.
-  ...[
-    // state_sum + g·g
-    ['adagrad', (acc, g) => `(f64x2.add ${acc} (f64x2.mul ${g} ${g}))`],
-    // f32(square_avg·α) + f32((1−α)·g)·g, with $c = 1−α
-    [
-      'rmsprop',
-      (acc, g, raw) =>
-        `(f64x2.add ${acc} (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.mul (local.get $c) ${raw})) ${g}))`,
-    ],
-  ].flatMap(([name, accumulate]) => [
-    `  (func (export "${name}") (param $p i32) (param $g i32) (param $s i32) (param $n i32) (param $negLr f32) (param $eps f32) (param $decay f32) (param $rest f32)`,
-    '    (local $gv v128) (local $sv v128) (local $a v128) (local $c v128) (local $L v128) (local $E v128)',
-    '    (local.set $a (f32x4.splat (local.get $decay)))',
-    '    (local.set $c (f32x4.splat (local.get $rest)))',
-    '    (local.set $L (f32x4.splat (local.get $negLr)))',
-    '    (local.set $E (f32x4.splat (local.get $eps)))',
-    ...loopOver(['$p', '$g', '$s'], 16, [
-      '(local.set $gv (v128.load (local.get $g)))',
-      // Adagrad: acc = sum (decay 1 leaves it as it is); RMSprop: acc = f32(square_avg · α).
-      '(local.set $sv (f32x4.mul (v128.load (local.get $s)) (local.get $a)))',
-      `(local.set $sv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${[0, 8]
-        .map((k) => {
-          // The f32x4 whose low two lanes are this half of v, and those lanes as f64x2.
-          const raw = (v) =>
-            k === 0
-              ? `(local.get ${v})`
-              : `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${v}) (local.get ${v}))`;
-          const half = (v) => `(f64x2.promote_low_f32x4 ${raw(v)})`;
-          return `(f32x4.demote_f64x2_zero ${accumulate(half('$sv'), half('$gv'), raw('$gv'))})`;
-        })
-        .join(' ')}))`,
-      '(v128.store (local.get $s) (local.get $sv))',
-      '(v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.div (f32x4.mul (local.get $L) (local.get $gv)) (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $E)))))',
-    ]),
-    '  )',
+  // The square-average update of Adagrad (decay 1, rest 1) and plain RMSprop (optim/rmsprop.ts: no
+  // momentum, not centered; decay α, rest 1 − α), four elements per pass:
+  //   s = f32(s·decay) + f32(rest·g)·g, the exact product added in double and rounded once, as the
+  //   loops' Math.fround does (f64x2; for Adagrad the two float32 products by 1 are exact);
+  //   p += f32(negLr·g) / (sqrt(s) + eps), each a float32 operation, which f32x4 rounds exactly
+  //   as the loop's double-then-float does.
+  '  (func (export "squareAverage") (param $p i32) (param $g i32) (param $s i32) (param $n i32) (param $negLr f32) (param $eps f32) (param $decay f32) (param $rest f32)',
+  '    (local $gv v128) (local $sv v128) (local $a v128) (local $c v128) (local $L v128) (local $E v128)',
+  '    (local.set $a (f32x4.splat (local.get $decay)))',
+  '    (local.set $c (f32x4.splat (local.get $rest)))',
+  '    (local.set $L (f32x4.splat (local.get $negLr)))',
+  '    (local.set $E (f32x4.splat (local.get $eps)))',
+  ...loopOver(['$p', '$g', '$s'], 16, [
+    '(local.set $gv (v128.load (local.get $g)))',
+    '(local.set $sv (f32x4.mul (v128.load (local.get $s)) (local.get $a)))',
+    `(local.set $sv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${[0, 8]
+      .map((k) => {
+        // The f32x4 whose low two lanes are this half of v, and those lanes as f64x2.
+        const raw = (v) =>
+          k === 0
+            ? `(local.get ${v})`
+            : `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${v}) (local.get ${v}))`;
+        const half = (v) => `(f64x2.promote_low_f32x4 ${raw(v)})`;
+        return `(f32x4.demote_f64x2_zero (f64x2.add ${half('$sv')} (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.mul (local.get $c) ${raw('$gv')})) ${half('$gv')})))`;
+      })
+      .join(' ')}))`,
+    '(v128.store (local.get $s) (local.get $sv))',
+    '(v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.div (f32x4.mul (local.get $L) (local.get $gv)) (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $E)))))',
   ]),
+  '  )',
   // The update direction with weight decay (optim/optimizer.ts direction): d = wd·p + g in double
   // rounded to float32, with wd a float32 value (its product with p is exact) and g negated first
   // under maximize (a sign flip, NaN included, as JavaScript's -g is).

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { requireNonNegative } from './validate.js';
-import { overGradient, updateKernelsFor } from './update-kernels.js';
+import { squareAverageUpdate } from './update-kernels.js';
 import {
   Optimizer,
   bufferOf,
@@ -128,23 +128,9 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     const eps32 = f(group.eps);
     const sum = bufferOf(state.sum);
     const n = param.length;
-    // SIMD over the leading multiple of 4 (the same bits as the loop), the gradient copied through
-    // the arena's scratch when it is a plain array.
-    const simd = updateKernelsFor(n, param, sum);
-    const done = simd === undefined ? 0 : n - (n & 7);
-    if (simd !== undefined)
-      overGradient(grad, done, (g, at, len) =>
-        simd.adagrad(
-          param.byteOffset + 4 * at,
-          g,
-          sum.byteOffset + 4 * at,
-          len,
-          negClr,
-          eps32,
-          1,
-          0,
-        ),
-      );
+    // SIMD over the leading multiple of 8 with the loop's bits (Adagrad is the square-average
+    // update with decay 1 and rest 1).
+    const done = squareAverageUpdate(param, grad, sum, negClr, eps32, 1, 1);
     for (let i = done; i < n; i++) {
       const g = grad[i];
       // state_sum.addcmul_(g, g, value=1); std = state_sum.sqrt().add_(eps)

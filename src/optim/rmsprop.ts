@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { requireNonNegative } from './validate.js';
-import { overGradient, updateKernelsFor } from './update-kernels.js';
+import { squareAverageUpdate } from './update-kernels.js';
 import {
   Optimizer,
   bufferOf,
@@ -145,21 +145,10 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     const n = param.length;
     // Plain RMSprop (no momentum, not centered) runs SIMD over the leading multiple of 8 with the
     // loop's bits; the other variants run the loop.
-    const simd = buf === null && gAvg === null ? updateKernelsFor(n, param, sq) : undefined;
-    const done = simd === undefined ? 0 : n - (n & 7);
-    if (simd !== undefined)
-      overGradient(grad, done, (g, at, len) =>
-        simd.rmsprop(
-          param.byteOffset + 4 * at,
-          g,
-          sq.byteOffset + 4 * at,
-          len,
-          negLr,
-          eps32,
-          alpha32,
-          oneMinusAlpha,
-        ),
-      );
+    const done =
+      buf === null && gAvg === null
+        ? squareAverageUpdate(param, grad, sq, negLr, eps32, alpha32, oneMinusAlpha)
+        : 0;
     for (let i = done; i < n; i++) {
       const g = grad[i];
       // square_avg.mul_(α).addcmul_(g, g, value=1−α)

@@ -16,21 +16,8 @@ import { compileOnce } from '../tensor/kernels/simd.js';
 /** The exports of generated/update.wat (addresses in bytes, counts multiples of 4). */
 interface UpdateKernels {
   axpy(p: number, g: number, count: number, alpha: number): void;
-  /**
-   * Adagrad's update (decay 1) or plain RMSprop's (decay α, rest 1 − α) over four elements per
-   * pass: the accumulator `s`, then `p += negLr·g / (sqrt(s) + eps)` (see optim/adagrad.ts).
-   */
-  adagrad(
-    p: number,
-    g: number,
-    s: number,
-    count: number,
-    negLr: number,
-    eps: number,
-    decay: number,
-    rest: number,
-  ): void;
-  rmsprop(
+  /** See squareAverageUpdate. */
+  squareAverage(
     p: number,
     g: number,
     s: number,
@@ -99,4 +86,39 @@ export function overGradient(
     const len = Math.min(ARENA_OPERAND_FLOATS, count - start);
     run(arenaOperand(grad.subarray(start, start + len), 0), start, len);
   }
+}
+
+/**
+ * The square-average update of Adagrad (`decay` 1, `rest` 1) and plain RMSprop (`decay` α, `rest`
+ * 1 − α) on SIMD, over the leading multiple of 8 elements: s = f32(s·decay) + f32(rest·g)·g
+ * rounded once, then p += f32(negLr·g) / (sqrt(s) + eps), with the bits of the optimizers' loops.
+ * Returns how many elements it did (0 where the arrays are not in the arena); the loop does the
+ * rest.
+ */
+export function squareAverageUpdate(
+  param: Float32Array,
+  grad: Float32Array,
+  acc: Float32Array,
+  negLr: number,
+  eps: number,
+  decay: number,
+  rest: number,
+): number {
+  const n = param.length;
+  const simd = updateKernelsFor(n, param, acc);
+  if (simd === undefined) return 0;
+  const done = n - (n & 7);
+  overGradient(grad, done, (g, at, len) =>
+    simd.squareAverage(
+      param.byteOffset + 4 * at,
+      g,
+      acc.byteOffset + 4 * at,
+      len,
+      negLr,
+      eps,
+      decay,
+      rest,
+    ),
+  );
+  return done;
 }
