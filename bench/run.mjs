@@ -1,13 +1,16 @@
 // npm run bench: torchlet side by side with its peers in one run. Prints a table of median times
 // with each cell's ratio to the fastest peer of its row, checks the performance targets, and
-// writes bench/results.json. Peers: torchlet as is and 'torchlet (dispose)' (the same calls giving
-// back the tensors they drop with dispose(); targets on its rows are checked for both), a plain-JS
-// baseline, TensorFlow.js (cpu and wasm backends, installed into bench/ on first use) and, when a
-// python3 on the PATH can import torch, PyTorch twice: with the system's BLAS ("PyTorch"; on Debian the reference BLAS, which the committed
-// fixtures were made with) and, when Debian's libopenblas0-pthread is installed, with OpenBLAS
-// loaded for the benchmark only through LD_LIBRARY_PATH ("PyTorch (OpenBLAS)"). Every peer runs
-// on one thread: torchlet, plain JS and tfjs are single-threaded here, and PyTorch is pinned with
-// torch.set_num_threads(1) (--torch-threads=N changes it) and OPENBLAS_NUM_THREADS=1.
+// writes bench/results.json. Peers: torchlet as is, 'torchlet (dispose)' (the same calls giving
+// back the tensors they drop with dispose(); targets on its rows are checked for both) and
+// 'torchlet (2 threads)' (matrix-product rows with setNumThreads(2)), a plain-JS baseline,
+// TensorFlow.js (cpu and wasm backends, installed into bench/ on first use) and, when a python3 on
+// the PATH can import torch, PyTorch: with the system's BLAS ("PyTorch"; on Debian the reference
+// BLAS, which the committed fixtures were made with) and, when Debian's libopenblas0-pthread is
+// installed, with OpenBLAS loaded for the benchmark only through LD_LIBRARY_PATH, on one thread
+// ("PyTorch (OpenBLAS)") and on two ("PyTorch (OpenBLAS, 2 threads)", the like-for-like peer of
+// torchlet's 2 threads). Every other peer runs on one thread: torchlet, plain JS and tfjs are
+// single-threaded here, and PyTorch is pinned with torch.set_num_threads(1) (--torch-threads=N
+// changes it) and OPENBLAS_NUM_THREADS=1. The table's header says what each peer used.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -88,6 +91,13 @@ function pytorchBuilds() {
       name: 'PyTorch (OpenBLAS)',
       openblas: true,
       env: { LD_LIBRARY_PATH: path, OPENBLAS_NUM_THREADS: '1' },
+    });
+    // The like-for-like peer of 'torchlet (2 threads)'.
+    builds.push({
+      name: 'PyTorch (OpenBLAS, 2 threads)',
+      openblas: true,
+      threads: 2,
+      env: { LD_LIBRARY_PATH: path, OPENBLAS_NUM_THREADS: '2' },
     });
   } else {
     log(
@@ -183,6 +193,7 @@ async function loadPeers() {
   const peers = [];
   peers.push(await import('./torchlet.mjs'));
   peers.push(await import('./torchlet-dispose.mjs'));
+  peers.push(await import('./torchlet-threads.mjs'));
   peers.push(await import('./plain.mjs'));
   if (ensurePeersInstalled()) {
     try {
@@ -203,8 +214,11 @@ async function loadPeers() {
   return peers;
 }
 
-/** The torchlet peers: as is, and giving back dropped tensors with dispose(). */
-const TORCHLETS = ['torchlet', 'torchlet (dispose)'];
+/**
+ * The torchlet peers: as is, giving back dropped tensors with dispose(), and with matrix products
+ * on 2 threads.
+ */
+const TORCHLETS = ['torchlet', 'torchlet (dispose)', 'torchlet (2 threads)'];
 
 /** 20000 -> '20 000'. */
 const count = (n) => n.toLocaleString('en').replaceAll(',', ' ');
@@ -233,7 +247,7 @@ async function main() {
   const perRound = [];
   for (let round = 0; round < rounds; round++) {
     const torchRuns = builds
-      .map((b) => [b, runPyTorch(python, b, only, torchThreads)])
+      .map((b) => [b, runPyTorch(python, b, only, b.threads ?? torchThreads)])
       .filter(([, r]) => r !== null);
     for (const [b, r] of torchRuns) info[b.name] = r.info;
     const res = {};

@@ -86,4 +86,5 @@ export type { LoadedValue, SaveableValue } from './serialization/index.js';
 // ==== exports: kernels ====
 export { backend } from './tensor/kernels/backend.js';
 export type { Backend } from './tensor/kernels/backend.js';
+export { setNumThreads, getNumThreads } from './tensor/threads.js';
 // ==== end kernels ====

@@ -1,7 +1,16 @@
-/* global document, fetch, location, navigator, WebAssembly */
+/* global document, fetch, location, navigator, setTimeout, WebAssembly */
 // The browser lane's page (bundled by test/browser/run.mjs with esbuild, as an app would bundle it):
 // runs the seed example and a SIMD check, then posts what it saw back to the test server.
-import { arange, backend, manualSeed, ones, tensor } from 'torchlet';
+import {
+  arange,
+  backend,
+  getNumThreads,
+  manualSeed,
+  ones,
+  randn,
+  setNumThreads,
+  tensor,
+} from 'torchlet';
 import { Linear, MSELoss } from 'torchlet/nn';
 import { SGD } from 'torchlet/optim';
 import { clipGradNorm_ } from 'torchlet/clipping';
@@ -62,6 +71,30 @@ function engineHasSimd() {
   return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
 }
 
+/**
+ * Matrix products on two threads (threads.html, a cross-origin-isolated page): waits for the
+ * worker to start, then checks that products give the bits they give on one thread.
+ */
+async function threadedWork() {
+  manualSeed(0);
+  const a = randn([300, 500]);
+  const b = randn([500, 260]);
+  const single = Array.from(a.matmul(b).toFloat32Array());
+  setNumThreads(2);
+  for (let i = 0; i < 100 && backend().threads < 2; i++)
+    await new Promise((ok) => setTimeout(ok, 50));
+  const running = backend().threads;
+  const threaded = Array.from(a.matmul(b).toFloat32Array());
+  const requested = getNumThreads();
+  setNumThreads(1);
+  return {
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    requested,
+    running,
+    sameBits: threaded.every((v, i) => Object.is(v, single[i])),
+  };
+}
+
 async function report(body) {
   document.getElementById('result').textContent = JSON.stringify(body, null, 2);
   await fetch(`/report${location.search}`, { method: 'POST', body: JSON.stringify(body) });
@@ -74,6 +107,7 @@ try {
     backend: backend(),
     seed: seedExample(),
     simd: simdWork(),
+    ...(location.pathname === '/threads.html' ? { threads: await threadedWork() } : {}),
   });
 } catch (error) {
   await report({ error: String(error && error.stack ? error.stack : error) });

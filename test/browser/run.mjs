@@ -4,7 +4,10 @@
 // would), serves it on 127.0.0.1 and opens it in Debian's headless Chromium twice:
 //   simd.html  CSP `script-src 'self' 'wasm-unsafe-eval'`: the WebAssembly SIMD kernels run;
 //   csp.html   CSP `script-src 'self'` (no 'wasm-unsafe-eval'): WebAssembly cannot compile, the
-//              JavaScript kernels run, backend() says so, and the numbers are the same.
+//              JavaScript kernels run, backend() says so, and the numbers are the same;
+//   threads.html  cross-origin isolated (COOP/COEP) with workers from blob: URLs allowed: the
+//              simd page's checks, then setNumThreads(2) starts a worker, backend() reports two
+//              threads, and a matrix product gives the bits it gave on one.
 // Each page posts what it computed to /report; the assertions are PyTorch 1.13.1's numbers.
 import { build } from 'esbuild';
 import assert from 'node:assert/strict';
@@ -32,11 +35,16 @@ const PYTORCH = {
 const PAGES = {
   simd: {
     csp: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'",
-    expectBackend: { simd: true, wasm: true },
+    expectBackend: { simd: true, wasm: true, threads: 1 },
   },
   csp: {
     csp: "default-src 'none'; script-src 'self'; connect-src 'self'",
-    expectBackend: { simd: false, wasm: false },
+    expectBackend: { simd: false, wasm: false, threads: 1 },
+  },
+  threads: {
+    csp: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src blob:; connect-src 'self'",
+    isolated: true,
+    expectBackend: { simd: true, wasm: true, threads: 1 },
   },
 };
 
@@ -83,6 +91,13 @@ const server = createServer((req, res) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': PAGES[name].csp,
+      // Cross-origin isolation: what a page needs for SharedArrayBuffer and shared memories.
+      ...(PAGES[name].isolated
+        ? {
+            'cross-origin-opener-policy': 'same-origin',
+            'cross-origin-embedder-policy': 'require-corp',
+          }
+        : {}),
     });
     res.end(html(name));
   } else if (req.method === 'POST' && url.pathname === '/report') {
@@ -180,6 +195,13 @@ try {
       close(simd.clippedGrad, 3 / (1536 + 1e-6), `${name}: clipped gradient`);
       assert.deepEqual(report.backend, page.expectBackend, `${name}: backend()`);
       if (name === 'simd') assert.equal(report.engineSimd, true, 'simd: Chromium validates SIMD');
+      if (page.isolated) {
+        const t = report.threads;
+        assert.equal(t.crossOriginIsolated, true, `${name}: crossOriginIsolated`);
+        assert.equal(t.requested, 2, `${name}: getNumThreads() after setNumThreads(2)`);
+        assert.equal(t.running, 2, `${name}: backend().threads once the worker started`);
+        assert.equal(t.sameBits, true, `${name}: a product on 2 threads has the bits of 1`);
+      }
       console.log(
         `ok   ${name}.html: total norm ${seed.printed}, weight ${JSON.stringify(seed.weight)}, ` +
           `backend() ${JSON.stringify(report.backend)}`,

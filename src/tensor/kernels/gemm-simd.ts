@@ -9,7 +9,8 @@ import { GEMM_TILE_COLS, GEMM_TILE_ROWS } from './generated/gemm-wasm.js';
 import type { Mat } from './matmul.js';
 import { GEMM_K_BLOCK, GEMM_SCRATCH_MAX_BYTES, gemmKernelModule } from './simd.js';
 
-interface Kernel {
+/** The GEMM micro-kernel's exports (generated/gemm.wat; gemm-shared.wat for threaded products). */
+export interface GemmKernel {
   memory: WebAssembly.Memory;
   pack: (
     dst: number,
@@ -31,7 +32,20 @@ interface Kernel {
   ) => void;
 }
 
+type Kernel = GemmKernel;
+
 let kernel: Kernel | null | undefined;
+
+/** The kernel products run on when setNumThreads asked for threads (kernels/thread-pool.ts). */
+let threaded: Kernel | null = null;
+
+/**
+ * Makes matrix products run on `kern` (whose `gemm` splits rows of C over threads, each element
+ * computed as on one thread), or on this thread's own kernel again (null).
+ */
+export function useGemmKernel(kern: Kernel | null): void {
+  threaded = kern;
+}
 
 function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
@@ -80,7 +94,7 @@ export function gemmSimd(
   outOffset: number,
   scratchMaxBytes = GEMM_SCRATCH_MAX_BYTES,
 ): boolean {
-  const kern = load();
+  const kern = threaded ?? load();
   if (kern === null) return false;
   const R = GEMM_TILE_ROWS;
   const C = GEMM_TILE_COLS;

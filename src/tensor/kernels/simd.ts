@@ -82,6 +82,12 @@ export const GEMM_SIMD_MIN_WORK = 4096;
 export const GEMM_K_BLOCK = 256;
 
 /**
+ * GEMM calls below this many multiply-adds stay on one thread when setNumThreads asked for more:
+ * waking a worker and waiting for it costs tens of microseconds.
+ */
+export const THREADED_GEMM_MIN_WORK = 1 << 22;
+
+/**
  * Bytes of the GEMM's scratch memory (packed panels and the C block), at most: larger products
  * are computed in blocks of rows, so any size works and the scratch stays small.
  */
