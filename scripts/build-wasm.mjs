@@ -499,36 +499,64 @@ const updateWat = [
     '(v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.div (f32x4.mul (f32x4.splat (f32.demote_f64 (local.get $step))) (local.get $mi)) (f32x4.add (f32x4.div (f32x4.sqrt (local.get $vi)) (f32x4.splat (f32.demote_f64 (local.get $bc2)))) (f32x4.splat (f32.demote_f64 (local.get $eps)))))))',
   ]),
   '  )',
-  // p = float32(alpha·g + p), the product and sum in double as JavaScript computes them (SGD).
-  // The square-average update of Adagrad (decay 1, rest 1) and plain RMSprop (optim/rmsprop.ts: no
-  // momentum, not centered; decay α, rest 1 − α), four elements per pass:
-  //   s = f32(s·decay) + f32(rest·g)·g, the exact product added in double and rounded once, as the
-  //   loops' Math.fround does (f64x2; for Adagrad the two float32 products by 1 are exact);
-  //   p += f32(negLr·g) / (sqrt(s) + eps), each a float32 operation, which f32x4 rounds exactly
-  //   as the loop's double-then-float does.
-  '  (func (export "squareAverage") (param $p i32) (param $g i32) (param $s i32) (param $n i32) (param $negLr f32) (param $eps f32) (param $decay f32) (param $rest f32)',
-  '    (local $gv v128) (local $sv v128) (local $a v128) (local $c v128) (local $L v128) (local $E v128)',
+  // The square-average updates of Adagrad (decay 1, rest 1) and RMSprop (optim/rmsprop.ts: decay
+  // α, rest 1 − α), four elements per pass, with the bits of the optimizers' loops. What a loop
+  // computes in double and rounds once (a product of two float32 values is exact in double) runs
+  // as f64x2 on two halves; every other step is one float32 operation, which f32x4 rounds exactly
+  // as the loop's double-then-Math.fround does (53 >= 2·24 + 2 bits):
+  //   s = f32(f32(s·decay) + f32(rest·g)·g)   (for Adagrad the two products by 1 are exact)
+  //   $mode bit 1, centered (the gradient average at $ga): ḡ = f32(f32(ḡ·decay) + rest·g),
+  //     a = sqrt(f32(s − ḡ·ḡ)) + eps;  else a = sqrt(s) + eps
+  //   $mode bit 2, momentum (the buffer at $b): b = b·mom + g / a, p = f32(negLr·b + p);
+  //     else p = p + negLr·g / a
+  // One loop per mode, chosen before the loop; an address its mode does not use is never read.
+  '  (func (export "squareAverage") (param $p i32) (param $g i32) (param $s i32) (param $ga i32) (param $b i32) (param $n i32) (param $negLr f32) (param $eps f32) (param $decay f32) (param $rest f32) (param $mom f32) (param $mode i32)',
+  '    (local $gv v128) (local $cg v128) (local $t v128) (local $sv v128) (local $gav v128) (local $av v128) (local $bv v128)',
+  '    (local $a v128) (local $c v128) (local $L v128) (local $E v128) (local $M v128) (local $c2 v128) (local $L2 v128)',
   '    (local.set $a (f32x4.splat (local.get $decay)))',
   '    (local.set $c (f32x4.splat (local.get $rest)))',
   '    (local.set $L (f32x4.splat (local.get $negLr)))',
   '    (local.set $E (f32x4.splat (local.get $eps)))',
-  ...loopOver(['$p', '$g', '$s'], 16, [
-    '(local.set $gv (v128.load (local.get $g)))',
-    '(local.set $sv (f32x4.mul (v128.load (local.get $s)) (local.get $a)))',
-    `(local.set $sv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${[0, 8]
-      .map((k) => {
-        // The f32x4 whose low two lanes are this half of v, and those lanes as f64x2.
-        const raw = (v) =>
-          k === 0
-            ? `(local.get ${v})`
-            : `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${v}) (local.get ${v}))`;
-        const half = (v) => `(f64x2.promote_low_f32x4 ${raw(v)})`;
-        return `(f32x4.demote_f64x2_zero (f64x2.add ${half('$sv')} (f64x2.mul (f64x2.promote_low_f32x4 (f32x4.mul (local.get $c) ${raw('$gv')})) ${half('$gv')})))`;
-      })
-      .join(' ')}))`,
-    '(v128.store (local.get $s) (local.get $sv))',
-    '(v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.div (f32x4.mul (local.get $L) (local.get $gv)) (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $E)))))',
-  ]),
+  '    (local.set $M (f32x4.splat (local.get $mom)))',
+  '    (local.set $c2 (f64x2.splat (f64.promote_f32 (local.get $rest))))',
+  '    (local.set $L2 (f64x2.splat (f64.promote_f32 (local.get $negLr))))',
+  ...[0, 1, 2, 3].flatMap((mode) => {
+    const centered = (mode & 1) !== 0;
+    const momentum = (mode & 2) !== 0;
+    const get = (x) => `(local.get ${x})`;
+    const body = [
+      '(local.set $gv (v128.load (local.get $g)))',
+      '(local.set $cg (f32x4.mul (local.get $c) (local.get $gv)))',
+      '(local.set $t (f32x4.mul (v128.load (local.get $s)) (local.get $a)))',
+      `(local.set $sv ${joinHalves((h) => `(f64x2.add ${h(get('$t'))} (f64x2.mul ${h(get('$cg'))} ${h(get('$gv'))}))`)})`,
+      '(v128.store (local.get $s) (local.get $sv))',
+      ...(centered
+        ? [
+            '(local.set $t (f32x4.mul (v128.load (local.get $ga)) (local.get $a)))',
+            `(local.set $gav ${joinHalves((h) => `(f64x2.add ${h(get('$t'))} (f64x2.mul (local.get $c2) ${h(get('$gv'))}))`)})`,
+            '(v128.store (local.get $ga) (local.get $gav))',
+            `(local.set $av ${joinHalves((h) => `(f64x2.sub ${h(get('$sv'))} (f64x2.mul ${h(get('$gav'))} ${h(get('$gav'))}))`)})`,
+            '(local.set $av (f32x4.add (f32x4.sqrt (local.get $av)) (local.get $E)))',
+          ]
+        : ['(local.set $av (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $E)))']),
+      ...(momentum
+        ? [
+            '(local.set $bv (f32x4.add (f32x4.mul (v128.load (local.get $b)) (local.get $M)) (f32x4.div (local.get $gv) (local.get $av))))',
+            '(v128.store (local.get $b) (local.get $bv))',
+            '(local.set $t (v128.load (local.get $p)))',
+            `(v128.store (local.get $p) ${joinHalves((h) => `(f64x2.add (f64x2.mul (local.get $L2) ${h(get('$bv'))}) ${h(get('$t'))})`)})`,
+          ]
+        : [
+            '(v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.div (f32x4.mul (local.get $L) (local.get $gv)) (local.get $av))))',
+          ]),
+    ];
+    const addresses = ['$p', '$g', '$s', ...(centered ? ['$ga'] : []), ...(momentum ? ['$b'] : [])];
+    return [
+      `    (if (i32.eq (local.get $mode) (i32.const ${mode})) (then`,
+      ...loopOver(addresses, 16, body).map((l) => `  ${l}`),
+      '      (return)))',
+    ];
+  }),
   '  )',
   // The update direction with weight decay (optim/optimizer.ts direction): d = wd·p + g in double
   // rounded to float32, with wd a float32 value (its product with p is exact) and g negated first
@@ -544,6 +572,7 @@ const updateWat = [
     ),
   ]),
   '  )',
+  // p = float32(alpha·g + p), the product and sum in double as JavaScript computes them (SGD).
   '  (func (export "axpy") (param $p i32) (param $g i32) (param $n i32) (param $alpha f64)',
   '    (local $k v128)',
   '    (local.set $k (f64x2.splat (local.get $alpha)))',

@@ -143,12 +143,13 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     const mom32 = f(momentum);
     const negLr = f(-group.lr);
     const n = param.length;
-    // Plain RMSprop (no momentum, not centered) runs SIMD over the leading multiple of 8 with the
-    // loop's bits; the other variants run the loop.
-    const done =
-      buf === null && gAvg === null
-        ? squareAverageUpdate(param, grad, sq, negLr, eps32, alpha32, oneMinusAlpha)
-        : 0;
+    // SIMD over the leading multiple of 8 with the loop's bits (every variant) when the parameter
+    // and its state live in the arena; the loop does the rest, or everything otherwise.
+    const done = squareAverageUpdate(param, grad, sq, negLr, eps32, alpha32, oneMinusAlpha, {
+      gradAvg: gAvg,
+      buffer: buf,
+      momentum: mom32,
+    });
     for (let i = done; i < n; i++) {
       const g = grad[i];
       // square_avg.mul_(α).addcmul_(g, g, value=1−α)

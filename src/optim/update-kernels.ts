@@ -16,16 +16,20 @@ import { compileOnce } from '../tensor/kernels/simd.js';
 /** The exports of generated/update.wat (addresses in bytes, counts multiples of 4). */
 interface UpdateKernels {
   axpy(p: number, g: number, count: number, alpha: number): void;
-  /** See squareAverageUpdate. */
+  /** See squareAverageUpdate; `mode` bit 1: centered (ga used), bit 2: momentum (b used). */
   squareAverage(
     p: number,
     g: number,
     s: number,
+    ga: number,
+    b: number,
     count: number,
     negLr: number,
     eps: number,
     decay: number,
     rest: number,
+    momentum: number,
+    mode: number,
   ): void;
   /** d = wd·p + g (g negated first when `negate` is 1), in double rounded to float32. */
   direction(p: number, g: number, d: number, count: number, wd: number, negate: number): void;
@@ -88,12 +92,37 @@ export function overGradient(
   }
 }
 
+/** RMSprop's optional state for squareAverageUpdate: the centered average and the momentum. */
+export interface SquareAverageExtras {
+  /** The running average of the gradients (centered RMSprop), or null. */
+  gradAvg: Float32Array | null;
+  /** The momentum buffer (RMSprop with momentum > 0), or null. */
+  buffer: Float32Array | null;
+  /** The momentum factor, as a float32 value (used only with `buffer`). */
+  momentum: number;
+}
+
+/** Adagrad and plain RMSprop: no gradient average, no momentum. */
+const NO_EXTRAS: SquareAverageExtras = { gradAvg: null, buffer: null, momentum: 0 };
+
 /**
- * The square-average update of Adagrad (`decay` 1, `rest` 1) and plain RMSprop (`decay` α, `rest`
- * 1 − α) on SIMD, over the leading multiple of 8 elements: s = f32(s·decay) + f32(rest·g)·g
- * rounded once, then p += f32(negLr·g) / (sqrt(s) + eps), with the bits of the optimizers' loops.
- * Returns how many elements it did (0 where the arrays are not in the arena); the loop does the
- * rest.
+ * The square-average update of Adagrad (`decay` 1, `rest` 1) and RMSprop (`decay` α, `rest`
+ * 1 − α) on SIMD, over the leading multiple of 8 elements, with the bits of the optimizers' loops:
+ * s = f32(s·decay) + f32(rest·g)·g rounded once; centered (`extras.gradAvg`):
+ * ḡ = f32(ḡ·decay) + rest·g rounded once and a = sqrt(f32(s − ḡ²)) + eps, else a = sqrt(s) + eps;
+ * with momentum (`extras.buffer`): b = b·momentum + g / a, p = f32(negLr·b + p) in double; else
+ * p += f32(negLr·g) / a.
+ *
+ * @param param - The parameter's memory, updated in place.
+ * @param grad - The update direction (the gradient after weight decay and maximize).
+ * @param acc - The square average (Adagrad's sum), updated in place.
+ * @param negLr - −lr as a float32 value (Adagrad: −clr).
+ * @param eps - eps as a float32 value.
+ * @param decay - The factor of the old average (float32): α, or 1 for Adagrad.
+ * @param rest - The factor of the new term (float32): 1 − α, or 1 for Adagrad.
+ * @param extras - RMSprop's centered average and momentum buffer (default: neither).
+ * @returns How many elements it did (0 where the arrays are not all in the arena); the caller's
+ *   loop does the rest.
  */
 export function squareAverageUpdate(
   param: Float32Array,
@@ -103,21 +132,31 @@ export function squareAverageUpdate(
   eps: number,
   decay: number,
   rest: number,
+  extras: SquareAverageExtras = NO_EXTRAS,
 ): number {
   const n = param.length;
-  const simd = updateKernelsFor(n, param, acc);
+  const { gradAvg, buffer, momentum } = extras;
+  const state = [acc];
+  if (gradAvg !== null) state.push(gradAvg);
+  if (buffer !== null) state.push(buffer);
+  const simd = updateKernelsFor(n, param, ...state);
   if (simd === undefined) return 0;
   const done = n - (n & 7);
+  const mode = (gradAvg === null ? 0 : 1) | (buffer === null ? 0 : 2);
   overGradient(grad, done, (g, at, len) =>
     simd.squareAverage(
       param.byteOffset + 4 * at,
       g,
       acc.byteOffset + 4 * at,
+      gradAvg === null ? 0 : gradAvg.byteOffset + 4 * at,
+      buffer === null ? 0 : buffer.byteOffset + 4 * at,
       len,
       negLr,
       eps,
       decay,
       rest,
+      momentum,
+      mode,
     ),
   );
   return done;
