@@ -5,10 +5,9 @@
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normalizeDims } from '../tensor/shape.js';
-import { rowLayout } from '../tensor/kernels/reduce.js';
+import { reduceRows, rowLayout } from '../tensor/kernels/reduce.js';
 import * as E from './elementwise.js';
 import {
-  checkDim,
   checkTensor,
   closeMask,
   type IscloseOptions,
@@ -31,21 +30,14 @@ function truthReduce(x: Tensor, dimArg: unknown, keepArg: unknown, op: 'all' | '
   checkTensor(x, op);
   const { dim, keepdim: keep } = reductionArgs(op, dimArg, keepArg);
   const dims = normalizeDims(dim, x.dim(), op);
-  const layout = rowLayout(x, dims);
-  const out = new Float32Array(layout.outer);
   const wantAll = op === 'all';
-  for (let o = 0; o < layout.outer; o++) {
-    let r = wantAll;
-    for (let i = o * layout.inner; i < (o + 1) * layout.inner; i++) {
-      // NaN is nonzero, so it counts as true.
-      const truthy = layout.data[i] !== 0;
-      if (wantAll ? !truthy : truthy) {
-        r = !wantAll;
-        break;
-      }
-    }
-    out[o] = r ? 1 : 0;
-  }
+  // A row's answer is settled by its first element whose truth differs from wantAll (NaN is
+  // nonzero, so it counts as true).
+  const out = reduceRows(rowLayout(x, dims), (data, start, length) => {
+    for (let i = start; i < start + length; i++)
+      if ((data[i] !== 0) !== wantAll) return wantAll ? 0 : 1;
+    return wantAll ? 1 : 0;
+  });
   return Tensor._fromData(out, reducedShape(x.shape, dims, keep));
 }
 
@@ -130,8 +122,8 @@ export function median(
   checkTensor(x, 'median');
   const { dim, keepdim } = reductionArgs('median', dimArg, keepArg, undefined, true);
   if (dim === undefined) return medianAll(x);
-  checkDim(dim, 'median');
-  const l = lanes(x, dim, 'median');
+  // reductionArgs checked that dim is one integer (single).
+  const l = lanes(x, dim as number, 'median');
   checkReducible(x, l.dim, l.len, 'median');
   const { values, indices } = selectLanes(l, 1, (vals, positions) => {
     const nanAt = vals.findIndex((v) => v !== v);
@@ -194,9 +186,9 @@ export function mode(
 ): ValuesIndices {
   checkTensor(x, 'mode');
   const args = reductionArgs('mode', dimArg, keepArg, undefined, true);
-  const dim = args.dim ?? -1;
+  // reductionArgs checked that dim is one integer (single) when given.
+  const dim = (args.dim as number | undefined) ?? -1;
   const keepdim = args.keepdim;
-  checkDim(dim, 'mode');
   const l = lanes(x, dim, 'mode');
   checkReducible(x, l.dim, l.len, 'mode');
   const { values, indices } = selectLanes(l, 1, (vals, positions) => {

@@ -8,6 +8,7 @@ import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
 import {
   checkInteger,
   formatShape,
+  inferShape,
   normalizeDim,
   normalizeDims,
   numelOf,
@@ -381,11 +382,13 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
   const list = dimList(sizes, 'unflatten', 'sizes');
   if (list.length === 0) throw new RangeError('unflatten: sizes must be non-empty');
   const size = x.dim() === 0 ? 1 : x.shape[d];
-  const inferred = list.filter((s) => s === -1).length;
-  if (inferred > 1) throw new RangeError('unflatten: only one dimension can be inferred');
-  const known = numelOf(list.filter((s) => s !== -1));
-  const resolved = list.map((s) => (s === -1 ? (known === 0 ? -1 : size / known) : s));
-  if (resolved.some((s) => !Number.isInteger(s) || s < 0) || numelOf(resolved) !== size) {
+  if (list.filter((s) => s === -1).length > 1)
+    throw new RangeError('unflatten: only one dimension can be inferred');
+  let resolved: number[];
+  try {
+    // The view shapes' -1 inference; any size it rejects does not multiply up to the dim's size.
+    resolved = inferShape(list, size, 'unflatten');
+  } catch {
     throw new RangeError(
       `unflatten: Provided sizes ${formatShape(list)} don't multiply up to the size of dim ${dim} ` +
         `(${size}) in the input tensor`,

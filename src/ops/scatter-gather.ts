@@ -138,10 +138,7 @@ function srcReader(src: Tensor, di: DimIndex): Float32Array {
 }
 
 function indexTensor(di: DimIndex): Tensor {
-  const values = di.values;
-  const data = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) data[i] = values[i];
-  return Tensor._fromData(data, di.idx.shape);
+  return Tensor._fromData(Float32Array.from(di.values), di.idx.shape);
 }
 
 /**

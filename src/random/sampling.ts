@@ -42,7 +42,12 @@ function generatorOption(op: string, options: unknown): RandomOptions {
     );
   return { generator };
 }
-const RANDOM_CREATION_SPEC: OptionSpec = { ...CREATION_SPEC, ...GENERATOR_OPTION };
+// Built by a call marked pure (a spread would stay in every bundle that imports this module, used or not).
+const RANDOM_CREATION_SPEC: OptionSpec = /* @__PURE__ */ Object.assign(
+  {},
+  CREATION_SPEC,
+  GENERATOR_OPTION,
+);
 
 /** PyTorch's float `uniform_real_distribution`: 24 random bits, then `x * (to - from) + from` in float32. */
 function uniformValues(n: number, from: number, to: number, gen: Generator): Float32Array {
