@@ -31,11 +31,12 @@ const emit = (s) => lines.push(s);
 emit('(module');
 emit('  (memory (export "memory") 1)');
 emit(
-  '  ;; C[mp x np] (row-major, stride np) = A · B, or C += A · B when $acc is set, from packed panels:',
+  '  ;; C[mp x np] (row-major, row stride $ldc floats) = A · B, or C += A · B when $acc is set, from',
 );
-emit('  ;;   A: [mp/4][k][4] floats (4 rows interleaved per k), B: [np/8][k][8] floats.');
+emit('  ;; packed panels: A: [mp/4][k][4] floats (4 rows interleaved per k), B: [np/8][k][8] floats.');
+emit('  ;; ($ldc > np when threads compute column ranges of one C: kernels/thread-pool.ts.)');
 emit(
-  '  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $mp i32) (param $k i32) (param $np i32) (param $acc i32)',
+  '  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $mp i32) (param $k i32) (param $np i32) (param $acc i32) (param $ldc i32)',
 );
 emit(
   '    (local $i i32) (local $j i32) (local $p i32) (local $ap i32) (local $bp i32) (local $cp i32) (local $s v128)',
@@ -50,12 +51,12 @@ emit('      (block $idone (loop $iloop');
 emit('        (br_if $idone (i32.ge_u (local.get $i) (local.get $mp)))');
 // The C tile starts from zero, or from C itself when $acc is set (later k-blocks add on).
 emit(
-  '        (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $np)) (local.get $j)) (i32.const 2))))',
+  '        (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))',
 );
 emit('        (if (local.get $acc)');
 emit('          (then');
 for (let r = 0; r < ROWS; r++) {
-  const row = `(i32.add (local.get $cp) (i32.shl (i32.mul (local.get $np) (i32.const ${r})) (i32.const 2)))`;
+  const row = `(i32.add (local.get $cp) (i32.shl (i32.mul (local.get $ldc) (i32.const ${r})) (i32.const 2)))`;
   for (let v = 0; v < VECS; v++)
     emit(`            (local.set ${acc(r, v)} (v128.load offset=${16 * v} ${row}))`);
 }
@@ -90,14 +91,14 @@ emit(`          (local.set $bp (i32.add (local.get $bp) (i32.const ${16 * VECS})
 emit('          (local.set $p (i32.sub (local.get $p) (i32.const 1)))');
 emit('          (br $ploop)))');
 emit(
-  '        (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $np)) (local.get $j)) (i32.const 2))))',
+  '        (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))',
 );
 for (let r = 0; r < ROWS; r++) {
   for (let v = 0; v < VECS; v++)
     emit(`        (v128.store offset=${16 * v} (local.get $cp) (local.get ${acc(r, v)}))`);
   if (r + 1 < ROWS)
     emit(
-      '        (local.set $cp (i32.add (local.get $cp) (i32.shl (local.get $np) (i32.const 2))))',
+      '        (local.set $cp (i32.add (local.get $cp) (i32.shl (local.get $ldc) (i32.const 2))))',
     );
 }
 emit(`        (local.set $i (i32.add (local.get $i) (i32.const ${ROWS})))`);

@@ -61,8 +61,9 @@ describe('setNumThreads / getNumThreads', () => {
 
   it.runIf(canThread)('gives matrix products the same bits on 1, 2 and 3 threads', () => {
     manualSeed(0);
-    // Shapes around the tile (4 x 8) and k-block (256) edges, one over several row blocks, and
-    // operands that are transposed views (packed from their strides).
+    // Shapes around the tile (4 x 8) and k-block (256) edges, one over several row blocks,
+    // operands that are transposed views (packed from their strides), and products split by rows
+    // and by columns.
     const cases: [Tensor, Tensor][] = [
       [randn([512, 512]), randn([512, 512])],
       [randn([128, 784]), randn([784, 256])],
@@ -75,6 +76,9 @@ describe('setNumThreads / getNumThreads', () => {
       ...cases.map(([a, b]) => bits(a.matmul(b))),
       bits(bmm(randnSeeded([3, 100, 200], 1), randnSeeded([3, 200, 300], 2))),
       bits(linear(randnSeeded([256, 512], 3), randnSeeded([384, 512], 4), randnSeeded([384], 5))),
+      // Far more column panels than row panels: split by columns.
+      bits(randnSeeded([64, 300], 6).matmul(randnSeeded([300, 2000], 7))),
+      bits(nn.functional.conv2d(randnSeeded([4, 16, 32, 32], 8), randnSeeded([32, 16, 3, 3], 9))),
     ];
     setNumThreads(1);
     const single = products();
@@ -83,9 +87,13 @@ describe('setNumThreads / getNumThreads', () => {
       expect(getNumThreads()).toBe(threads);
       waitForWorkers(threads - 1);
       expect(backend().threads).toBe(threads);
-      const before = poolState().splitCalls;
+      const before = poolState();
       expect(firstDifference(products(), single)).toBeNull();
-      expect(poolState().splitCalls).toBeGreaterThan(before);
+      const after = poolState();
+      expect(after.columnSplits).toBeGreaterThan(before.columnSplits);
+      expect(after.splitCalls - after.columnSplits).toBeGreaterThan(
+        before.splitCalls - before.columnSplits,
+      );
     }
     setNumThreads(1);
     expect(getNumThreads()).toBe(1);

@@ -7,7 +7,13 @@
  */
 import { GEMM_TILE_COLS, GEMM_TILE_ROWS } from './generated/gemm-wasm.js';
 import type { Mat } from './matmul.js';
-import { GEMM_K_BLOCK, GEMM_SCRATCH_MAX_BYTES, gemmKernelModule } from './simd.js';
+import {
+  GEMM_K_BLOCK,
+  GEMM_SCRATCH_MAX_BYTES,
+  THREADED_GEMM_MIN_ROWS,
+  THREADED_GEMM_MIN_WORK,
+  gemmKernelModule,
+} from './simd.js';
 
 /** The GEMM micro-kernel's exports (generated/gemm.wat; gemm-shared.wat for threaded products). */
 export interface GemmKernel {
@@ -21,6 +27,7 @@ export interface GemmKernel {
     k: number,
     width: number,
   ) => void;
+  /** C (row stride `ldc` floats) = A · B, or += when `accumulate` is 1 (see generated/gemm.wat). */
   gemm: (
     a: number,
     b: number,
@@ -29,6 +36,7 @@ export interface GemmKernel {
     k: number,
     np: number,
     accumulate: number,
+    ldc: number,
   ) => void;
 }
 
@@ -94,7 +102,11 @@ export function gemmSimd(
   outOffset: number,
   scratchMaxBytes = GEMM_SCRATCH_MAX_BYTES,
 ): boolean {
-  const kern = threaded ?? load();
+  // Small products stay on this thread's kernel and its unshared memory (see THREADED_GEMM_MIN_ROWS).
+  const kern =
+    threaded !== null && m >= THREADED_GEMM_MIN_ROWS && m * n * k >= THREADED_GEMM_MIN_WORK
+      ? threaded
+      : load();
   if (kern === null) return false;
   const R = GEMM_TILE_ROWS;
   const C = GEMM_TILE_COLS;
@@ -150,7 +162,7 @@ export function gemmSimd(
           depth,
           C,
         );
-        kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1);
+        kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1, np);
         continue;
       }
       packPanels(
@@ -176,7 +188,7 @@ export function gemmSimd(
         depth,
         C,
       );
-      kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1);
+      kern.gemm(0, aLen * 4, cStart * 4, mp, depth, np, k0 === 0 ? 0 : 1, np);
     }
     for (let i = 0; i < rows; i++)
       out.set(mem.subarray(cStart + i * np, cStart + i * np + n), outOffset + (i0 + i) * n);

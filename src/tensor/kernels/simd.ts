@@ -82,9 +82,15 @@ export const GEMM_SIMD_MIN_WORK = 4096;
 export const GEMM_K_BLOCK = 256;
 
 /**
- * GEMM calls below this many multiply-adds stay on one thread when setNumThreads asked for more:
- * waking a worker and waiting for it costs tens of microseconds.
+ * Products run on several threads (when setNumThreads asked for them) only from this many rows
+ * of the output and this many multiply-adds per kernel call. Below ~64 rows, packing B (k·n
+ * values, on the calling thread) costs as much as the kernel, and copies into the threads' shared
+ * memory are ~3× slower than into an unshared one ([4, 4096]·[4096, 4096]: 12.5 ms on one thread,
+ * 15.2 ms split); below ~4·10^6 multiply-adds, waking a worker costs what the split saves.
  */
+export const THREADED_GEMM_MIN_ROWS = 64;
+
+/** See THREADED_GEMM_MIN_ROWS. */
 export const THREADED_GEMM_MIN_WORK = 1 << 22;
 
 /**

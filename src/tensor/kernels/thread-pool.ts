@@ -1,7 +1,7 @@
 /**
  * Matrix products split over threads (setNumThreads, see tensor/threads.ts). Worker threads
  * instantiate the GEMM micro-kernel (generated/gemm-shared.wat) on one shared memory with this
- * thread's instance, and each computes a share of C's rows. Every element of C is computed by one
+ * thread's instance, and each computes a share of C's rows or columns. Every element of C is computed by one
  * thread with the same operations in the same order as on one thread, so the results are
  * bit-identical whatever the number of threads. Packing and copies stay on this thread.
  *
@@ -11,7 +11,7 @@
  * memory are unavailable, products run on this thread alone.
  */
 import { GEMM_SHARED_MAX_PAGES, GEMM_SHARED_WASM_HEX } from './generated/gemm-shared-wasm.js';
-import { GEMM_TILE_ROWS } from './generated/gemm-wasm.js';
+import { GEMM_TILE_COLS, GEMM_TILE_ROWS } from './generated/gemm-wasm.js';
 import { useGemmKernel, type GemmKernel } from './gemm-simd.js';
 import { THREADED_GEMM_MIN_WORK, compileOnce } from './simd.js';
 
@@ -21,8 +21,9 @@ const SEQ = 0; // bumped for every job (and for stop); workers wait on it
 const READY = 1; // workers that are ready; a worker's id is its place in that count (1, 2, ...)
 const DONE = 2; // workers that finished the current job
 const STOP = 3; // 1: workers return
-const JOB = 4; // a, b, c (byte addresses), panels, k, np, accumulate, threads in the job
-const CONTROL_WORDS = 12;
+// a, b, c (byte addresses), row panels, k, np, accumulate, threads in the job, 1 to split columns
+const JOB = 4;
+const CONTROL_WORDS = 13;
 
 /** Loads of the control word a waiting thread makes before it sleeps (see workerMain). */
 const SPIN = 65536;
@@ -54,14 +55,29 @@ function workerMain(data: WorkerData): void {
     if (c[3] !== 0) return;
     const threads = c[11];
     if (id >= threads) continue; // started after this job was handed out
-    const panels = c[7];
     const k = c[8];
     const np = c[9];
+    const byColumns = c[12] !== 0;
+    const panels = byColumns ? np / 8 : c[7];
     const lo = Math.floor((panels * id) / threads);
     const hi = Math.floor((panels * (id + 1)) / threads);
-    // A panel of 4 rows is 16·k bytes of packed A and 16·np bytes of C.
-    if (hi > lo)
-      kernel.gemm(c[4] + lo * k * 16, c[5], c[6] + lo * np * 16, (hi - lo) * 4, k, np, c[10]);
+    // A panel of 4 rows is 16·k bytes of packed A and 4 rows of C; one of 8 columns is 32·k bytes
+    // of packed B and 32 bytes along C's rows.
+    if (hi > lo) {
+      if (byColumns)
+        kernel.gemm(
+          c[4],
+          c[5] + lo * k * 32,
+          c[6] + lo * 32,
+          c[7] * 4,
+          k,
+          (hi - lo) * 8,
+          c[10],
+          np,
+        );
+      else
+        kernel.gemm(c[4] + lo * k * 16, c[5], c[6] + lo * np * 16, (hi - lo) * 4, k, np, c[10], np);
+    }
     Atomics.add(c, 2, 1);
     Atomics.notify(c, 2);
   }
@@ -167,26 +183,45 @@ function waitFor(control: Int32Array, index: number, target: number): void {
     if (block && i > SPIN) Atomics.wait(control, index, seen);
 }
 
-/** GEMM calls split over threads so far (for tests: that threaded products ran). */
+/** GEMM calls split over threads so far, and those split by columns (for tests). */
 let splitCalls = 0;
+let columnSplits = 0;
 
-/** The `gemm` of `kernel`, splitting C's panels of rows between this thread and the pool's. */
+/**
+ * The `gemm` of `kernel`, splitting C between this thread and the pool's: by panels of 8 columns
+ * when C has more of those than panels of 4 rows (each thread then reads its own part of B and all
+ * of A), else by panels of rows (its own part of A, all of B), so that the operand every thread
+ * reads is the smaller one.
+ */
 function splitGemm(kernel: GemmKernel, p: Pool): GemmKernel['gemm'] {
   const control = p.control;
-  return (a, b, c, mp, k, np, accumulate) => {
-    const panels = mp / GEMM_TILE_ROWS;
-    const threads = Math.min(p.threads, 1 + Atomics.load(control, READY), panels);
-    if (threads < 2 || mp * np * k < THREADED_GEMM_MIN_WORK) {
-      kernel.gemm(a, b, c, mp, k, np, accumulate);
+  return (a, b, c, mp, k, np, accumulate, ldc) => {
+    const rowPanels = mp / GEMM_TILE_ROWS;
+    const colPanels = np / GEMM_TILE_COLS;
+    const byColumns = colPanels > rowPanels;
+    const threads = Math.min(
+      p.threads,
+      1 + Atomics.load(control, READY),
+      byColumns ? colPanels : rowPanels,
+    );
+    if (threads < 2 || mp * np * k < THREADED_GEMM_MIN_WORK || ldc !== np) {
+      kernel.gemm(a, b, c, mp, k, np, accumulate, ldc);
       return;
     }
     splitCalls++;
-    control.set([a, b, c, panels, k, np, accumulate, threads], JOB);
+    if (byColumns) columnSplits++;
+    control.set([a, b, c, rowPanels, k, np, accumulate, threads, byColumns ? 1 : 0], JOB);
     control[DONE] = 0;
     Atomics.add(control, SEQ, 1);
     Atomics.notify(control, SEQ);
-    const own = Math.floor(panels / threads); // this thread is id 0: panels [0, own)
-    kernel.gemm(a, b, c, own * GEMM_TILE_ROWS, k, np, accumulate);
+    // This thread is id 0: the first panels.
+    if (byColumns) {
+      const own = Math.floor(colPanels / threads) * GEMM_TILE_COLS;
+      kernel.gemm(a, b, c, mp, k, own, accumulate, np);
+    } else {
+      const own = Math.floor(rowPanels / threads) * GEMM_TILE_ROWS;
+      kernel.gemm(a, b, c, own, k, np, accumulate, np);
+    }
     waitFor(control, DONE, threads - 1);
   };
 }
@@ -234,7 +269,8 @@ export const threadsRunning = (): number =>
   pool === null ? 1 : Math.min(pool.threads, 1 + Atomics.load(pool.control, READY));
 
 /** For tests: workers ready to take rows, and GEMM calls split over threads so far. */
-export const poolState = (): { ready: number; splitCalls: number } => ({
+export const poolState = (): { ready: number; splitCalls: number; columnSplits: number } => ({
   ready: pool === null ? 0 : Atomics.load(pool.control, READY),
   splitCalls,
+  columnSplits,
 });
