@@ -7,8 +7,9 @@ const MAX_THREADS = 256;
 
 /**
  * Sets how many threads matrix products (`matmul`, `mm`, `bmm`, `linear`, `conv2d` and their
- * backward) use: this thread and `threads - 1` workers that split the rows of each large product
- * (below ~10^6 multiply-adds a product stays on one thread: waking a worker costs more). Every
+ * backward) use: this thread and `threads - 1` workers that split the rows or columns of each
+ * large product (products with fewer than 64 rows or ~4·10^6 multiply-adds per block stay on one
+ * thread, where the split costs more than it saves). Every
  * element is computed by one thread exactly as on one thread, so results are bit-identical for any
  * number of threads. Everything else runs on the calling thread.
  *
