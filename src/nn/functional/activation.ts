@@ -13,6 +13,7 @@ import { narrow } from '../../ops/views.js';
 import { cat } from '../../ops/join.js';
 import { pointwise, type PointwiseSpec } from './pointwise.js';
 import { simdLeakyRelu } from '../../tensor/kernels/elementwise.js';
+import { erfFloat32 } from './erf.js';
 
 // ---- Argument reading ------------------------------------------------------------------------
 
@@ -52,52 +53,6 @@ function input(x: unknown, fn: string): Tensor {
   return x;
 }
 
-// ---- erf, for the exact GELU -----------------------------------------------------------------
-
-/** erf(x) to double precision: Taylor series near 0, a continued fraction for erfc beyond. */
-export function erf(x: number): number {
-  if (x !== x) return NaN;
-  const a = Math.abs(x);
-  if (a < 2.5) {
-    // erf(x) = 2/√π Σ (−1)ⁿ x^(2n+1) / (n! (2n+1))
-    let term = a;
-    let total = a;
-    const a2 = a * a;
-    for (let n = 1; n < 80; n++) {
-      term *= -a2 / n;
-      const add = term / (2 * n + 1);
-      total += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(total)) break;
-    }
-    const r = (2 / Math.sqrt(Math.PI)) * total;
-    return x < 0 ? -r : r;
-  }
-  const r = 1 - erfcLarge(a);
-  return x < 0 ? -r : r;
-}
-
-/** erfc(a) for a ≥ 2.5 by Lentz's continued fraction. */
-function erfcLarge(a: number): number {
-  if (a === Infinity) return 0;
-  // erfc(a) = exp(−a²)/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + 2/(a + …)))))
-  const tiny = 1e-300;
-  let f = a;
-  let c = a;
-  let d = 0;
-  for (let n = 1; n < 200; n++) {
-    const an = n / 2;
-    d = a + an * d;
-    d = d === 0 ? tiny : d;
-    c = a + an / c;
-    c = c === 0 ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
-}
-
 // ---- The activations -------------------------------------------------------------------------
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -108,7 +63,7 @@ const GELU_TANH_KAPPA = 0.044715;
 /** exp rounded to float32, so that over- and underflow happen where PyTorch's kernels have them. */
 const exp32 = (v: number): number => Math.fround(Math.exp(v));
 /** erf rounded to float32: 1 + erf(x) is exactly 0 far in the left tail, as in PyTorch. */
-const erf32 = (v: number): number => Math.fround(erf(v));
+const erf32 = erfFloat32;
 
 const geluNone: PointwiseSpec = {
   name: 'GeluBackward0',
