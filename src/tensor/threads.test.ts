@@ -100,6 +100,16 @@ describe('setNumThreads / getNumThreads', () => {
     expect(firstDifference(products(), single)).toBeNull();
   });
 
+  it.runIf(canThread)('keeps its workers when asked for the same number again', () => {
+    setNumThreads(2);
+    waitForWorkers(1);
+    setNumThreads(2);
+    expect(poolState().ready).toBe(1); // the same pool: a new one would start with none ready
+    expect(getNumThreads()).toBe(2);
+    setNumThreads(1);
+    expect(poolState().ready).toBe(0);
+  });
+
   it.runIf(canThread)('gives gradients of a training step the same bits on 2 threads', () => {
     const step = (): Uint32Array[] => {
       manualSeed(1);

@@ -96,6 +96,9 @@ interface Terminable {
 
 type Spawn = (source: string, data: WorkerData) => Terminable;
 
+/** The blob URL Web Workers start from (see spawner). */
+let workerUrl: string | undefined;
+
 interface NodeWorkerThreads {
   Worker: new (
     source: string,
@@ -118,8 +121,10 @@ function spawner(): Spawn | null {
     };
   if (typeof Worker !== 'function' || typeof Blob !== 'function') return null;
   return (source, data) => {
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url, { type: 'module' });
+    // One blob URL for every worker this page starts (never revoked: a worker may still be
+    // loading it).
+    workerUrl ??= URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const worker = new Worker(workerUrl, { type: 'module' });
     worker.postMessage(data);
     return worker;
   };
@@ -239,6 +244,7 @@ function stop(p: Pool): void {
  * unavailable.
  */
 export function startThreads(threads: number): number {
+  if (pool !== null && pool.threads === threads) return threads; // already running
   if (pool !== null) stop(pool);
   pool = null;
   useGemmKernel(null);
