@@ -137,6 +137,82 @@ function patches(g: ConvGeometry, x: Operand4, n: number, cols: Float32Array | n
 }
 
 /**
+ * The forward convolution with stride 1 and dilation 1, as products over "wide rows": computed
+ * `wp` columns wide (the padded input's width) instead of `ow`, patch row (ci, p, q) of a sample is
+ * one contiguous run of its padded input, from (ci, p, q) on, so it is one block copy (kh·kw·c of
+ * them per sample instead of one per output row); the output's last wp − ow columns of each row
+ * read across the input row's end and are dropped. Each kept element is the same dot product over
+ * the same k in the same order as im2col's, so the bits are the same. Null when the geometry does
+ * not allow it (strides, dilation, or an input whose rows are not contiguous).
+ */
+function convForwardWide(
+  g: ConvGeometry,
+  x: Operand4,
+  w: Float32Array,
+  out: Float32Array,
+): boolean {
+  const { n, c, h, o, kh, kw, ph, pw, groups, oh, ow } = g;
+  const [sn, sc, sy, sx] = x.strides;
+  if (g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1 || kw === 1) return false;
+  if (sx !== 1 || (h > 1 && sy !== g.w)) return false;
+  // The padded extent the output reads (padding after may differ from before, as 'same' pads).
+  const hp = oh + kh - 1;
+  const wp = ow + kw - 1;
+  const padded = ph > 0 || pw > 0 || hp !== h || wp !== g.w;
+  const lw = (oh - 1) * wp + ow; // wide columns: the last output row needs only ow
+  const L = oh * ow;
+  const ck = (c / groups) * kh * kw;
+  const og = o / groups;
+  const cols = scratch(c * kh * kw * lw);
+  const wide = scratch(og * lw);
+  const plane = padded ? allocZeroed(c * hp * wp) : null;
+  for (let s = 0; s < n; s++) {
+    // The sample as contiguous planes: the input itself, or a zero-padded copy.
+    let src = x.buffer;
+    let base = x.offset + s * sn;
+    let planeStride = sc;
+    if (plane !== null) {
+      const width = Math.min(g.w, wp - pw);
+      for (let ci = 0; ci < c; ci++)
+        for (let y = 0; y < h && y + ph < hp; y++) {
+          const from = x.offset + s * sn + ci * sc + y * sy;
+          plane.set(x.buffer.subarray(from, from + width), ci * hp * wp + (y + ph) * wp + pw);
+        }
+      src = plane;
+      base = 0;
+      planeStride = hp * wp;
+    }
+    let row = 0;
+    for (let ci = 0; ci < c; ci++)
+      for (let p = 0; p < kh; p++)
+        for (let q = 0; q < kw; q++, row++) {
+          const from = base + ci * planeStride + p * wp + q;
+          cols.set(src.subarray(from, from + lw), row * lw);
+        }
+    for (let gi = 0; gi < groups; gi++) {
+      gemm(
+        { buffer: w, offset: gi * og * ck, rowStride: ck, colStride: 1 },
+        { buffer: cols, offset: gi * ck * lw, rowStride: lw, colStride: 1 },
+        og,
+        ck,
+        lw,
+        wide,
+        0,
+      );
+      for (let oc = 0; oc < og; oc++)
+        for (let i = 0; i < oh; i++) {
+          const from = oc * lw + i * wp;
+          out.set(wide.subarray(from, from + ow), s * o * L + (gi * og + oc) * L + i * ow);
+        }
+    }
+  }
+  releaseToArena(cols);
+  releaseToArena(wide);
+  if (plane !== null) releaseToArena(plane);
+  return true;
+}
+
+/**
  * y[n, o] = Σ W[o, c, p, q] · x[n, c, ·] (+ bias[o]): the forward convolution. `w` is contiguous
  * `[o, c/g, kh, kw]`, `bias` (optional) contiguous `[o]`.
  */
@@ -152,27 +228,30 @@ export function convForwardKernel(
   const og = o / groups;
   const out = allocZeroed(n * o * L);
   if (out.length === 0) return out;
-  const cols = directPatches(g, x, 0) ? null : scratch(c * kh * kw * L);
-  for (let s = 0; s < n; s++) {
-    const p = patches(g, x, s, cols);
-    for (let gi = 0; gi < groups; gi++) {
-      gemm(
-        { buffer: w, offset: gi * og * ck, rowStride: ck, colStride: 1 },
-        { ...p, offset: p.offset + gi * ck * p.rowStride },
-        og,
-        ck,
-        L,
-        out,
-        s * o * L + gi * og * L,
-      );
+  if (!convForwardWide(g, x, w, out)) {
+    const cols = directPatches(g, x, 0) ? null : scratch(c * kh * kw * L);
+    for (let s = 0; s < n; s++) {
+      const p = patches(g, x, s, cols);
+      for (let gi = 0; gi < groups; gi++) {
+        gemm(
+          { buffer: w, offset: gi * og * ck, rowStride: ck, colStride: 1 },
+          { ...p, offset: p.offset + gi * ck * p.rowStride },
+          og,
+          ck,
+          L,
+          out,
+          s * o * L + gi * og * L,
+        );
+      }
     }
-    if (bias !== null)
+    if (cols !== null) releaseToArena(cols);
+  }
+  if (bias !== null)
+    for (let s = 0; s < n; s++)
       for (let oc = 0; oc < o; oc++) {
         const b = bias[oc];
         for (let i = s * o * L + oc * L, end = i + L; i < end; i++) out[i] += b;
       }
-  }
-  if (cols !== null) releaseToArena(cols);
   return out;
 }
 
