@@ -37,10 +37,11 @@ lines.append('export const ERF_NEAR_ZERO = [' + ', '.join(js(c) for c in coeffs)
 g = lambda v: mp.erfc(v) * mp.exp(v * v)
 middle = mp.mpf('2.75')
 coeffs, err = fit(lambda u: g(middle + u), -mp.mpf('1.75'), mp.mpf('1.75'), 28)
+lines.append('/** The middle of [1, 4.5], where B (ERFC_NEAR) is centred. */')
+lines.append(f'export const ERFC_MIDDLE = {js(middle)};')
 lines.append(
     '/** erfc(x) = exp(−x²)·B(x − ERFC_MIDDLE) for 1 < x < 4.5: B\'s coefficients, highest power first'
     f' (relative error {mp.nstr(err / g(mp.mpf("4.5")), 2)}). */'
 )
-lines.append(f'export const ERFC_MIDDLE = {js(middle)};')
 lines.append('export const ERFC_NEAR = [' + ', '.join(js(c) for c in coeffs) + '];')
 print('\n'.join(lines))

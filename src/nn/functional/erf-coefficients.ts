@@ -7,8 +7,9 @@ export const ERF_NEAR_ZERO = [
   0.0052239776248180145, -0.026866170645076792, 0.11283791670954879, -0.3761263890318375,
   1.1283791670955126,
 ];
-/** erfc(x) = exp(−x²)·B(x − ERFC_MIDDLE) for 1 < x < 4.5: B's coefficients, highest power first (relative error 5.6e-20). */
+/** The middle of [1, 4.5], where B (ERFC_NEAR) is centred. */
 export const ERFC_MIDDLE = 2.75;
+/** erfc(x) = exp(−x²)·B(x − ERFC_MIDDLE) for 1 < x < 4.5: B's coefficients, highest power first (relative error 5.6e-20). */
 export const ERFC_NEAR = [
   6.329795371382113e-19, -3.4787540241552734e-18, 4.859643861603885e-18, -2.4465295153735003e-17,
   2.606824495397739e-16, -1.35252677363099e-15, 6.109016797947139e-15, -3.0570605087118076e-14,
