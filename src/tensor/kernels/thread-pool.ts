@@ -1,12 +1,13 @@
 /**
  * Matrix products split over threads (setNumThreads, see tensor/threads.ts). Worker threads
  * instantiate the GEMM micro-kernel (generated/gemm-shared.wat) on one shared memory with this
- * thread's instance, and each computes a share of C's rows or columns. Every element of C is computed by one
- * thread with the same operations in the same order as on one thread, so the results are
- * bit-identical whatever the number of threads. Packing and copies stay on this thread.
+ * thread's instance, and each computes a share of C's rows or columns. Every element of C is
+ * computed by one thread with the same operations in the same order as on one thread, so the
+ * results are bit-identical whatever the number of threads. Packing and copies stay on this
+ * thread.
  *
  * The threads meet through a few words of shared memory: this thread writes a job, wakes the
- * workers (Atomics.notify), computes its own rows and waits for theirs. Workers start in the
+ * workers (Atomics.notify), computes its own share and waits for theirs. Workers start in the
  * background and join products once they are ready; until then, and where workers or shared
  * memory are unavailable, products run on this thread alone.
  */
@@ -38,7 +39,7 @@ interface WorkerData {
 /**
  * A worker's whole program, run from its source text (so it must not refer to anything outside
  * itself): instantiate the kernel on the shared memory, then compute this worker's share of each
- * job's panels of 4 rows until stopped.
+ * job's panels (of 4 rows or 8 columns) until stopped.
  */
 function workerMain(data: WorkerData): void {
   const kernel = new WebAssembly.Instance(data.module, { env: { memory: data.memory } })
