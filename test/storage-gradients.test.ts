@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import { WASM_STORAGE_MIN_ELEMENTS, streamKernelsFor } from '../src/tensor/kernels/wasm-storage.js';
+import { streamKernelsFor } from '../src/tensor/kernels/wasm-storage.js';
+import { WASM_STORAGE_MIN_ELEMENTS } from '../src/tensor/kernels/simd.js';
 
 const n = WASM_STORAGE_MIN_ELEMENTS + 5;
 const inWasm = (t: Tensor) => streamKernelsFor(t.buffer, t.numel()) !== undefined;

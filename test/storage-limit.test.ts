@@ -9,7 +9,8 @@ import * as torch from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { ARENA_BYTES } from '../src/tensor/kernels/simd.js';
 import { arenaStats } from '../src/tensor/kernels/arena.js';
-import { WASM_STORAGE_MIN_ELEMENTS, streamKernelsFor } from '../src/tensor/kernels/wasm-storage.js';
+import { streamKernelsFor } from '../src/tensor/kernels/wasm-storage.js';
+import { WASM_STORAGE_MIN_ELEMENTS } from '../src/tensor/kernels/simd.js';
 
 const n = WASM_STORAGE_MIN_ELEMENTS;
 /** More tensors of n elements than the arena can hold. */

@@ -26,7 +26,8 @@ describe('backend()', () => {
     vi.stubGlobal('WebAssembly', refusing);
     vi.resetModules();
     const torch = await import('../../index.js');
-    const { streamKernelsFor, WASM_STORAGE_MIN_ELEMENTS } = await import('./wasm-storage.js');
+    const { streamKernelsFor } = await import('./wasm-storage.js');
+    const { WASM_STORAGE_MIN_ELEMENTS } = await import('./simd.js');
     expect(torch.backend()).toEqual({ simd: false, wasm: false, threads: 1 });
     const n = WASM_STORAGE_MIN_ELEMENTS;
     const x = torch.ones(n);

@@ -52,8 +52,10 @@ export function clampRange(
   if (simd) simd.clamp(d.byteOffset + 4 * (start + head), count - head, lo, hi);
 }
 
-const f32 = /* @__PURE__ */ new Float32Array(1);
-const i32 = /* @__PURE__ */ new Int32Array(f32.buffer);
+/** float32 `x`'s bit pattern as an int32. */
+function float32Bits(x: number): number {
+  return new Int32Array(Float32Array.of(x).buffer)[0];
+}
 
 /**
  * clamp(x, -c, c) for c >= 0 on the float32 bit patterns: an element whose magnitude exceeds c
@@ -70,8 +72,7 @@ export function clampSymmetric(
 ): void {
   const simd = stride === 1 ? streamKernelsFor(d, count) : undefined;
   if (simd) return clampRange(d, start, count, -c, c);
-  f32[0] = c;
-  const limit = i32[0];
+  const limit = float32Bits(c);
   const bits = new Int32Array(d.buffer, d.byteOffset, d.length);
   if (stride !== 1) {
     for (let k = 0, i = start; k < count; k++, i += stride) {

@@ -20,17 +20,18 @@ import { UNARY_MATH_WASM_HEX } from './generated/unary-math-wasm.js';
 export const WASM_PAGE_BYTES = 65536;
 
 /**
- * A storage size every path treats as large (512 KiB): well above ARENA_MIN_ELEMENTS, so tests use
- * it for "a large tensor".
+ * A storage size every path treats as large (2^17 elements, 512 KiB): well above
+ * ARENA_MIN_ELEMENTS, so tests use it for "a large tensor". The sizes only tests use are written
+ * as literals: esbuild keeps an unused `1 << 17` in every bundle, an unused literal it drops.
  */
-export const WASM_STORAGE_MIN_ELEMENTS = 1 << 17;
+export const WASM_STORAGE_MIN_ELEMENTS = 131_072;
 
 /**
  * The most elements one 32-bit WebAssembly memory can hold (4 GiB): the SIMD kernels' addresses
  * are unsigned 32-bit, and a run ending at its last element ends at address 2^32 (the kernels
  * count elements down so that it does not wrap).
  */
-export const WASM_STORAGE_MAX_ELEMENTS = (65536 * WASM_PAGE_BYTES) / 4;
+export const WASM_STORAGE_MAX_ELEMENTS = 1_073_741_824; // 65536 pages of WASM_PAGE_BYTES, as floats
 
 /**
  * Storages of at least this many elements (64 KiB) are placed in the shared arena when it has room

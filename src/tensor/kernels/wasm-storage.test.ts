@@ -4,14 +4,14 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { clampRange, clampSymmetric, scaleRange } from './inplace.js';
-import { ARENA_MIN_ELEMENTS } from './simd.js';
-import { maxAbs, sumAbs, sumRow, sumSquares } from './reduce.js';
 import {
+  ARENA_MIN_ELEMENTS,
+  WASM_PAGE_BYTES,
+  WASM_STORAGE_MAX_ELEMENTS,
   WASM_STORAGE_MIN_ELEMENTS,
-  allocWasmBacked,
-  copyWasmBacked,
-  streamKernelsFor,
-} from './wasm-storage.js';
+} from './simd.js';
+import { maxAbs, sumAbs, sumRow, sumSquares } from './reduce.js';
+import { allocWasmBacked, copyWasmBacked, streamKernelsFor } from './wasm-storage.js';
 
 const N = WASM_STORAGE_MIN_ELEMENTS + 13;
 const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 3.4e38, -3.4e38, 1.5e-39];
@@ -56,6 +56,11 @@ const runs: [number, number][] = [
 ];
 
 describe('wasm-backed storage', () => {
+  it('has the sizes its constants spell out', () => {
+    expect(WASM_STORAGE_MIN_ELEMENTS).toBe(2 ** 17);
+    expect(WASM_STORAGE_MAX_ELEMENTS).toBe((65536 * WASM_PAGE_BYTES) / 4);
+  });
+
   it('is WebAssembly memory from ARENA_MIN_ELEMENTS elements on, plain below', () => {
     const big = allocWasmBacked(WASM_STORAGE_MIN_ELEMENTS);
     expect(big.length).toBe(WASM_STORAGE_MIN_ELEMENTS);

@@ -11,8 +11,6 @@ import { allocForWrite, allocLongLived, arenaKernelsFor, type StreamKernels } fr
 import { numelOf } from '../shape.js';
 import { streamKernelModule } from './simd.js';
 
-export { WASM_STORAGE_MIN_ELEMENTS, WASM_STORAGE_MAX_ELEMENTS } from './simd.js';
-
 export type { StreamKernels } from './arena.js';
 
 /**
