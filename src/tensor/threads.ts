@@ -6,19 +6,20 @@ import { startThreads, threadsInUse } from './kernels/thread-pool.js';
 const MAX_THREADS = 256;
 
 /**
- * Sets how many threads matrix products (`matmul`, `mm`, `bmm`, `linear`, `conv2d` and their
- * backward) use: this thread and `threads - 1` workers that split the rows or columns of each
- * large product (products with fewer than 64 rows or ~4·10^6 multiply-adds per block stay on one
- * thread, where the split costs more than it saves). Every
+ * Sets how many threads matrix products (`matmul`, `mm`, `bmm`, `linear`, the products inside
+ * `conv2d` and the backward of each) use: this thread and `threads - 1` workers that split the rows
+ * or columns of each large product. Products with fewer than 64 rows, or below ~4·10^6
+ * multiply-adds per block, stay on one thread, where the split costs more than it saves. Every
  * element is computed by one thread exactly as on one thread, so results are bit-identical for any
  * number of threads. Everything else runs on the calling thread.
  *
  * The default is 1 (PyTorch defaults to the number of cores): threads are an option. Workers
- * start in the background and join products once ready (about 50 ms in Node). Threads need
- * WebAssembly SIMD, shared memory and workers: Node 20.16+ (worker_threads), Bun, Deno, and
- * browsers on cross-origin-isolated pages (see docs/browser.md). Elsewhere this keeps one thread
- * and {@link getNumThreads} reports 1. On a browser's main thread, which may not block, this
- * thread spins while it waits for the workers.
+ * start in the background and join products once ready (about 50 ms in Node);
+ * `backend().threads` tells how many run now. Calling it again with the same count keeps the
+ * workers. Threads need WebAssembly SIMD, shared memory and workers: Node 20.16+
+ * (worker_threads), Bun, Deno, and browsers on cross-origin-isolated pages (see docs/browser.md).
+ * Elsewhere this keeps one thread and {@link getNumThreads} reports 1. On a browser's main
+ * thread, which may not block, this thread spins while it waits for the workers.
  *
  * @param threads - Threads for matrix products, an integer in [1, 256]; 1 stops the workers.
  * @returns Nothing.
