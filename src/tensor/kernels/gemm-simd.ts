@@ -40,28 +40,26 @@ export interface GemmKernel {
   ) => void;
 }
 
-type Kernel = GemmKernel;
-
-let kernel: Kernel | null | undefined;
+let kernel: GemmKernel | null | undefined;
 
 /** The kernel products run on when setNumThreads asked for threads (kernels/thread-pool.ts). */
-let threaded: Kernel | null = null;
+let threaded: GemmKernel | null = null;
 
 /**
- * Makes matrix products run on `kern` (whose `gemm` splits rows of C over threads, each element
- * computed as on one thread), or on this thread's own kernel again (null).
+ * Makes large matrix products run on `kern` (whose `gemm` splits C's rows or columns over threads,
+ * each element computed as on one thread), or on this thread's own kernel again (null).
  */
-export function useGemmKernel(kern: Kernel | null): void {
+export function useGemmKernel(kern: GemmKernel | null): void {
   threaded = kern;
 }
 
-function load(): Kernel | null {
+function load(): GemmKernel | null {
   if (kernel !== undefined) return kernel;
   try {
     const module = gemmKernelModule();
     if (module === null) return (kernel = null);
     const instance = new WebAssembly.Instance(module, {});
-    const exports = instance.exports as unknown as Kernel;
+    const exports = instance.exports as unknown as GemmKernel;
     kernel = { memory: exports.memory, gemm: exports.gemm, pack: exports.pack };
   } catch {
     kernel = null; // no WebAssembly, or no SIMD: the JavaScript kernels take over
@@ -77,7 +75,7 @@ export function simdAvailable(): boolean {
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
 /** The kernel's memory as `floats` floats, grown first when it is smaller. */
-function memoryOf(kern: Kernel, floats: number): Float32Array {
+function memoryOf(kern: GemmKernel, floats: number): Float32Array {
   const have = kern.memory.buffer.byteLength;
   if (floats * 4 > have) kern.memory.grow(Math.ceil((floats * 4 - have) / 65536));
   return new Float32Array(kern.memory.buffer, 0, floats);

@@ -22,9 +22,10 @@ const SEQ = 0; // bumped for every job (and for stop); workers wait on it
 const READY = 1; // workers that are ready; a worker's id is its place in that count (1, 2, ...)
 const DONE = 2; // workers that finished the current job
 const STOP = 3; // 1: workers return
-// a, b, c (byte addresses), row panels, k, np, accumulate, threads in the job, 1 to split columns
+// a, b, c (byte addresses), row panels, k, np, accumulate, threads in the job, 1 to split columns,
+// C's row stride
 const JOB = 4;
-const CONTROL_WORDS = 13;
+const CONTROL_WORDS = 14;
 
 /** Loads of the control word a waiting thread makes before it sleeps (see workerMain). */
 const SPIN = 65536;
@@ -59,11 +60,12 @@ function workerMain(data: WorkerData): void {
     const k = c[8];
     const np = c[9];
     const byColumns = c[12] !== 0;
+    const ldc = c[13];
     const panels = byColumns ? np / 8 : c[7];
     const lo = Math.floor((panels * id) / threads);
     const hi = Math.floor((panels * (id + 1)) / threads);
-    // A panel of 4 rows is 16·k bytes of packed A and 4 rows of C; one of 8 columns is 32·k bytes
-    // of packed B and 32 bytes along C's rows.
+    // A panel of 4 rows is 16·k bytes of packed A and 4 rows of C (16·ldc bytes); one of 8
+    // columns is 32·k bytes of packed B and 32 bytes along C's rows.
     if (hi > lo) {
       if (byColumns)
         kernel.gemm(
@@ -74,10 +76,19 @@ function workerMain(data: WorkerData): void {
           k,
           (hi - lo) * 8,
           c[10],
-          np,
+          ldc,
         );
       else
-        kernel.gemm(c[4] + lo * k * 16, c[5], c[6] + lo * np * 16, (hi - lo) * 4, k, np, c[10], np);
+        kernel.gemm(
+          c[4] + lo * k * 16,
+          c[5],
+          c[6] + lo * ldc * 16,
+          (hi - lo) * 4,
+          k,
+          np,
+          c[10],
+          ldc,
+        );
     }
     Atomics.add(c, 2, 1);
     Atomics.notify(c, 2);
@@ -210,23 +221,23 @@ function splitGemm(kernel: GemmKernel, p: Pool): GemmKernel['gemm'] {
       1 + Atomics.load(control, READY),
       byColumns ? colPanels : rowPanels,
     );
-    if (threads < 2 || mp * np * k < THREADED_GEMM_MIN_WORK || ldc !== np) {
+    if (threads < 2 || mp * np * k < THREADED_GEMM_MIN_WORK) {
       kernel.gemm(a, b, c, mp, k, np, accumulate, ldc);
       return;
     }
     splitCalls++;
     if (byColumns) columnSplits++;
-    control.set([a, b, c, rowPanels, k, np, accumulate, threads, byColumns ? 1 : 0], JOB);
+    control.set([a, b, c, rowPanels, k, np, accumulate, threads, byColumns ? 1 : 0, ldc], JOB);
     control[DONE] = 0;
     Atomics.add(control, SEQ, 1);
     Atomics.notify(control, SEQ);
     // This thread is id 0: the first panels.
     if (byColumns) {
       const own = Math.floor(colPanels / threads) * GEMM_TILE_COLS;
-      kernel.gemm(a, b, c, mp, k, own, accumulate, np);
+      kernel.gemm(a, b, c, mp, k, own, accumulate, ldc);
     } else {
       const own = Math.floor(rowPanels / threads) * GEMM_TILE_ROWS;
-      kernel.gemm(a, b, c, own, k, np, accumulate, np);
+      kernel.gemm(a, b, c, own, k, np, accumulate, ldc);
     }
     waitFor(control, DONE, threads - 1);
   };
@@ -241,18 +252,17 @@ function stop(p: Pool): void {
 
 /**
  * Runs matrix products on `threads` threads (this one and threads - 1 workers), or on this thread
- * alone (1). Returns the number of threads products now use: 1 where workers or shared memory are
- * unavailable.
+ * alone (1); where workers or shared memory are unavailable, on this thread alone.
  */
-export function startThreads(threads: number): number {
-  if (pool !== null && pool.threads === threads) return threads; // already running
+export function startThreads(threads: number): void {
+  if (pool !== null && pool.threads === threads) return; // already running
   if (pool !== null) stop(pool);
   pool = null;
   useGemmKernel(null);
-  if (threads === 1) return 1;
+  if (threads === 1) return;
   const s = sharedKernel();
   const spawn = spawner();
-  if (s === null || spawn === null) return 1;
+  if (s === null || spawn === null) return;
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   const data: WorkerData = { module: s.module, memory: s.kernel.memory, control: control.buffer };
   const p: Pool = { threads, control, workers: [] };
@@ -261,11 +271,10 @@ export function startThreads(threads: number): number {
     for (let i = 1; i < threads; i++) p.workers.push(spawn(source, data));
   } catch {
     stop(p); // workers cannot start here (e.g. a content security policy forbids blob: workers)
-    return 1;
+    return;
   }
   pool = p;
   useGemmKernel({ ...s.kernel, gemm: splitGemm(s.kernel, p) });
-  return threads;
 }
 
 /** Threads matrix products use (1 unless startThreads started more). */
