@@ -16,6 +16,7 @@ import {
 } from '../utils/clip/index.js';
 import { onOptimizerStep, onOptimizerStepEnd, quietly } from '../utils/clip/pitfalls.js';
 import { clearGrad } from './zero-grad.js';
+import { PendingGradNorm, stepGradNorm } from './grad-norm.js';
 import { IMPLEMENTATION_KEYS, toCamelKey, toSnakeKey } from './state-keys.js';
 import { allocForWrite, allocLongLived, releaseToArena } from '../tensor/kernels/arena.js';
 import { updateKernelsFor } from './update-kernels.js';
@@ -181,8 +182,10 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
   readonly state = new Map<Tensor, S>();
   /** The clipping run inside `step()`. */
   readonly clipping: Readonly<Required<ClipOptions>>;
-  /** The total 2-norm of all gradients before clipping at the last step (null: no gradients yet). */
-  lastGradNorm: number | null = null;
+  /** The last step's norm once known (see lastGradNorm). */
+  private gradNorm: number | null = null;
+  /** The last step's gradients while their norm is not computed yet (see grad-norm.ts). */
+  private pendingNorm: PendingGradNorm | null = null;
   /** Steps skipped by `skipNonFinite` because a gradient held NaN or ±inf. */
   skippedSteps = 0;
   /** The class name used in messages. */
@@ -217,6 +220,39 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
       ParamGroupInput<O>
     >;
     for (const g of groups) this.addParamGroup(g);
+  }
+
+  /**
+   * The total 2-norm of all gradients at the last step, before clipping; `null` before the first
+   * step with gradients. A step that clips (or checks for non-finite gradients) records it as it
+   * runs; otherwise it is computed when first read, from the gradients the step used, which stay
+   * alive until then or until the next step: the same value, without a pass over every gradient
+   * in each step that nobody reads it for.
+   *
+   * @returns The norm (float32), or `null`.
+   * @throws Error when the norm was left for later and one of the step's gradients was changed in
+   *   place, disposed or aliased before this read (`optimizer.zeroGrad()` computes it first).
+   * @example
+   * optimizer.step();
+   * console.log(optimizer.lastGradNorm);
+   */
+  get lastGradNorm(): number | null {
+    const pending = this.pendingNorm;
+    if (pending !== null) {
+      this.gradNorm = pending.compute(this.optimizerName);
+      this.pendingNorm = null;
+    }
+    return this.gradNorm;
+  }
+
+  /**
+   * Replaces the recorded norm (e.g. by a wrapper that computes its own).
+   *
+   * @param value - The norm, or `null`.
+   */
+  set lastGradNorm(value: number | null) {
+    this.pendingNorm = null;
+    this.gradNorm = value;
   }
 
   private checkClipping(c: ClipOptions): Required<ClipOptions> {
@@ -390,6 +426,13 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
       return true;
     }
     const { globalClipNorm, clipNorm, clipValue, skipNonFinite } = this.clipping;
+    if (globalClipNorm === null && clipNorm === null && clipValue === null && !skipNonFinite) {
+      // Nothing in this step needs the norm: it is computed if and when it is read.
+      const pending = PendingGradNorm.of(grads);
+      if (pending !== null) this.pendingNorm = pending;
+      else this.lastGradNorm = stepGradNorm(grads);
+      return true;
+    }
     return quietly(() => {
       const total = getTotalNorm(grads, 2);
       this.lastGradNorm = total.item();
@@ -447,6 +490,9 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
         : checkOptions<{ setToNone?: boolean }>(`${this.optimizerName}.zeroGrad`, options, {
             setToNone: 'boolean',
           });
+    // Zeroing in place would lose the values a pending norm is computed from: compute it first.
+    const pending = this.pendingNorm;
+    if (!setToNone && pending !== null && pending.intact()) this.lastGradNorm = pending.compute('');
     for (const g of this.paramGroups) for (const p of g.params) clearGrad(p, setToNone);
   }
 
