@@ -33,7 +33,9 @@ emit('  (memory (export "memory") 1)');
 emit(
   '  ;; C[mp x np] (row-major, row stride $ldc floats) = A · B, or C += A · B when $acc is set, from',
 );
-emit('  ;; packed panels: A: [mp/4][k][4] floats (4 rows interleaved per k), B: [np/8][k][8] floats.');
+emit(
+  '  ;; packed panels: A: [mp/4][k][4] floats (4 rows interleaved per k), B: [np/8][k][8] floats.',
+);
 emit('  ;; ($ldc > np when threads compute column ranges of one C: kernels/thread-pool.ts.)');
 emit(
   '  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $mp i32) (param $k i32) (param $np i32) (param $acc i32) (param $ldc i32)',
@@ -293,8 +295,6 @@ const ONE4 = '(v128.const f32x4 1 1 1 1)';
 // Two floats at $x as f64x2; a f64x2 value rounded to float32 and widened back (what
 // Math.fround does to a double); a f64x2 value stored as two floats at $x.
 const load2 = (x) => `(f64x2.promote_low_f32x4 (v128.load64_zero (local.get ${x})))`;
-const round2 = (v) => `(f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${v}))`;
-const store2 = (x, v) => `(v128.store64_lane 0 (local.get ${x}) (f32x4.demote_f64x2_zero ${v}))`;
 const arenaKernels = [
   ...binaryKernel('add', 'f32x4.add'),
   ...binaryKernel('sub', 'f32x4.sub'),
@@ -561,25 +561,33 @@ const updateWat = [
   '  )',
   // The update direction with weight decay (optim/optimizer.ts direction): d = wd·p + g in double
   // rounded to float32, with wd a float32 value (its product with p is exact) and g negated first
-  // under maximize (a sign flip, NaN included, as JavaScript's -g is).
+  // under maximize (a sign flip, NaN included, as JavaScript's -g is). Eight elements per pass.
   '  (func (export "direction") (param $p i32) (param $g i32) (param $d i32) (param $n i32) (param $wd f64) (param $negate i32)',
-  '    (local $w v128) (local $s v128)',
+  '    (local $w v128) (local $s v128) (local $gv v128)',
   '    (local.set $w (f64x2.splat (local.get $wd)))',
-  '    (if (local.get $negate) (then (local.set $s (v128.const i64x2 0x8000000000000000 0x8000000000000000))))',
-  ...loopOver(['$p', '$g', '$d'], 8, [
-    store2(
-      '$d',
-      `(f64x2.add (f64x2.mul (local.get $w) ${load2('$p')}) (v128.xor ${load2('$g')} (local.get $s)))`,
-    ),
-  ]),
+  '    (if (local.get $negate) (then (local.set $s (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))',
+  ...loopOver(
+    ['$p', '$g', '$d'],
+    32,
+    [0, 16].flatMap((o) => [
+      `(local.set $gv (v128.xor (v128.load offset=${o} (local.get $g)) (local.get $s)))`,
+      `(v128.store offset=${o} (local.get $d) ${joinHalves((h) => `(f64x2.add (f64x2.mul (local.get $w) ${h(`(v128.load offset=${o} (local.get $p))`)}) ${h('(local.get $gv)')})`)})`,
+    ]),
+  ),
   '  )',
   // p = float32(alpha·g + p), the product and sum in double as JavaScript computes them (SGD).
+  // Eight elements per pass: the second vector's loads overlap the first's arithmetic.
   '  (func (export "axpy") (param $p i32) (param $g i32) (param $n i32) (param $alpha f64)',
   '    (local $k v128)',
   '    (local.set $k (f64x2.splat (local.get $alpha)))',
-  ...loopOver(['$p', '$g'], 8, [
-    store2('$p', `(f64x2.add (f64x2.mul (local.get $k) ${load2('$g')}) ${load2('$p')})`),
-  ]),
+  ...loopOver(
+    ['$p', '$g'],
+    32,
+    [0, 16].map(
+      (o) =>
+        `(v128.store offset=${o} (local.get $p) ${joinHalves((h) => `(f64x2.add (f64x2.mul (local.get $k) ${h(`(v128.load offset=${o} (local.get $g))`)}) ${h(`(v128.load offset=${o} (local.get $p))`)})`)})`,
+    ),
+  ),
   '  )',
   // SGD with momentum (optim/sgd.ts), in double with float32 rounding where the JavaScript update
   // rounds. $mode bits: 1 first step (buf = g), 2 dampening, 4 Nesterov; one loop per combination,
@@ -591,53 +599,38 @@ const updateWat = [
   '    (local.set $M (f64x2.splat (local.get $mom)))',
   '    (local.set $D (f64x2.splat (local.get $damp)))',
   ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((mode) => {
-    const half = (k) => {
-      const at = (x) => (k === 0 ? `(local.get ${x})` : `(i32.add (local.get ${x}) (i32.const 8))`);
-      const ld = (x) => `(f64x2.promote_low_f32x4 (v128.load64_zero ${at(x)}))`;
-      const st = (x, v) => `(v128.store64_lane 0 ${at(x)} (f32x4.demote_f64x2_zero ${v}))`;
-      const bufTimesM = round2(`(f64x2.mul ${ld('$b')} (local.get $M))`);
+    // Two vectors (8 elements) per pass: the loads of the second overlap the first's arithmetic.
+    // A step the loop rounds once from a float32 product and sum (b·mom + d without dampening)
+    // is f32x4, which rounds exactly as Math.fround does; the others run in double on halves.
+    const at = (x, o) => `(v128.load offset=${o} (local.get ${x}))`;
+    const body = [0, 16].flatMap((o) => {
       const v =
         mode & 1
           ? '(local.get $d)'
           : mode & 2
-            ? round2(`(f64x2.add (f64x2.mul (local.get $D) (local.get $d)) ${bufTimesM})`)
-            : round2(`(f64x2.add ${bufTimesM} (local.get $d))`);
+            ? joinHalves(
+                (h) =>
+                  `(f64x2.add (f64x2.mul (local.get $D) ${h('(local.get $d)')}) ${h(`(f32x4.mul ${at('$b', o)} (local.get $M4))`)})`,
+              )
+            : `(f32x4.add (f32x4.mul ${at('$b', o)} (local.get $M4)) (local.get $d))`;
       const u =
         mode & 4
-          ? round2('(f64x2.add (f64x2.mul (local.get $M) (local.get $v)) (local.get $d))')
+          ? joinHalves(
+              (h) =>
+                `(f64x2.add (f64x2.mul (local.get $M) ${h('(local.get $v)')}) ${h('(local.get $d)')})`,
+            )
           : '(local.get $v)';
       return [
-        `(local.set $d ${ld('$g')})`,
+        `(local.set $d ${at('$g', o)})`,
         `(local.set $v ${v})`,
-        st('$b', '(local.get $v)'),
+        `(v128.store offset=${o} (local.get $b) (local.get $v))`,
         `(local.set $u ${u})`,
-        st('$p', `(f64x2.add (f64x2.mul (local.get $L) (local.get $u)) ${ld('$p')})`),
+        `(v128.store offset=${o} (local.get $p) ${joinHalves((h) => `(f64x2.add (f64x2.mul (local.get $L) ${h('(local.get $u)')}) ${h(at('$p', o))})`)})`,
       ];
-    };
-    // Without dampening and Nesterov the buffer update is float32 multiply then add, which f32x4
-    // rounds exactly as Math.fround does; only the parameter update needs double.
-    const hiHalf = (v) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`;
-    // Two vectors (8 elements) per pass: the loads of the second overlap the first's arithmetic.
-    const fastAt = (o) => {
-      const at = (x) => `offset=${o} (local.get ${x})`;
-      const pHalf = (k) =>
-        `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${o + 8 * k} (local.get $p)))`;
-      return [
-        `(local.set $d (v128.load ${at('$g')}))`,
-        mode & 1
-          ? '(local.set $v (local.get $d))'
-          : `(local.set $v (f32x4.add (f32x4.mul (v128.load ${at('$b')}) (local.get $M4)) (local.get $d)))`,
-        `(v128.store ${at('$b')} (local.get $v))`,
-        `(v128.store64_lane offset=${o} 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 (local.get $v))) ${pHalf(0)})))`,
-        `(v128.store64_lane offset=${o + 8} 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (local.get $L) (f64x2.promote_low_f32x4 ${hiHalf('(local.get $v)')})) ${pHalf(1)})))`,
-      ];
-    };
-    const fastMode = (mode & 4) === 0 && (mode === 0 || (mode & 1) === 1);
-    const body = fastMode ? [...fastAt(0), ...fastAt(16)] : [...half(0), ...half(1)];
-    const step = fastMode ? 32 : 16;
+    });
     return [
       `    (if (i32.eq (local.get $mode) (i32.const ${mode})) (then`,
-      ...loopOver(['$p', '$g', '$b'], step, body).map((l) => `  ${l}`),
+      ...loopOver(['$p', '$g', '$b'], 32, body).map((l) => `  ${l}`),
       '      (return)))',
     ];
   }),

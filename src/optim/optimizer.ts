@@ -635,7 +635,7 @@ function direction(
   const wd32 = f(wd);
   // SIMD where all three arrays live in the arena (the kernel needs wd's product term).
   const simd = wd === 0 ? undefined : updateKernelsFor(n, param, g, d);
-  const done = simd === undefined ? 0 : n - (n & 1);
+  const done = simd === undefined ? 0 : n - (n & 7); // the kernel takes 8 elements per pass
   if (simd !== undefined)
     simd.direction(param.byteOffset, g.byteOffset, d.byteOffset, done, wd32, maximize ? 1 : 0);
   for (let i = done; i < n; i++) {

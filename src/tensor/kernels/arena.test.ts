@@ -212,6 +212,8 @@ suite('the arena', () => {
       { lr: 0.01, momentum: 0.9, weightDecay: 0.01 },
       { lr: 0.1, weightDecay: 0.05, maximize: true },
       { lr: 0.1, maximize: true },
+      { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.02, maximize: true },
+      { lr: 0.01, momentum: 0.5, dampening: 0.5, weightDecay: 0.1 },
     ];
     for (const opts of options) {
       const start = awkward(N, 5).map((v) => (Number.isFinite(v) ? v : 0.5));
