@@ -1,7 +1,13 @@
 import { Tensor } from '../tensor/tensor.js';
 import { firstGradient, gatherGradient } from '../tensor/kernels/wasm-storage.js';
-import { inArena } from '../tensor/kernels/arena.js';
-import { storagesMade } from '../tensor/storage.js';
+import { creditArena, inArena, releaseToArena } from '../tensor/kernels/arena.js';
+
+/** A dead storage's memory back to the arena now (what `Tensor.dispose()` does). */
+function giveBack(s: Storage): void {
+  const data = s.release();
+  if (!releaseToArena(data)) creditArena(data.length * 4);
+}
+import { storagesMade, storagesMadeBy, type Storage } from '../tensor/storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
 import { enableGrad, noGrad } from './grad-mode.js';
@@ -105,11 +111,6 @@ function gradientCopy(grad: Tensor, first: boolean): Tensor {
   return Tensor._fromData(gatherGradient(grad, first), grad.shape);
 }
 
-function addPending<K>(map: Map<K, Tensor>, key: K, grad: Tensor): void {
-  const prev = map.get(key);
-  map.set(key, prev === undefined ? grad : prev.add(grad));
-}
-
 /** Reverse-mode differentiation from `root`: one topological sort, one reverse loop. */
 export function runBackward(
   root: Tensor,
@@ -147,11 +148,33 @@ export function runBackward(
     // have kept one, so after any hook ran every first gradient is copied.
     const passStart = storagesMade();
     let hooksRan = false;
+    // A gradient the engine made and has consumed goes back to the arena at once (PyTorch frees
+    // it when its last reference goes), so the next op's output reuses its memory instead of
+    // faulting in fresh pages: counted while the pending maps or the loop below hold it, given
+    // back at zero unless anything else could see it (a hook, a recorded graph, a view).
+    const holds = new Map<Tensor, number>();
+    const hold = (t: Tensor): void => void holds.set(t, (holds.get(t) ?? 0) + 1);
+    const drop = (t: Tensor): void => {
+      const n = holds.get(t)! - 1;
+      if (n > 0) holds.set(t, n);
+      else {
+        holds.delete(t);
+        if (!createGraph && !hooksRan && ownedByEngine(t, passStart)) t.dispose();
+      }
+    };
+    const addPending = <K>(map: Map<K, Tensor>, key: K, grad: Tensor): void => {
+      const prev = map.get(key);
+      const sum = prev === undefined ? grad : prev.add(grad);
+      map.set(key, sum);
+      hold(sum);
+      if (prev !== undefined) drop(prev);
+    };
     const rootNode = root.gradFn;
     if (rootNode === null) {
       leafGrads.set(root, seed);
     } else {
       const pending = new Map<Node, Tensor>([[rootNode, seed]]);
+      hold(seed);
       for (const node of topologicalOrder(rootNode)) {
         const incoming = pending.get(node);
         pending.delete(node);
@@ -159,8 +182,16 @@ export function runBackward(
         if (node.hooks.length > 0) hooksRan = true;
         const grad = runHooks(node.hooks, incoming);
         if (node.retained) accumulate(node.retained, grad, createGraph);
-        const inputGrads = node.apply(grad);
+        const [inputGrads, formulaStorages] = storagesMadeBy(() => node.apply(grad));
         if (!retainGraph) node.release();
+        const made = inputGrads.filter((g): g is Tensor => g !== null && g !== undefined);
+        // The formula's own temporaries (e.g. sigmoid's 1 − y and (1 − y)·y) are dead now.
+        if (!createGraph && !hooksRan) {
+          const kept = new Set(made.map((g) => g._storage));
+          for (const s of formulaStorages)
+            if (!kept.has(s) && s.users === 1 && !s.pinned && !s.released) giveBack(s);
+        }
+        made.forEach(hold);
         node.inputs.forEach((input, i) => {
           const g = inputGrads[i];
           if (!input || !g) return;
@@ -170,6 +201,8 @@ export function runBackward(
           if (producer) addPending(pending, producer, reduced);
           else addPending(leafGrads, input, reduced);
         });
+        made.forEach(drop);
+        drop(incoming);
       }
     }
     const adopted = new Set<Tensor>();
@@ -179,6 +212,7 @@ export function runBackward(
       const adopt = !hooksRan && !adopted.has(g) && ownedByEngine(g, passStart);
       if (adopt) adopted.add(g);
       accumulate(leaf, g, createGraph, adopt);
+      if (!adopted.has(grad) && holds.has(grad)) drop(grad);
     }
   };
   if (createGraph) enableGrad(pass);

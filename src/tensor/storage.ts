@@ -13,6 +13,23 @@ export function storagesMade(): number {
   return born;
 }
 
+/** Where new storages are listed while `storagesMadeBy` runs (null otherwise). */
+let listing: Storage[] | null = null;
+
+/**
+ * Runs `fn` and lists the storages it made (the autograd engine gives back the ones a backward
+ * formula made and dropped).
+ */
+export function storagesMadeBy<T>(fn: () => T): [T, Storage[]] {
+  const outer = listing;
+  const list: Storage[] = (listing = []);
+  try {
+    return [fn(), list];
+  } finally {
+    listing = outer;
+  }
+}
+
 export class Storage {
   version = 0;
   /** The order of this storage's making (see storagesMade). */
@@ -27,6 +44,7 @@ export class Storage {
   private cell: { data: Float32Array };
   constructor(data: Float32Array) {
     this.cell = { data };
+    listing?.push(this);
   }
   /** A storage on the same memory as `other`, with a version counter of its own (`.data`). */
   static sharing(other: Storage): Storage {
