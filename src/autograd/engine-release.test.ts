@@ -43,6 +43,21 @@ describe('memory given back during backward', () => {
     expect(arenaStats().liveBlocks).toBe(before);
   });
 
+  it('a synchronous loop that disposes nothing touches no fresh arena pages step after step', () => {
+    // Giving back plain arrays must not credit the arena (see engine.ts giveBack): each pass would
+    // then let the next temporaries fault in fresh pages that such a loop never returns.
+    manualSeed(12);
+    const x = randn([1024, 1024]).requiresGrad_();
+    const step = () => {
+      x.sigmoid().tanh().mul(x).sum().backward();
+      x.grad = null;
+    };
+    for (let i = 0; i < 8; i++) step();
+    const touched = arenaStats().touchedBytes;
+    for (let i = 0; i < 12; i++) step();
+    expect(arenaStats().touchedBytes).toBe(touched);
+  });
+
   it('gives the same gradients as a pass that keeps everything (hooks make it keep)', () => {
     const x = leaf(3);
     const y = leaf(4).detach();

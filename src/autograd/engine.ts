@@ -1,11 +1,14 @@
 import { Tensor } from '../tensor/tensor.js';
 import { firstGradient, gatherGradient } from '../tensor/kernels/wasm-storage.js';
-import { creditArena, inArena, releaseToArena } from '../tensor/kernels/arena.js';
+import { inArena, releaseToArena } from '../tensor/kernels/arena.js';
 
-/** A dead storage's memory back to the arena now (what `Tensor.dispose()` does). */
+/**
+ * A dead storage's arena block back to the free lists now. A plain array is left to the garbage
+ * collector: crediting the arena for it (as `Tensor.dispose()` does) would let every backward pass
+ * touch fresh arena pages for temporaries a synchronous loop never gives back.
+ */
 function giveBack(s: Storage): void {
-  const data = s.release();
-  if (!releaseToArena(data)) creditArena(data.length * 4);
+  if (inArena(s.data)) releaseToArena(s.release());
 }
 import { storagesMade, storagesMadeBy, type Storage } from '../tensor/storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -159,7 +162,7 @@ export function runBackward(
       if (n > 0) holds.set(t, n);
       else {
         holds.delete(t);
-        if (!createGraph && !hooksRan && ownedByEngine(t, passStart)) t.dispose();
+        if (!createGraph && !hooksRan && ownedByEngine(t, passStart)) giveBack(t._storage);
       }
     };
     const addPending = <K>(map: Map<K, Tensor>, key: K, grad: Tensor): void => {
