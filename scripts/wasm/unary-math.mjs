@@ -19,7 +19,7 @@
 //   tanh(|x|) = 1 - 2/(exp(2|x|) + 1), which loses at most 2 bits of exp's accuracy there.
 
 /** An f64x2 constant (hex float literals keep every bit). */
-const f2 = (x) => `(v128.const f64x2 ${x} ${x})`;
+export const f2 = (x) => `(v128.const f64x2 ${x} ${x})`;
 /** An i64x2 constant. */
 const i2 = (x) => `(v128.const i64x2 ${x} ${x})`;
 
@@ -54,7 +54,7 @@ const MAGIC = '0x1.8p+52'; // 1.5·2^52: adding it rounds to an integer, kept in
  * keeps one copy of the code (two interleaved halves in one function were 7% faster, and a third
  * larger).
  */
-function exp1Function() {
+export function exp1Function() {
   // Estrin's scheme: the polynomial in a quarter of Horner's dependency chain (the kernel is
   // latency-bound with Horner). c(k) is the coefficient of r^k.
   const coef = [...EXP_POLY].reverse();

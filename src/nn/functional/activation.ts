@@ -14,6 +14,7 @@ import { cat } from '../../ops/join.js';
 import { pointwise, type PointwiseSpec } from './pointwise.js';
 import { simdLeakyRelu } from '../../tensor/kernels/elementwise.js';
 import { erfFloat32 } from './erf.js';
+import { geluSimd } from './gelu-simd.js';
 
 // ---- Argument reading ------------------------------------------------------------------------
 
@@ -65,11 +66,17 @@ const exp32 = (v: number): number => Math.fround(Math.exp(v));
 /** erf rounded to float32: 1 + erf(x) is exactly 0 far in the left tail, as in PyTorch. */
 const erf32 = erfFloat32;
 
+const geluF = (x: number): number => x * 0.5 * (1 + erf32(x * SQRT1_2));
+const geluDf = (g: number, x: number): number =>
+  g * (0.5 * (1 + erf32(x * SQRT1_2)) + x * INV_SQRT_2PI * exp32(-0.5 * x * x));
+
 const geluNone: PointwiseSpec = {
   name: 'GeluBackward0',
-  f: (x) => x * 0.5 * (1 + erf32(x * SQRT1_2)),
-  df: (g, x) => g * (0.5 * (1 + erf32(x * SQRT1_2)) + x * INV_SQRT_2PI * exp32(-0.5 * x * x)),
+  f: geluF,
+  df: geluDf,
   d2: (x) => INV_SQRT_2PI * Math.exp(-0.5 * x * x) * (2 - x * x),
+  // The same bits on WebAssembly SIMD (gelu-simd.ts).
+  simd: geluSimd(geluF, geluDf),
 };
 
 const geluTanh: PointwiseSpec = {
