@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import wabtInit from 'wabt';
 import { unaryMathWat } from './wasm/unary-math.mjs';
-import { geluWat } from './wasm/gelu.mjs';
+import { activationsWat } from './wasm/activations.mjs';
 
 const ROWS = 4; // rows of A per tile (one f32 splat each)
 const VECS = 2; // f32x4 vectors of B per row of the tile: 8 columns
@@ -1087,10 +1087,10 @@ export async function generate() {
       'WebAssembly SIMD exp, sigmoid and tanh over the arena, with the bits of Math.exp and Math.tanh (see kernels/unary-math.ts)',
     ),
     ...module(
-      'gelu',
-      geluWat(),
+      'activations',
+      activationsWat(),
       wabt,
-      "WebAssembly SIMD gelu and its derivative over the arena, with the bits of nn/functional's loops (see nn/functional/gelu-simd.ts)",
+      "WebAssembly SIMD gelu, silu and their derivatives over the arena, with the bits of nn/functional's loops (see nn/functional/activation-simd.ts)",
     ),
     ...module(
       'softmax',

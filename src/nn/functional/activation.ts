@@ -14,7 +14,7 @@ import { cat } from '../../ops/join.js';
 import { pointwise, type PointwiseSpec } from './pointwise.js';
 import { simdLeakyRelu } from '../../tensor/kernels/elementwise.js';
 import { erfFloat32 } from './erf.js';
-import { geluSimd } from './gelu-simd.js';
+import { activationSimd } from './activation-simd.js';
 
 // ---- Argument reading ------------------------------------------------------------------------
 
@@ -75,8 +75,8 @@ const geluNone: PointwiseSpec = {
   f: geluF,
   df: geluDf,
   d2: (x) => INV_SQRT_2PI * Math.exp(-0.5 * x * x) * (2 - x * x),
-  // The same bits on WebAssembly SIMD (gelu-simd.ts).
-  simd: geluSimd(geluF, geluDf),
+  // The same bits on WebAssembly SIMD (activation-simd.ts).
+  simd: activationSimd('gelu', geluF, geluDf),
 };
 
 const geluTanh: PointwiseSpec = {
@@ -124,13 +124,18 @@ export function gelu(
   return pointwise(t, approximate === 'tanh' ? geluTanh : geluNone);
 }
 
+const siluF = (x: number): number => x / (1 + exp32(-x));
+const siluDf = (g: number, x: number): number => {
+  const s = 1 / (1 + exp32(-x));
+  return g * s * (1 + x * (1 - s));
+};
+
 const siluSpec: PointwiseSpec = {
   name: 'SiluBackward0',
-  f: (x) => x / (1 + exp32(-x)),
-  df: (g, x) => {
-    const s = 1 / (1 + exp32(-x));
-    return g * s * (1 + x * (1 - s));
-  },
+  f: siluF,
+  df: siluDf,
+  // The same bits on WebAssembly SIMD (activation-simd.ts).
+  simd: activationSimd('silu', siluF, siluDf),
   d2: (x) => {
     const s = 1 / (1 + Math.exp(-x));
     return s * (1 - s) * (2 + x * (1 - 2 * s));
