@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { tensor, randn, manualSeed, ones } from '../index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { arenaStats } from '../tensor/kernels/arena.js';
+import { Tensor as TensorClass } from '../tensor/tensor.js';
+import { record } from './node.js';
 
 const SHAPE = [256, 256]; // large enough for the arena
 
@@ -56,6 +58,44 @@ describe('memory given back during backward', () => {
     const touched = arenaStats().touchedBytes;
     for (let i = 0; i < 12; i++) step();
     expect(arenaStats().touchedBytes).toBe(touched);
+  });
+
+  it('memory a formula reaches by wrapping another array is never given back', () => {
+    /** Free arena blocks, so that the pass's temporaries and the outputs below take reused ones. */
+    const freeSomeBlocks = () => {
+      for (let i = 0; i < 8; i++) randn(SHAPE).dispose();
+    };
+    const w = leaf(13);
+    const before = w.toFloat32Array();
+    // A formula that wraps the saved parameter's own array (`.buffer`) in a new storage (a
+    // temporary of the formula, but not memory it made): giving it back would hand w's block to
+    // the next output.
+    const y = record(
+      w.detach().mul(2),
+      'WrapSaved',
+      [w],
+      (g, [saved]) => {
+        TensorClass._fromData(saved!.buffer, saved!.shape);
+        return [g.mul(2)];
+      },
+      [w],
+    );
+    freeSomeBlocks();
+    y.sum().backward();
+    for (let i = 0; i < 16; i++) randn(SHAPE).mul(3); // outputs that would take a freed block
+    expect(bitsOf(w.toFloat32Array())).toBe(bitsOf(before));
+    // A formula whose result is a new storage on its incoming gradient's array: that gradient is
+    // consumed, but its memory is the result's.
+    const x = leaf(14);
+    const z = record(x.detach().mul(1), 'WrapIncoming', [x], (g) => [
+      TensorClass._fromData(g.buffer, g.shape),
+    ]);
+    const s = x.detach().sigmoid();
+    const want = s.neg().add(1).mul(s).toFloat32Array(); // sigmoid's backward, step by step
+    freeSomeBlocks();
+    z.sigmoid().sum().backward();
+    for (let i = 0; i < 16; i++) randn(SHAPE).mul(3);
+    expect(bitsOf(x.grad!.toFloat32Array())).toBe(bitsOf(want));
   });
 
   it('gives the same gradients as a pass that keeps everything (hooks make it keep)', () => {

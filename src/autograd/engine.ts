@@ -1,15 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import { firstGradient, gatherGradient } from '../tensor/kernels/wasm-storage.js';
-import { inArena, releaseToArena } from '../tensor/kernels/arena.js';
-
-/**
- * A dead storage's arena block back to the free lists now. A plain array is left to the garbage
- * collector: crediting the arena for it (as `Tensor.dispose()` does) would let every backward pass
- * touch fresh arena pages for temporaries a synchronous loop never gives back.
- */
-function giveBack(s: Storage): void {
-  if (inArena(s.data)) releaseToArena(s.release());
-}
+import { inArena, listArenaArrays, releaseToArena } from '../tensor/kernels/arena.js';
 import { storagesMade, storagesMadeBy, type Storage } from '../tensor/storage.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { sumToShape } from '../ops/reduce.js';
@@ -109,6 +100,20 @@ function ownedByEngine(g: Tensor, passStart: number): boolean {
   );
 }
 
+/** Whether `d`'s memory overlaps any of `tensors`' (a storage made on another one's array). */
+function overlapsAny(d: Float32Array, tensors: Iterable<Tensor>): boolean {
+  for (const t of tensors) {
+    const e = t._storage.data;
+    if (
+      e.buffer === d.buffer &&
+      e.byteOffset < d.byteOffset + d.byteLength &&
+      d.byteOffset < e.byteOffset + e.byteLength
+    )
+      return true;
+  }
+  return false;
+}
+
 /** A gradient's own copy for `leaf.grad` (see gatherGradient). */
 function gradientCopy(grad: Tensor, first: boolean): Tensor {
   return Tensor._fromData(gatherGradient(grad, first), grad.shape);
@@ -156,13 +161,24 @@ export function runBackward(
     // faulting in fresh pages: counted while the pending maps or the loop below hold it, given
     // back at zero unless anything else could see it (a hook, a recorded graph, a view).
     const holds = new Map<Tensor, number>();
+    // Only arena memory handed out during this pass goes back (nothing from before it, such as a
+    // parameter or a saved activation, can be reached through it), and never memory a gradient
+    // still held lies in. A plain array is left to the collector: crediting the arena for it (as
+    // Tensor.dispose() does) would let every pass fault in fresh pages for temporaries a
+    // synchronous loop never gives back.
+    const fresh = new Set<Float32Array>();
+    listArenaArrays(fresh);
+    const giveBack = (s: Storage, survivors: Iterable<Tensor>): void => {
+      if (!createGraph && !hooksRan && fresh.has(s.data) && !overlapsAny(s.data, survivors))
+        releaseToArena(s.release());
+    };
     const hold = (t: Tensor): void => void holds.set(t, (holds.get(t) ?? 0) + 1);
     const drop = (t: Tensor): void => {
       const n = holds.get(t)! - 1;
       if (n > 0) holds.set(t, n);
       else {
         holds.delete(t);
-        if (!createGraph && !hooksRan && ownedByEngine(t, passStart)) giveBack(t._storage);
+        if (ownedByEngine(t, passStart)) giveBack(t._storage, holds.keys());
       }
     };
     const addPending = <K>(map: Map<K, Tensor>, key: K, grad: Tensor): void => {
@@ -189,11 +205,10 @@ export function runBackward(
         if (!retainGraph) node.release();
         const made = inputGrads.filter((g): g is Tensor => g !== null && g !== undefined);
         // The formula's own temporaries (e.g. sigmoid's 1 − y and (1 − y)·y) are dead now.
-        if (!createGraph && !hooksRan) {
-          const kept = new Set(made.map((g) => g._storage));
-          for (const s of formulaStorages)
-            if (!kept.has(s) && s.users === 1 && !s.pinned && !s.released) giveBack(s);
-        }
+        const kept = new Set(made.map((g) => g._storage));
+        for (const s of formulaStorages)
+          if (!kept.has(s) && s.users === 1 && !s.pinned && !s.released)
+            giveBack(s, [...made, ...holds.keys()]);
         made.forEach(hold);
         node.inputs.forEach((input, i) => {
           const g = inputGrads[i];
@@ -218,6 +233,11 @@ export function runBackward(
       if (!adopted.has(grad) && holds.has(grad)) drop(grad);
     }
   };
-  if (createGraph) enableGrad(pass);
-  else noGrad(pass);
+  const outer = listArenaArrays(null);
+  try {
+    if (createGraph) enableGrad(pass);
+    else noGrad(pass);
+  } finally {
+    listArenaArrays(outer);
+  }
 }

@@ -229,6 +229,19 @@ function takeTop(a: Arena, units: number, temporary: boolean): number {
   return start;
 }
 
+/** Where arenaAlloc lists the arrays it hands out while the autograd engine runs a pass, or null. */
+let handedOut: Set<Float32Array> | null = null;
+
+/**
+ * Lists every array arenaAlloc hands out in `set` from now on (null: stop); returns the previous
+ * list. The engine gives back only memory it saw made (autograd/engine.ts).
+ */
+export function listArenaArrays(set: Set<Float32Array> | null): Set<Float32Array> | null {
+  const previous = handedOut;
+  handedOut = set;
+  return previous;
+}
+
 /**
  * A Float32Array of n elements in the arena, or null when n is small, the arena is missing or
  * full, or (`temporary`, the default: op outputs and gradients) only never-touched memory is left
@@ -250,6 +263,7 @@ export function arenaAlloc(n: number, zero: boolean, temporary = true): Float32A
   // Memory never touched reads 0 already; anything below the old high-water mark may not.
   if (zero && start < touchedBefore) data.fill(0);
   a.registry.register(data, start, data);
+  handedOut?.add(data);
   return data;
 }
 
