@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import wabtInit from 'wabt';
 import { unaryMathWat } from './wasm/unary-math.mjs';
-import { activationsWat } from './wasm/activations.mjs';
+import { ACTIVATION_KERNELS, activationsWat } from './wasm/activations.mjs';
 
 const ROWS = 4; // rows of A per tile (one f32 splat each)
 const VECS = 2; // f32x4 vectors of B per row of the tile: 8 columns
@@ -1091,6 +1091,7 @@ export async function generate() {
       activationsWat(),
       wabt,
       "WebAssembly SIMD gelu, silu and their derivatives over the arena, with the bits of nn/functional's loops (see nn/functional/activation-simd.ts)",
+      `/** The module's kernels, in the numbering of its fallback's third argument (2·index + backward). */\nexport const ACTIVATION_KERNELS = ${JSON.stringify(ACTIVATION_KERNELS).replace(/"/g, "'").replace(/,/g, ', ')} as const;\n`,
     ),
     ...module(
       'softmax',

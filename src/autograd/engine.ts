@@ -168,9 +168,15 @@ export function runBackward(
     // synchronous loop never gives back.
     const fresh = new Set<Float32Array>();
     listArenaArrays(fresh);
-    const giveBack = (s: Storage, survivors: Iterable<Tensor>): void => {
-      if (!createGraph && !hooksRan && fresh.has(s.data) && !overlapsAny(s.data, survivors))
-        releaseToArena(s.release());
+    const giveBack = (s: Storage, also: readonly Tensor[] = []): void => {
+      const d = s.data;
+      const dead =
+        !createGraph &&
+        !hooksRan &&
+        fresh.has(d) &&
+        !overlapsAny(d, holds.keys()) &&
+        !overlapsAny(d, also);
+      if (dead) releaseToArena(s.release());
     };
     const hold = (t: Tensor): void => void holds.set(t, (holds.get(t) ?? 0) + 1);
     const drop = (t: Tensor): void => {
@@ -178,7 +184,7 @@ export function runBackward(
       if (n > 0) holds.set(t, n);
       else {
         holds.delete(t);
-        if (ownedByEngine(t, passStart)) giveBack(t._storage, holds.keys());
+        if (ownedByEngine(t, passStart)) giveBack(t._storage);
       }
     };
     const addPending = <K>(map: Map<K, Tensor>, key: K, grad: Tensor): void => {
@@ -207,8 +213,7 @@ export function runBackward(
         // The formula's own temporaries (e.g. sigmoid's 1 − y and (1 − y)·y) are dead now.
         const kept = new Set(made.map((g) => g._storage));
         for (const s of formulaStorages)
-          if (!kept.has(s) && s.users === 1 && !s.pinned && !s.released)
-            giveBack(s, [...made, ...holds.keys()]);
+          if (!kept.has(s) && s.users === 1 && !s.pinned && !s.released) giveBack(s, made);
         made.forEach(hold);
         node.inputs.forEach((input, i) => {
           const g = inputGrads[i];

@@ -492,7 +492,8 @@ export abstract class Optimizer<O extends GroupOptions, S extends object = Param
           });
     // Zeroing in place would lose the values a pending norm is computed from: compute it first.
     const pending = this.pendingNorm;
-    if (!setToNone && pending !== null && pending.intact()) this.lastGradNorm = pending.compute('');
+    if (!setToNone && pending !== null && pending.intact())
+      this.lastGradNorm = pending.compute(this.optimizerName);
     for (const g of this.paramGroups) for (const p of g.params) clearGrad(p, setToNone);
   }
 

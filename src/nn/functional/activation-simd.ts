@@ -6,11 +6,11 @@
  * functions. A module of its own, so an app without these activations does not carry it.
  */
 import { arenaElementwise, arenaInstance } from '../../tensor/kernels/arena.js';
-import { ACTIVATIONS_WASM_HEX } from '../../tensor/kernels/generated/activations-wasm.js';
+import {
+  ACTIVATIONS_WASM_HEX,
+  ACTIVATION_KERNELS,
+} from '../../tensor/kernels/generated/activations-wasm.js';
 import { compileOnce } from '../../tensor/kernels/simd.js';
-
-/** The kernels, in the module's numbering (scripts/wasm/activations.mjs ACTIVATION_KERNELS). */
-const KERNELS = ['gelu', 'silu'] as const;
 
 type Kernel = (x: number, g: number, out: number, count: number, mode: 0 | 1) => void;
 
@@ -28,17 +28,17 @@ const fallbacks: Array<(x: number, g: number) => number> = [];
  * @returns The kernel runner.
  */
 export function activationSimd(
-  name: (typeof KERNELS)[number],
+  name: (typeof ACTIVATION_KERNELS)[number],
   f: (x: number) => number,
   df: (g: number, x: number) => number,
 ): (x: Float32Array, g: Float32Array | null, out: Float32Array) => number {
-  const id = KERNELS.indexOf(name);
-  fallbacks[2 * id] = (x) => f(x);
+  const id = ACTIVATION_KERNELS.indexOf(name);
+  fallbacks[2 * id] = f;
   fallbacks[2 * id + 1] = (x, g) => df(g, x);
   return (x, g, out) => {
     const exports = arenaInstance(compileOnce(ACTIVATIONS_WASM_HEX), {
       fallback: (v: number, gv: number, code: number) => fallbacks[code]!(v, gv),
-    }) as Record<(typeof KERNELS)[number], Kernel> | undefined;
+    }) as Record<(typeof ACTIVATION_KERNELS)[number], Kernel> | undefined;
     if (exports === undefined) return 0;
     const kernel = exports[name];
     return arenaElementwise(x, g, out, (px, pg, po, n) =>
