@@ -91,7 +91,69 @@ const safe = (y, valid) =>
   `(v128.andnot ${valid} (i32x4.lt_s (v128.and (i32x4.add ${y} (v128.const i32x4 0x10001000 0 0x10001000 0)) (v128.const i32x4 0x1fffffff 0 0x1fffffff 0)) (v128.const i32x4 8192 0x80000000 8192 0x80000000)))`;
 
 /** Which function the kernel computes (its `$fn` argument, and the fallback's second one). */
-export const UNARY_MATH_FUNCTIONS = ['exp', 'sigmoid', 'tanh'];
+export const UNARY_MATH_FUNCTIONS = ['exp', 'sigmoid', 'tanh', 'log'];
+
+/**
+ * `log`: out[i] = log(x[i]) over count (a multiple of 4) elements, with `Math.log`'s float32 bits
+ * (the fallback's function 3); x may be out. For a positive normal x = 2^k·m, m in [√½, √2) (the
+ * reduction of musl's logf, in integer lanes), log x = k·ln 2 + 2·atanh(s), s = (m − 1)/(m + 1),
+ * |s| <= 0.1716, atanh's series to s^17 (truncation below 2^-51), all in float64: within 2^-45
+ * of log x. Then the same boundary check as `map`; zero, negative, subnormal, infinite and NaN
+ * inputs go to JavaScript too.
+ */
+const logFunction = [
+  '  (func (export "log") (param $x i32) (param $o i32) (param $n i32)',
+  '    (local $b v128) (local $k v128) (local $m v128) (local $ok v128) (local $ya v128) (local $yb v128)',
+  '    (block $done (loop $next',
+  '      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))',
+  '      (local.set $b (v128.load (local.get $x)))',
+  // Positive normal finite: bits in [0x00800000, 0x7f7fffff] as signed integers.
+  '      (local.set $ok (v128.and (i32x4.ge_s (local.get $b) (v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000)) (i32x4.le_s (local.get $b) (v128.const i32x4 0x7f7fffff 0x7f7fffff 0x7f7fffff 0x7f7fffff))))',
+  '      (local.set $k (i32x4.sub (local.get $b) (v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3)))',
+  '      (local.set $m (i32x4.add (v128.and (local.get $k) (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff)) (v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3)))',
+  '      (local.set $k (i32x4.shr_s (local.get $k) (i32.const 23)))',
+  '      (local.set $ya (call $log1 (f64x2.promote_low_f32x4 (local.get $m)) (f64x2.convert_low_i32x4_s (local.get $k))))',
+  '      (local.set $yb (call $log1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))) (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $k) (local.get $k)))))',
+  '      (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $ya)) (f32x4.demote_f64x2_zero (local.get $yb))))',
+  // The boundary check on each half; invalid lanes widened to 64 bits from the float32 mask.
+  `      (if (i32.eqz (i32x4.all_true (v128.and ${safe('(local.get $ya)', '(i64x2.extend_low_i32x4_s (local.get $ok))')} ${safe('(local.get $yb)', '(i64x2.extend_high_i32x4_s (local.get $ok))')}))) (then`,
+  ...[0, 1, 2, 3].map(
+    (i) =>
+      `        (f32.store offset=${4 * i} (local.get $o) (f32.demote_f64 (call $js (f64.promote_f32 (f32x4.extract_lane ${i} (local.get $b))) (i32.const 3))))`,
+  ),
+  '      ))',
+  '      (local.set $x (i32.add (local.get $x) (i32.const 16)))',
+  '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
+  '      (local.set $n (i32.sub (local.get $n) (i32.const 4)))',
+  '      (br $next)))',
+  '  )',
+];
+
+/** 1/(2j + 1) for j = 0..8: atanh(s)/s = Σ s^(2j)/(2j + 1). */
+const ATANH_SERIES = Array.from({ length: 9 }, (_, j) => 1 / (2 * j + 1));
+
+/**
+ * `$log1`: k·ln 2 + 2·atanh(s) for an f64x2 of m in [√½, √2) and k, s = (m − 1)/(m + 1); ln 2 in
+ * two parts (fdlibm's: k·ln2_hi is exact).
+ */
+function log1Function() {
+  const c = (j) => f2(ATANH_SERIES[j].toString());
+  const mulAdd = (lo, hi, x) => `(f64x2.add ${lo} (f64x2.mul ${hi} ${x}))`;
+  // Estrin: q(j) = c(2j) + c(2j+1)·z; P = (q0 + q1·z²) + (q2 + q3·z²)·z⁴ + c8·z⁸.
+  const q = (j) => mulAdd(c(2 * j), c(2 * j + 1), '(local.get $z)');
+  return [
+    '  (func $log1 (param $m v128) (param $k v128) (result v128)',
+    '    (local $s v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $p v128)',
+    `    (local.set $s (f64x2.div (f64x2.sub (local.get $m) ${f2('1')}) (f64x2.add (local.get $m) ${f2('1')})))`,
+    '    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))',
+    '    (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))',
+    '    (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))',
+    `    (local.set $p ${mulAdd(mulAdd(q(0), q(1), '(local.get $z2)'), mulAdd(q(2), q(3), '(local.get $z2)'), '(local.get $z4)')})`,
+    `    (local.set $p ${mulAdd('(local.get $p)', c(8), '(f64x2.mul (local.get $z4) (local.get $z4))')})`,
+    `    (f64x2.add (f64x2.mul (local.get $k) ${f2('6.93147180369123816490e-01')}) (f64x2.add (f64x2.mul (local.get $k) ${f2('1.90821492927058770002e-10')}) (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))`,
+    '  )',
+  ];
+}
 
 /**
  * `$tanhSmall`: tanh of one f64x2 of non-negative values below 0.25, as a + a·s·q(s), s = a².
@@ -167,5 +229,7 @@ export const unaryMathWat = [
   ...exp1Function(),
   ...tanhSmallFunction,
   ...mapFunction,
+  ...log1Function(),
+  ...logFunction,
   ')',
 ].join('\n');

@@ -723,7 +723,7 @@ export const log = (x: Tensor): Tensor =>
   unary(
     x,
     (x, o) => {
-      for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]);
+      for (let i = unaryMathSimd(3, x, o); i < x.length; i++) o[i] = Math.log(x[i]);
     },
     'LogBackward0',
     (g, i) => div(g, i),

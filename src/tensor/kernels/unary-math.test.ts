@@ -1,7 +1,8 @@
 /**
- * The arena's exp, sigmoid and tanh kernels give the bits of the JavaScript loops they replace,
- * including where their own float64 result lies near a float32 rounding boundary (swept over runs
- * of consecutive float32 values), for NaN payloads, subnormal results, infinities and tails.
+ * The arena's exp, sigmoid, tanh and log kernels give the bits of the JavaScript loops they
+ * replace, including where their own float64 result lies near a float32 rounding boundary (swept
+ * over runs of consecutive float32 values), for NaN payloads, subnormal results, infinities and
+ * tails.
  */
 import { describe, expect, it } from 'vitest';
 import { ARENA_OPERAND_FLOATS, allocLongLived, inArena } from './arena.js';
@@ -12,13 +13,14 @@ import {
   type UnaryMathFunction,
   type UnaryOp,
 } from './unary-math.js';
-import { exp, sigmoid, tanh } from '../../ops/elementwise.js';
+import { exp, log, sigmoid, tanh } from '../../ops/elementwise.js';
 import { tensor } from '../creation.js';
 
 const REFERENCES: [string, UnaryMathFunction, (v: number) => number][] = [
   ['exp', 0, Math.exp],
   ['sigmoid', 1, (v) => 1 / (1 + Math.exp(-v))],
   ['tanh', 2, Math.tanh],
+  ['log', 3, Math.log],
 ];
 
 /** The float32 bits of `f(x[i])` as the JavaScript loop stores them. */
@@ -158,11 +160,23 @@ describe.each(REFERENCES)('%s kernel', (_name, fn, f) => {
   });
 });
 
-describe('exp, sigmoid and tanh ops on arena tensors', () => {
+describe('log kernel where its reduction switches', () => {
+  // m = x / 2^k moves from [1, √2) to [√½, 1) at √2·2^k; results near 0 around 1; the smallest
+  // normal and the largest values; the last normal below them goes to JavaScript.
+  it.each([Math.SQRT2 - 1e-5, Math.SQRT1_2 - 1e-5, 0.9999, 1, 1.1754942e-38, 3.4e38, 5.9e-39])(
+    'matches JavaScript on 2^17 consecutive float32 values from %f',
+    (start) => {
+      expect(firstMismatch(3, Math.log, run(start, 1 << 17))).toBe(-1);
+    },
+  );
+});
+
+describe('exp, sigmoid, tanh and log ops on arena tensors', () => {
   it.each([
     ['exp', exp, Math.exp],
     ['sigmoid', sigmoid, (v: number) => 1 / (1 + Math.exp(-v))],
     ['tanh', tanh, Math.tanh],
+    ['log', log, Math.log],
   ] as const)('%s gives the JavaScript bits, odd lengths included', (_name, op, f) => {
     const values = random((1 << 15) + 3, 12);
     const x = tensor(values);

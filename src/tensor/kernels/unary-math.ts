@@ -1,6 +1,6 @@
 /**
- * exp, sigmoid and tanh over the arena (generated/unary-math.wat): float64 SIMD with the bits of
- * the JavaScript loops they replace. Each result is computed to within 2^-45 and rounded to
+ * exp, sigmoid, tanh and log over the arena (generated/unary-math.wat): float64 SIMD with the bits
+ * of the JavaScript loops they replace. Each result is computed to within 2^-45 and rounded to
  * float32; where that rounding could differ from JavaScript's (a result near a float32 rounding
  * boundary, NaN, a subnormal result) the kernel calls the JavaScript function itself, so the
  * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
@@ -9,13 +9,19 @@ import { arenaElementwise, arenaInstance, streamKernels } from './arena.js';
 import { unaryMathKernelModule } from './simd.js';
 
 /** The functions, in the kernel's numbering, exactly as the JavaScript loops compute them. */
-const FUNCTIONS = [Math.exp, (v: number): number => 1 / (1 + Math.exp(-v)), Math.tanh] as const;
+const FUNCTIONS = [
+  Math.exp,
+  (v: number): number => 1 / (1 + Math.exp(-v)),
+  Math.tanh,
+  Math.log,
+] as const;
 
-/** Which function: exp (0), the logistic sigmoid (1) or tanh (2). */
-export type UnaryMathFunction = 0 | 1 | 2;
+/** Which function: exp (0), the logistic sigmoid (1), tanh (2) or log (3). */
+export type UnaryMathFunction = 0 | 1 | 2 | 3;
 
 interface UnaryMathKernels {
   map(x: number, out: number, count: number, fn: UnaryMathFunction): void;
+  log(x: number, out: number, count: number): void;
 }
 
 /** The kernels bound to the arena; undefined without WebAssembly SIMD or an arena. */
@@ -35,7 +41,7 @@ export function unaryMathSimd(fn: UnaryMathFunction, x: Float32Array, out: Float
   if (k === undefined) return 0;
   const n = Math.min(x.length, out.length);
   return arenaElementwise(x.subarray(0, n), null, out.subarray(0, n), (px, _, po, m) =>
-    k.map(px, po, m, fn),
+    fn === 3 ? k.log(px, po, m) : k.map(px, po, m, fn),
   );
 }
 
