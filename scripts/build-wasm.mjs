@@ -8,8 +8,10 @@
 //                                sums) that import the memory they work on;
 //   update.wat / update-wasm.ts  the optimizers' updates over the arena (a module of their own,
 //                                so that apps without an optimizer do not carry it);
-//   unary-math.wat / unary-math-wasm.ts  exp, sigmoid and tanh over the arena, with the bits of
-//                                Math.exp/Math.tanh (the WAT comes from scripts/wasm/unary-math.mjs);
+//   unary-math.wat / unary-math-wasm.ts  exp, sigmoid, tanh and log over the arena, with the bits
+//                                of Math.exp/Math.tanh/Math.log (WAT from scripts/wasm/unary-math.mjs);
+//   activations.wat / activations-wasm.ts  gelu and silu (forward and backward) over the arena, with
+//                                the bits of nn/functional's loops (WAT from scripts/wasm/activations.mjs);
 //   softmax.wat / softmax-wasm.ts  softmax/logSoftmax forward and backward over rows or columns
 //                                (vectorised exp) in a scratch memory of their own.
 // The WAT is generated here (the GEMM's 4×8 register tile is repetitive) and assembled with wabt,
@@ -1084,7 +1086,7 @@ export async function generate() {
       'unary-math',
       unaryMathWat,
       wabt,
-      'WebAssembly SIMD exp, sigmoid and tanh over the arena, with the bits of Math.exp and Math.tanh (see kernels/unary-math.ts)',
+      'WebAssembly SIMD exp, sigmoid, tanh and log over the arena, with the bits of Math.exp, Math.tanh and Math.log (see kernels/unary-math.ts)',
     ),
     ...module(
       'activations',
