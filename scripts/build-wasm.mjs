@@ -375,17 +375,30 @@ const arenaKernels = [
   })(),
   '  )',
   // clamp(x, lo, hi) as its JavaScript loop: x where x is NaN (quieted, as a float64 round trip
-  // does), else min(max(x, lo), hi) with IEEE max/min (-0 < +0). lo and hi are float32 here; the
-  // caller passes them only when neither is NaN, and a bound rounded to float32 selects the same
-  // float32 results as the double bound does (no float32 lies strictly between the two).
-  '  (func (export "clampRange") (param $a i32) (param $o i32) (param $n i32) (param $lo f32) (param $hi f32)',
+  // does), else Math.min(Math.max(x, lo), hi). lo and hi are float32 here; the caller passes them
+  // only when neither is NaN, and a bound rounded to float32 selects the same float32 results as
+  // the double bound does (no float32 lies strictly between the two). pmax/pmin (one instruction
+  // each, where max/min handle NaN and signed zeros in several) return their first operand on a
+  // tie, which only ±0 can make differ: Math.max prefers +0 and Math.min -0, so the bound goes
+  // first unless it is the zero they would not pick. $zeros: bit 1, lo is -0; bit 2, hi is +0.
+  '  (func (export "clampRange") (param $a i32) (param $o i32) (param $n i32) (param $lo f32) (param $hi f32) (param $zeros i32)',
   '    (local $x v128) (local $l v128) (local $h v128)',
   '    (local.set $l (f32x4.splat (local.get $lo)))',
   '    (local.set $h (f32x4.splat (local.get $hi)))',
-  ...loopOver(['$a', '$o'], 16, [
-    '(local.set $x (v128.load (local.get $a)))',
-    '(v128.store (local.get $o) (v128.bitselect (v128.or (local.get $x) (v128.const i32x4 0x400000 0x400000 0x400000 0x400000)) (f32x4.min (f32x4.max (local.get $x) (local.get $l)) (local.get $h)) (f32x4.ne (local.get $x) (local.get $x))))',
-  ]),
+  ...[0, 1, 2, 3].flatMap((zeros) => {
+    const x = '(local.get $x)';
+    const up = zeros & 1 ? `(f32x4.pmax ${x} (local.get $l))` : `(f32x4.pmax (local.get $l) ${x})`;
+    const clamped =
+      zeros & 2 ? `(f32x4.pmin ${up} (local.get $h))` : `(f32x4.pmin (local.get $h) ${up})`;
+    return [
+      `    (if (i32.eq (local.get $zeros) (i32.const ${zeros})) (then`,
+      ...loopOver(['$a', '$o'], 16, [
+        '(local.set $x (v128.load (local.get $a)))',
+        `(v128.store (local.get $o) (v128.bitselect (v128.or ${x} (v128.const i32x4 0x400000 0x400000 0x400000 0x400000)) ${clamped} (f32x4.ne ${x} ${x})))`,
+      ]).map((l) => `  ${l}`),
+      '      (return)))',
+    ];
+  }),
   '  )',
   // leakyRelu and its backward (nn/functional/activation.ts): v where v > 0, else v·slope in double
   // rounded to float32, as `v > 0 ? v : v * slope` stores it (slope is a double); the backward

@@ -66,8 +66,11 @@ export interface StreamKernels {
     slope: number,
     backward: number,
   ): void;
-  /** out = clamp(x, lo, hi) as kernels/elementwise.ts's loop (lo and hi not NaN). */
-  clampRange(x: number, out: number, count: number, lo: number, hi: number): void;
+  /**
+   * out = clamp(x, lo, hi) as kernels/elementwise.ts's loop (lo and hi not NaN); `zeros`: bit 1
+   * when lo is -0, bit 2 when hi is +0.
+   */
+  clampRange(x: number, out: number, count: number, lo: number, hi: number, zeros: number): void;
   relu(x: number, out: number, count: number): void;
   /** out = f(x) for the one-operand op number `op` (kernels/unary-math.ts UNARY_OPS). */
   unary(x: number, out: number, count: number, op: number): void;

@@ -169,8 +169,9 @@ export function simdScalar(
  */
 export function simdClamp(x: Float32Array, lo: number, hi: number, out: Float32Array): number {
   if (lo !== lo || hi !== hi) return 0;
+  const zeros = (Object.is(lo, -0) ? 1 : 0) | (Object.is(hi, 0) ? 2 : 0);
   return arenaElementwise(x, null, out, (px, _, po, m) =>
-    streamKernels()!.clampRange(px, po, m, lo, hi),
+    streamKernels()!.clampRange(px, po, m, lo, hi, zeros),
   );
 }
 

@@ -166,6 +166,13 @@ describe('comparisons, maximum, minimum and clamp on the SIMD kernels', () => {
         [0.1, 0.30000001],
         [2, 1],
         [-Infinity, 0.7],
+        // Each pairing of signed zeros as bounds (pmax/pmin's ties), and one beside a nonzero bound.
+        [-0, 0],
+        [0, -0],
+        [-0, -0],
+        [-1, -0],
+        [0, 2],
+        [-3, 0],
       ]) {
         const want = new Float32Array(n).map((_, i) => {
           const v = x[i]!;
