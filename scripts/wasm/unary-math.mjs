@@ -95,6 +95,29 @@ const safe = (y, valid) =>
 export const UNARY_MATH_FUNCTIONS = ['exp', 'sigmoid', 'tanh', 'log'];
 
 /**
+ * The loop `map` and `log` share, four elements per pass: `body` leaves the two float64 halves in
+ * $ya and $yb; they are stored as float32, and when a lane is not safe (`validA`, `validB`: the
+ * halves' masks of valid input) all four come from the JavaScript function `fn` of `input(i)`
+ * (element i as a float64, from the loaded input: out may be x).
+ */
+const fourPerPass = (body, validA, validB, input, fn) => [
+  '    (block $done (loop $next',
+  '      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))',
+  ...body,
+  '      (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $ya)) (f32x4.demote_f64x2_zero (local.get $yb))))',
+  `      (if (i32.eqz (i32x4.all_true (v128.and ${safe('(local.get $ya)', validA)} ${safe('(local.get $yb)', validB)}))) (then`,
+  ...[0, 1, 2, 3].map(
+    (i) =>
+      `        (f32.store offset=${4 * i} (local.get $o) (f32.demote_f64 (call $js ${input(i)} ${fn})))`,
+  ),
+  '      ))',
+  '      (local.set $x (i32.add (local.get $x) (i32.const 16)))',
+  '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
+  '      (local.set $n (i32.sub (local.get $n) (i32.const 4)))',
+  '      (br $next)))',
+];
+
+/**
  * `log`: out[i] = log(x[i]) over count (a multiple of 4) elements, with `Math.log`'s float32 bits
  * (the fallback's function 3); x may be out. For a positive normal x = 2^k·m, m in [√½, √2) (the
  * reduction of musl's logf, in integer lanes), log x = k·ln 2 + 2·atanh(s), s = (m − 1)/(m + 1),
@@ -105,28 +128,23 @@ export const UNARY_MATH_FUNCTIONS = ['exp', 'sigmoid', 'tanh', 'log'];
 const logFunction = [
   '  (func (export "log") (param $x i32) (param $o i32) (param $n i32)',
   '    (local $b v128) (local $k v128) (local $m v128) (local $ok v128) (local $ya v128) (local $yb v128)',
-  '    (block $done (loop $next',
-  '      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))',
-  '      (local.set $b (v128.load (local.get $x)))',
-  // Positive normal finite: bits in [0x00800000, 0x7f7fffff] as signed integers.
-  '      (local.set $ok (v128.and (i32x4.ge_s (local.get $b) (v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000)) (i32x4.le_s (local.get $b) (v128.const i32x4 0x7f7fffff 0x7f7fffff 0x7f7fffff 0x7f7fffff))))',
-  '      (local.set $k (i32x4.sub (local.get $b) (v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3)))',
-  '      (local.set $m (i32x4.add (v128.and (local.get $k) (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff)) (v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3)))',
-  '      (local.set $k (i32x4.shr_s (local.get $k) (i32.const 23)))',
-  '      (local.set $ya (call $log1 (f64x2.promote_low_f32x4 (local.get $m)) (f64x2.convert_low_i32x4_s (local.get $k))))',
-  '      (local.set $yb (call $log1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))) (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $k) (local.get $k)))))',
-  '      (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $ya)) (f32x4.demote_f64x2_zero (local.get $yb))))',
-  // The boundary check on each half; invalid lanes widened to 64 bits from the float32 mask.
-  `      (if (i32.eqz (i32x4.all_true (v128.and ${safe('(local.get $ya)', '(i64x2.extend_low_i32x4_s (local.get $ok))')} ${safe('(local.get $yb)', '(i64x2.extend_high_i32x4_s (local.get $ok))')}))) (then`,
-  ...[0, 1, 2, 3].map(
-    (i) =>
-      `        (f32.store offset=${4 * i} (local.get $o) (f32.demote_f64 (call $js (f64.promote_f32 (f32x4.extract_lane ${i} (local.get $b))) (i32.const 3))))`,
+  ...fourPerPass(
+    [
+      '      (local.set $b (v128.load (local.get $x)))',
+      // Positive normal finite: bits in [0x00800000, 0x7f7fffff] as signed integers.
+      '      (local.set $ok (v128.and (i32x4.ge_s (local.get $b) (v128.const i32x4 0x00800000 0x00800000 0x00800000 0x00800000)) (i32x4.le_s (local.get $b) (v128.const i32x4 0x7f7fffff 0x7f7fffff 0x7f7fffff 0x7f7fffff))))',
+      '      (local.set $k (i32x4.sub (local.get $b) (v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3)))',
+      '      (local.set $m (i32x4.add (v128.and (local.get $k) (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff)) (v128.const i32x4 0x3f3504f3 0x3f3504f3 0x3f3504f3 0x3f3504f3)))',
+      '      (local.set $k (i32x4.shr_s (local.get $k) (i32.const 23)))',
+      '      (local.set $ya (call $log1 (f64x2.promote_low_f32x4 (local.get $m)) (f64x2.convert_low_i32x4_s (local.get $k))))',
+      '      (local.set $yb (call $log1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))) (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $k) (local.get $k)))))',
+    ],
+    // Invalid lanes widened to 64 bits from the float32 mask.
+    '(i64x2.extend_low_i32x4_s (local.get $ok))',
+    '(i64x2.extend_high_i32x4_s (local.get $ok))',
+    (i) => `(f64.promote_f32 (f32x4.extract_lane ${i} (local.get $b)))`,
+    '(i32.const 3)',
   ),
-  '      ))',
-  '      (local.set $x (i32.add (local.get $x) (i32.const 16)))',
-  '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
-  '      (local.set $n (i32.sub (local.get $n) (i32.const 4)))',
-  '      (br $next)))',
   '  )',
 ];
 
@@ -182,43 +200,37 @@ const mapFunction = [
   '  (func (export "map") (param $x i32) (param $o i32) (param $n i32) (param $fn i32)',
   '    (local $xa v128) (local $xb v128) (local $ya v128) (local $yb v128) (local $low v128)',
   `    (local.set $low (select ${f2('-87.33')} ${f2('-inf')} (i32.lt_u (local.get $fn) (i32.const 2))))`,
-  '    (block $done (loop $next',
-  '      (br_if $done (i32.lt_u (local.get $n) (i32.const 4)))',
-  '      (local.set $xa (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x))))',
-  '      (local.set $xb (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $x))))',
-  '      (local.set $ya (local.get $xa))',
-  '      (local.set $yb (local.get $xb))',
-  '      (if (i32.eq (local.get $fn) (i32.const 1)) (then',
-  '        (local.set $ya (f64x2.neg (local.get $xa)))',
-  '        (local.set $yb (f64x2.neg (local.get $xb)))))',
-  '      (if (i32.eq (local.get $fn) (i32.const 2)) (then',
-  '        (local.set $ya (f64x2.add (f64x2.abs (local.get $xa)) (f64x2.abs (local.get $xa))))',
-  '        (local.set $yb (f64x2.add (f64x2.abs (local.get $xb)) (f64x2.abs (local.get $xb))))))',
-  '      (local.set $ya (call $exp1 (local.get $ya)))',
-  '      (local.set $yb (call $exp1 (local.get $yb)))',
-  '      (if (i32.eq (local.get $fn) (i32.const 1)) (then',
-  `        (local.set $ya (f64x2.div ${f2('1')} (f64x2.add ${f2('1')} (local.get $ya))))`,
-  `        (local.set $yb (f64x2.div ${f2('1')} (f64x2.add ${f2('1')} (local.get $yb))))))`,
-  '      (if (i32.eq (local.get $fn) (i32.const 2)) (then',
-  // 1 - 2/(exp(2|x|) + 1) from 0.25 on, the polynomial below; then x's sign (-0 stays -0).
-  ...['a', 'b'].map(
-    (s) =>
-      `        (local.set $y${s} (v128.or (v128.bitselect (call $tanhSmall (f64x2.abs (local.get $x${s}))) (f64x2.sub ${f2('1')} (f64x2.div ${f2('2')} (f64x2.add (local.get $y${s}) ${f2('1')}))) (f64x2.lt (f64x2.abs (local.get $x${s})) ${f2('0.25')})) (v128.and (local.get $x${s}) ${i2('0x8000000000000000')})))`,
+  ...fourPerPass(
+    [
+      '      (local.set $xa (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x))))',
+      '      (local.set $xb (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $x))))',
+      '      (local.set $ya (local.get $xa))',
+      '      (local.set $yb (local.get $xb))',
+      '      (if (i32.eq (local.get $fn) (i32.const 1)) (then',
+      '        (local.set $ya (f64x2.neg (local.get $xa)))',
+      '        (local.set $yb (f64x2.neg (local.get $xb)))))',
+      '      (if (i32.eq (local.get $fn) (i32.const 2)) (then',
+      '        (local.set $ya (f64x2.add (f64x2.abs (local.get $xa)) (f64x2.abs (local.get $xa))))',
+      '        (local.set $yb (f64x2.add (f64x2.abs (local.get $xb)) (f64x2.abs (local.get $xb))))))',
+      '      (local.set $ya (call $exp1 (local.get $ya)))',
+      '      (local.set $yb (call $exp1 (local.get $yb)))',
+      '      (if (i32.eq (local.get $fn) (i32.const 1)) (then',
+      `        (local.set $ya (f64x2.div ${f2('1')} (f64x2.add ${f2('1')} (local.get $ya))))`,
+      `        (local.set $yb (f64x2.div ${f2('1')} (f64x2.add ${f2('1')} (local.get $yb))))))`,
+      '      (if (i32.eq (local.get $fn) (i32.const 2)) (then',
+      // 1 - 2/(exp(2|x|) + 1) from 0.25 on, the polynomial below; then x's sign (-0 stays -0).
+      ...['a', 'b'].map(
+        (s) =>
+          `        (local.set $y${s} (v128.or (v128.bitselect (call $tanhSmall (f64x2.abs (local.get $x${s}))) (f64x2.sub ${f2('1')} (f64x2.div ${f2('2')} (f64x2.add (local.get $y${s}) ${f2('1')}))) (f64x2.lt (f64x2.abs (local.get $x${s})) ${f2('0.25')})) (v128.and (local.get $x${s}) ${i2('0x8000000000000000')})))`,
+      ),
+      '      ))',
+    ],
+    // x >= $low is false for NaN, and (exp, sigmoid) for inputs whose float32 results are subnormal.
+    '(f64x2.ge (local.get $xa) (local.get $low))',
+    '(f64x2.ge (local.get $xb) (local.get $low))',
+    (i) => `(f64x2.extract_lane ${i & 1} (local.get $x${i < 2 ? 'a' : 'b'}))`,
+    '(local.get $fn)',
   ),
-  '      ))',
-  '      (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $ya)) (f32x4.demote_f64x2_zero (local.get $yb))))',
-  // x >= $low is false for NaN, and (exp, sigmoid) for inputs whose float32 results are subnormal.
-  `      (if (i32.eqz (i32x4.all_true (v128.and ${safe('(local.get $ya)', '(f64x2.ge (local.get $xa) (local.get $low))')} ${safe('(local.get $yb)', '(f64x2.ge (local.get $xb) (local.get $low))')}))) (then`,
-  // Rare: all four lanes from the JavaScript function, read from the loaded input (out may be x).
-  ...[0, 1, 2, 3].map(
-    (i) =>
-      `        (f32.store offset=${4 * i} (local.get $o) (f32.demote_f64 (call $js (f64x2.extract_lane ${i & 1} (local.get $x${i < 2 ? 'a' : 'b'})) (local.get $fn))))`,
-  ),
-  '      ))',
-  '      (local.set $x (i32.add (local.get $x) (i32.const 16)))',
-  '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
-  '      (local.set $n (i32.sub (local.get $n) (i32.const 4)))',
-  '      (br $next)))',
   '  )',
 ];
 
