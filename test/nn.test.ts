@@ -150,6 +150,28 @@ describe('losses', () => {
     ).toBe(0);
   });
 
+  it('MSELoss keeps the bits of float32 squares summed in float64 in index order', () => {
+    // Large enough for the arena's SIMD kernels, with a broadcast target and a strided input.
+    for (const [xShape, yShape, transpose] of [
+      [[1000, 1100], [1000, 1100], false],
+      [[700, 900], [900], false],
+      [[900, 700], [900, 700], true],
+    ] as const) {
+      const x0 = torch.randn(...xShape).mul(3);
+      const x = transpose ? x0.t() : x0;
+      const y = torch.randn(...(transpose ? [yShape[1], yShape[0]] : yShape));
+      const d = x.sub(y).contiguous().tolist().flat() as number[];
+      const squares = Float32Array.from(d, (v) => Math.fround(v * v));
+      let s = 0;
+      for (const v of squares) s += v;
+      const F = torch.nn.functional;
+      expect(F.mseLoss(x, y, { reduction: 'sum' }).item()).toBe(Math.fround(s));
+      expect(F.mseLoss(x, y).item()).toBe(Math.fround(s / squares.length));
+      const none = F.mseLoss(x, y, { reduction: 'none' });
+      expect(Float32Array.from(none.contiguous().tolist().flat() as number[])).toEqual(squares);
+    }
+  });
+
   it('L1Loss', () => {
     const x = torch.tensor([1, 2, 3], { requiresGrad: true });
     const out = new nn.L1Loss().forward(x, torch.tensor([1.5, 2, 0]));

@@ -152,13 +152,17 @@ export function mseLoss(
   const reduction = checkReduction(options.reduction ?? 'mean');
   warnShapeMismatch(input, target);
   const diff = sub(input.detach(), target.detach());
-  const sq = diff._contiguousData().map((d) => d * d);
-  const n = sq.length;
+  // The squares on the elementwise kernel (float32 products, as a loop's Math.fround(d * d)), then
+  // a float64 sum in index order: that order fixes the loss's bits.
+  const squares = mul(diff, diff);
+  const n = squares.numel();
   let out: Tensor;
-  if (reduction === 'none') out = Tensor._fromData(sq, diff.shape);
+  if (reduction === 'none') out = squares;
   else {
+    const sq = squares._contiguousData();
     let s = 0;
     for (let i = 0; i < n; i++) s += sq[i];
+    squares.dispose();
     out = Tensor._fromData(Float32Array.of(reduction === 'mean' ? s / n : s), []);
   }
   const alpha = Math.fround(reduction === 'mean' ? 2 / n : 2);
