@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
 import { nn, Tensor } from '../src/index.js';
+import { arenaStats } from '../src/tensor/kernels/arena.js';
 
 class TwoLayer extends nn.Module {
   fc1 = new nn.Linear(3, 4);
@@ -170,6 +171,22 @@ describe('losses', () => {
       const none = F.mseLoss(x, y, { reduction: 'none' });
       expect(Float32Array.from(none.contiguous().tolist().flat() as number[])).toEqual(squares);
     }
+  });
+
+  it('MSELoss without a graph leaves no arena block behind once its output is disposed', () => {
+    const x = torch.randn(512, 512);
+    const y = torch.randn(512, 512);
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      torch.nn.functional.mseLoss(x, y, { reduction }).dispose();
+      const before = arenaStats().liveBlocks;
+      for (let i = 0; i < 4; i++) torch.nn.functional.mseLoss(x, y, { reduction }).dispose();
+      expect(arenaStats().liveBlocks).toBe(before);
+    }
+    // With a graph the difference is saved for backward and stays.
+    const w = x.clone().requiresGrad_();
+    const loss = torch.nn.functional.mseLoss(w, y);
+    loss.backward();
+    expect(w.grad!.shape).toEqual([512, 512]);
   });
 
   it('L1Loss', () => {

@@ -167,7 +167,7 @@ export function mseLoss(
   }
   const alpha = Math.fround(reduction === 'mean' ? 2 / n : 2);
   const shape = diff.shape;
-  return record(
+  record(
     out,
     'MseLossBackward0',
     [input, target],
@@ -177,6 +177,10 @@ export function mseLoss(
     },
     [diff],
   );
+  // Unsaved (no gradient wanted), the difference is garbage now: give its memory back rather than
+  // leave it to the collector, which a synchronous loop never lets run.
+  if (out.gradFn === null) diff.dispose();
+  return out;
 }
 
 /**
