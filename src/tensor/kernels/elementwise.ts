@@ -2,7 +2,14 @@
 
 import { numelOf, type Shape } from '../shape.js';
 import { broadcastStrides, isContiguousLayout, type View } from './strided.js';
-import { allocForWrite, arenaElementwise, arenaSplat, streamKernels } from './arena.js';
+import {
+  allInArena,
+  allocForWrite,
+  arenaElementwise,
+  arenaOperand,
+  arenaSplat,
+  streamKernels,
+} from './arena.js';
 
 export type UnaryFn = (x: number) => number;
 export type BinaryFn = (a: number, b: number) => number;
@@ -16,6 +23,8 @@ export interface BinaryKernel {
   readonly right?: (a: Float32Array, s: number, out: Float32Array) => void;
   /** Left operand a single value, right operand contiguous (`1 - x`, `2 / x`). */
   readonly left?: (s: number, b: Float32Array, out: Float32Array) => void;
+  /** The arena kernel doing `fn`, which broadcast rows call where they lie. */
+  readonly arenaOp?: ArenaBinary;
 }
 
 /** Contiguous data of a view, without copying when it already is contiguous. */
@@ -109,9 +118,28 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
   const sb = broadcastStrides(b.shape, b.strides, outShape);
   const da = a.buffer;
   const db = b.buffer;
-  // Rows that are contiguous or broadcast (a bias row, a [N, 1] column) run the tight loops.
-  const { same, right, left } = kernel;
+  // Rows that are contiguous or broadcast (a bias row, a [N, 1] column) run the tight loops: on
+  // the arena's kernel, called with each row's addresses, when the output lives there (a small
+  // plain operand is copied into the scratch once); else through the loops' own kernels.
+  const { same, right, left, arenaOp } = kernel;
+  const k =
+    arenaOp !== undefined && outShape[outShape.length - 1] >= 16 && allInArena(n, out)
+      ? streamKernels()![arenaOp]
+      : undefined;
+  const baseA = k ? arenaOperand(da, 0) : -1;
+  const baseB = k ? arenaOperand(db, 1) : -1;
   forEachRow2(outShape, sa, a.offset, sb, b.offset, (offA, offB, start, len, strideA, strideB) => {
+    const unitOrZero = strideA >>> 0 <= 1 && strideB >>> 0 <= 1 && strideA + strideB > 0;
+    if (baseA >= 0 && baseB >= 0 && unitOrZero) {
+      // Strides 1 and 1, or 1 and 0 (a splat of the broadcast value).
+      const m = len - (len & 3);
+      const pa = strideA ? baseA + 4 * offA : arenaSplat(da[offA]);
+      const pb = strideB ? baseB + 4 * offB : arenaSplat(db[offB]);
+      k!(pa, 16 * strideA, pb, 16 * strideB, out.byteOffset + 4 * start, m);
+      for (let j = m; j < len; j++)
+        out[start + j] = fn(da[offA + j * strideA], db[offB + j * strideB]);
+      return;
+    }
     const o = out.subarray(start, start + len);
     if (same && strideA === 1 && strideB === 1)
       same(da.subarray(offA, offA + len), db.subarray(offB, offB + len), o);
@@ -192,6 +220,7 @@ export function simdLeakyRelu(
 }
 
 export const addKernel: BinaryKernel = {
+  arenaOp: 'add',
   fn: (a, b) => a + b,
   left: (s, b, out) => {
     for (let i = simdScalar('add', b, s, out); i < out.length; i++) out[i] = s + b[i];
@@ -205,6 +234,7 @@ export const addKernel: BinaryKernel = {
 };
 
 export const subKernel: BinaryKernel = {
+  arenaOp: 'sub',
   fn: (a, b) => a - b,
   left: (s, b, out) => {
     for (let i = simdScalar('sub', b, s, out, true); i < out.length; i++) out[i] = s - b[i];
@@ -218,6 +248,7 @@ export const subKernel: BinaryKernel = {
 };
 
 export const mulKernel: BinaryKernel = {
+  arenaOp: 'mul',
   fn: (a, b) => a * b,
   left: (s, b, out) => {
     for (let i = simdScalar('mul', b, s, out); i < out.length; i++) out[i] = s * b[i];
@@ -231,6 +262,7 @@ export const mulKernel: BinaryKernel = {
 };
 
 export const divKernel: BinaryKernel = {
+  arenaOp: 'div',
   fn: (a, b) => a / b,
   same: (a, b, out) => {
     for (let i = simdSame('div', a, b, out); i < out.length; i++) out[i] = a[i] / b[i];
