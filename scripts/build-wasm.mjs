@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import wabtInit from 'wabt';
 import { unaryMathWat } from './wasm/unary-math.mjs';
+import { reductionKernels } from './wasm/reductions.mjs';
 import { ACTIVATION_KERNELS, activationsWat } from './wasm/activations.mjs';
 
 const ROWS = 4; // rows of A per tile (one f32 splat each)
@@ -692,6 +693,7 @@ const streamWat = [
   ]),
   '  )',
   ...arenaKernels,
+  ...reductionKernels,
   ')',
 ].join('\n');
 

@@ -25,6 +25,7 @@ import {
   type RowReducer,
 } from '../tensor/kernels/reduce.js';
 import { isContiguousLayout } from '../tensor/kernels/strided.js';
+import { simdColumns, simdRows, type SimdReduction } from '../tensor/kernels/reduce-simd.js';
 import { abs, div, eq, exp, isnan, mul, pow, sign, sub, where } from './elementwise.js';
 import {
   checkOptions,
@@ -125,12 +126,29 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
   return out;
 }
 
-function reduceForward(x: Tensor, dims: number[], keepdim: boolean, reducer: RowReducer): Tensor {
+/**
+ * `reducer` over `dims`. `simd` names what it computes (sum, over `divisor` for a mean; max; min),
+ * for the SIMD kernels of the same bits to run it where they can.
+ */
+function reduceForward(
+  x: Tensor,
+  dims: number[],
+  keepdim: boolean,
+  reducer: RowReducer,
+  simd?: SimdReduction,
+  divisor = 1,
+): Tensor {
   const rows = leadingRows(x, dims);
-  const values =
-    rows === 0
-      ? reduceRows(rowLayout(x, dims), reducer)
-      : reduceLeading(contiguousBlock(x), rows, x.numel() / rows, reducer);
+  let values: Float32Array | undefined;
+  if (rows === 0) {
+    const { data, outer, inner } = rowLayout(x, dims);
+    if (simd === 'max' || simd === 'min') values = simdRows(simd, reducer, data, outer, inner);
+    values ??= reduceRows({ data, outer, inner, perm: [] }, reducer);
+  } else {
+    const cols = x.numel() / rows;
+    if (simd) values = simdColumns(simd, reducer, contiguousBlock(x), rows, cols, divisor);
+    values ??= reduceLeading(contiguousBlock(x), rows, cols, reducer);
+  }
   return Tensor._fromData(values, reducedShape(x.shape, dims, keepdim));
 }
 
@@ -221,7 +239,7 @@ export function mean(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOption
   const dims = normalizeDims(dim, x.dim(), 'mean');
   const n = numelOf(dims.map((d) => x.shape[d]));
   const shape = x.shape;
-  const out = reduceForward(x, dims, keepdim, (d, s, len) => sumRow(d, s, len) / n);
+  const out = reduceForward(x, dims, keepdim, (d, s, len) => sumRow(d, s, len) / n, 'sum', n);
   const name = dim === undefined ? 'MeanBackward0' : 'MeanBackward1';
   return record(out, name, [x], (g) => [div(expandBack(g, shape, dims, keepdim), n)]);
 }
@@ -404,7 +422,7 @@ function extremeAll(x: Tensor, largest: boolean): Tensor {
   assertTensor(x, op);
   const dims = x.shape.map((_, i) => i);
   checkNonEmpty(x, dims, op);
-  const out = reduceForward(x, dims, false, largest ? maxRow : minRow);
+  const out = reduceForward(x, dims, false, largest ? maxRow : minRow, largest ? 'max' : 'min');
   return record(
     out,
     largest ? 'MaxBackward1' : 'MinBackward1',
@@ -434,7 +452,7 @@ function extremeDims(
   const dims = normalizeDims(dim, x.dim(), op);
   checkNonEmpty(x, dims, op);
   const shape = x.shape;
-  const out = reduceForward(x, dims, keepdim, largest ? maxRow : minRow);
+  const out = reduceForward(x, dims, keepdim, largest ? maxRow : minRow, largest ? 'max' : 'min');
   return record(
     out,
     name,

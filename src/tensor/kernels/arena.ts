@@ -77,6 +77,16 @@ export interface StreamKernels {
   selectPositive(y: number, g: number, out: number, count: number): void;
   reluBackward(y: number, g: number, out: number, count: number): void;
   sumRows(src: number, rows: number, stride: number, cols: number, acc: number): void;
+  /** Running maxima (of values xor flip) of 16-column strips, updated in place at out. */
+  extremeStrips(
+    p: number,
+    rows: number,
+    stride: number,
+    strips: number,
+    step: number,
+    out: number,
+    flip: number,
+  ): void;
 }
 
 interface Arena {
@@ -113,6 +123,9 @@ const SPLAT = ARENA_SCRATCH_BYTES - 16;
 
 /** Bytes of each of the two operand copies arenaOperand makes, below the splat. */
 const HALF = SPLAT / 2;
+
+/** Where the scratch's second half starts (a multiple of 8: kernels' float64 results go there). */
+export const ARENA_SCRATCH_HALF = HALF;
 
 /** Units at the start of the arena reserved as the scratch, never handed out. */
 const SCRATCH_UNITS = ARENA_SCRATCH_BYTES / UNIT_BYTES;

@@ -24,7 +24,7 @@ export interface BinaryKernel {
   /** Left operand a single value, right operand contiguous (`1 - x`, `2 / x`). */
   readonly left?: (s: number, b: Float32Array, out: Float32Array) => void;
   /** The arena kernel doing `fn`, which broadcast rows call where they lie. */
-  readonly arenaOp?: ArenaBinary;
+  readonly simd?: ArenaBinary;
 }
 
 /** Contiguous data of a view, without copying when it already is contiguous. */
@@ -121,17 +121,16 @@ export function mapBinary(a: View, b: View, outShape: Shape, kernel: BinaryKerne
   // Rows that are contiguous or broadcast (a bias row, a [N, 1] column) run the tight loops: on
   // the arena's kernel, called with each row's addresses, when the output lives there (a small
   // plain operand is copied into the scratch once); else through the loops' own kernels.
-  const { same, right, left, arenaOp } = kernel;
+  const { same, right, left, simd } = kernel;
   const k =
-    arenaOp !== undefined && outShape[outShape.length - 1] >= 16 && allInArena(n, out)
-      ? streamKernels()![arenaOp]
+    simd !== undefined && outShape[outShape.length - 1] >= 16 && allInArena(n, out)
+      ? streamKernels()![simd]
       : undefined;
   const baseA = k ? arenaOperand(da, 0) : -1;
   const baseB = k ? arenaOperand(db, 1) : -1;
   forEachRow2(outShape, sa, a.offset, sb, b.offset, (offA, offB, start, len, strideA, strideB) => {
-    const unitOrZero = strideA >>> 0 <= 1 && strideB >>> 0 <= 1 && strideA + strideB > 0;
-    if (baseA >= 0 && baseB >= 0 && unitOrZero) {
-      // Strides 1 and 1, or 1 and 0 (a splat of the broadcast value).
+    // Strides 1 and 1, or 1 and 0 (a splat of the broadcast value): their bits are at most bit 0.
+    if (baseA >= 0 && baseB >= 0 && (strideA | strideB) === 1) {
       const m = len - (len & 3);
       const pa = strideA ? baseA + 4 * offA : arenaSplat(da[offA]);
       const pb = strideB ? baseB + 4 * offB : arenaSplat(db[offB]);
@@ -220,7 +219,7 @@ export function simdLeakyRelu(
 }
 
 export const addKernel: BinaryKernel = {
-  arenaOp: 'add',
+  simd: 'add',
   fn: (a, b) => a + b,
   left: (s, b, out) => {
     for (let i = simdScalar('add', b, s, out); i < out.length; i++) out[i] = s + b[i];
@@ -234,7 +233,7 @@ export const addKernel: BinaryKernel = {
 };
 
 export const subKernel: BinaryKernel = {
-  arenaOp: 'sub',
+  simd: 'sub',
   fn: (a, b) => a - b,
   left: (s, b, out) => {
     for (let i = simdScalar('sub', b, s, out, true); i < out.length; i++) out[i] = s - b[i];
@@ -248,7 +247,7 @@ export const subKernel: BinaryKernel = {
 };
 
 export const mulKernel: BinaryKernel = {
-  arenaOp: 'mul',
+  simd: 'mul',
   fn: (a, b) => a * b,
   left: (s, b, out) => {
     for (let i = simdScalar('mul', b, s, out); i < out.length; i++) out[i] = s * b[i];
@@ -262,7 +261,7 @@ export const mulKernel: BinaryKernel = {
 };
 
 export const divKernel: BinaryKernel = {
-  arenaOp: 'div',
+  simd: 'div',
   fn: (a, b) => a / b,
   same: (a, b, out) => {
     for (let i = simdSame('div', a, b, out); i < out.length; i++) out[i] = a[i] / b[i];
