@@ -6,14 +6,12 @@
 // caller combines the lanes.
 
 /**
- * `$extremeStrips`: the running max of 16 columns (a cache line: narrower strips reread each line
- * from farther away, 4× slower on [1024, 1024]) down $rows rows $stride floats apart, for $strips
- * strips $step bytes apart from $p, at $out (16 float32s per strip, updated in place: the caller
- * starts them at -inf, or chains blocks of rows; a column that saw NaN holds all ones, a NaN, and
- * keeps it). $flip 0x80000000 gives the min instead: min(x) = -max(-x) with pmin's ties (the sign
- * flips are exact), the values at $out then held negated. Columns of a row-major block are strips
- * 64 bytes apart; a row's elements are the 16 columns of its own strip (its four-lane maxima, as
- * four per column), one strip per row.
+ * `$extremeStrips`: the max of 16 columns (a cache line: narrower strips reread each line from
+ * farther away, 4× slower on [1024, 1024]) down $rows rows $stride floats apart, for $strips
+ * strips $step bytes apart from $p, stored at $out (16 float32s per strip; NaN, the canonical one,
+ * where a column holds one). $flip 0x80000000 gives the min instead: min(x) = -max(-x) with pmin's
+ * ties (the sign flips are exact). Columns of a row-major block are strips 64 bytes apart; a row's
+ * elements are the 16 columns of its own strip (its 16-lane maxima), one strip per row.
  */
 const strip = [0, 1, 2, 3];
 const extremeStrips = [
@@ -27,7 +25,7 @@ const extremeStrips = [
   '      (local.set $q (local.get $p)) (local.set $n (local.get $rows))',
   ...strip.map(
     (j) =>
-      `      (local.set $m${j} (v128.load offset=${16 * j} (local.get $out))) (local.set $nan${j} (v128.const i32x4 0 0 0 0))`,
+      `      (local.set $m${j} (v128.const f32x4 -inf -inf -inf -inf)) (local.set $nan${j} (v128.const i32x4 0 0 0 0))`,
   ),
   '      (block $rd (loop $rl',
   '        (br_if $rd (i32.eqz (local.get $n)))',
@@ -41,7 +39,7 @@ const extremeStrips = [
   '        (br $rl)))',
   ...strip.map(
     (j) =>
-      `      (v128.store offset=${16 * j} (local.get $out) (v128.or (local.get $m${j}) (local.get $nan${j})))`,
+      `      (v128.store offset=${16 * j} (local.get $out) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.xor (local.get $m${j}) (local.get $f)) (local.get $nan${j})))`,
   ),
   '      (local.set $p (i32.add (local.get $p) (local.get $step)))',
   '      (local.set $out (i32.add (local.get $out) (i32.const 64)))',

@@ -77,7 +77,7 @@ export interface StreamKernels {
   selectPositive(y: number, g: number, out: number, count: number): void;
   reluBackward(y: number, g: number, out: number, count: number): void;
   sumRows(src: number, rows: number, stride: number, cols: number, acc: number): void;
-  /** Running maxima (of values xor flip) of 16-column strips, updated in place at out. */
+  /** Maxima of 16-column strips (minima with flip 1 << 31), stored at out (reduce-simd.ts). */
   extremeStrips(
     p: number,
     rows: number,

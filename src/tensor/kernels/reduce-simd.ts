@@ -19,7 +19,7 @@ const results = (): [Float64Array, Float32Array] => {
   return [s, new Float32Array(s.buffer, s.byteOffset, s.length * 2)];
 };
 
-/** The kernels' flip: extremes run as maxima, of the negated values for a minimum. */
+/** The kernels' flip: a minimum runs as the maximum of the negated values. */
 const flipOf = (kind: SimdReduction): number => (kind === 'min' ? 1 << 31 : 0);
 
 /**
@@ -46,12 +46,11 @@ export function simdRows(
   for (let first = 0; first < outer; first += per) {
     const rows = Math.min(per, outer - first);
     const at = data.byteOffset + 4 * first * inner;
-    const lanes = results()[1].fill(-Infinity, 0, 16 * rows);
     kernels.extremeStrips(at, count >> 4, 16, rows, 4 * inner, ARENA_SCRATCH_HALF, flipOf(kind));
+    const lanes = results()[1];
     for (let r = 0; r < rows; r++) {
       const s = (first + r) * inner;
-      for (let k = 0; k < 16; k++)
-        row[k] = kind === 'max' ? lanes[16 * r + k]! : -lanes[16 * r + k]!;
+      for (let k = 0; k < 16; k++) row[k] = lanes[16 * r + k]!;
       for (let i = count; i < inner; i++) row[16 + i - count] = data[s + i]!;
       const m = reducer(row, 0, row.length);
       out[first + r] = m === 0 ? reducer(data, s, inner) : m;
@@ -80,9 +79,7 @@ export function simdColumns(
   // scratch's second half: sumRow's four float64 accumulators, or one float32.
   const width = cols & (sum ? ~1 : ~15);
   if (!kernels || !width || (sum ? 32 : 4) * width > ARENA_SCRATCH_HALF) return;
-  const [sums, values] = results();
-  if (sum) sums.fill(0, 0, 4 * width);
-  else values.fill(-Infinity, 0, width);
+  if (sum) results()[0].fill(0, 0, 4 * width);
   const at = data.byteOffset;
   if (!sum) kernels.extremeStrips(at, rows, cols, width >> 4, 64, ARENA_SCRATCH_HALF, flipOf(kind));
   else {
@@ -97,16 +94,10 @@ export function simdColumns(
   }
   const out = new Float32Array(cols);
   const [a, v] = results();
-  for (let c = 0; c < width; c++) {
-    const w = v[c]!;
+  for (let c = 0; c < width; c++)
     out[c] = sum
       ? (a[c]! + a[width + c]! + (a[2 * width + c]! + a[3 * width + c]!)) / divisor
-      : w !== w
-        ? NaN
-        : kind === 'max'
-          ? w
-          : -w;
-  }
+      : v[c]!;
   const column = new Float32Array(rows);
   for (let c = width; c < cols; c++) {
     for (let r = 0; r < rows; r++) column[r] = data[r * cols + c]!;
