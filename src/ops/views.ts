@@ -13,7 +13,8 @@ import {
   shapeFromArgs,
   type Shape,
 } from '../tensor/shape.js';
-import { isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
 import { isNonOverlappingAndDense } from '../tensor/layout.js';
@@ -558,7 +559,8 @@ export function clone(x: Tensor, options?: CloneOptions): Tensor {
   });
   let out: Tensor;
   if (memoryFormat === 'contiguous' || x.isContiguous()) {
-    out = Tensor._fromData(x.toFloat32Array(), x.shape);
+    // Into memory the arena can reuse (toFloat32Array's is the caller's, so always fresh).
+    out = Tensor._fromData(gather(x, allocForWrite(x.numel())), x.shape);
   } else if (isNonOverlappingAndDense(x.shape, x.strides)) {
     const n = x.numel();
     out = new Tensor(new Storage(x.buffer.slice(x.offset, x.offset + n)), x.shape, x.strides);

@@ -63,11 +63,15 @@ export function forEachRow(
  */
 export function gather(view: View, out: Float32Array): Float32Array {
   const src = view.buffer;
-  forEachRow(view.shape, view.strides, view.offset, (off, start, len, stride) => {
-    if (stride === 1) out.set(src.subarray(off, off + len), start);
-    else if (stride === 0) out.fill(src[off], start, start + len);
-    else for (let j = 0; j < len; j++) out[start + j] = src[off + j * stride];
-  });
+  // One copy for contiguous memory rather than one per row.
+  if (isContiguousLayout(view.shape, view.strides))
+    out.set(src.subarray(view.offset, view.offset + out.length));
+  else
+    forEachRow(view.shape, view.strides, view.offset, (off, start, len, stride) => {
+      if (stride === 1) out.set(src.subarray(off, off + len), start);
+      else if (stride === 0) out.fill(src[off], start, start + len);
+      else for (let j = 0; j < len; j++) out[start + j] = src[off + j * stride];
+    });
   return out;
 }
 
