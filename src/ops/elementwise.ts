@@ -6,7 +6,7 @@ import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluBackwardInto, reluInto, selectInto } from '../tensor/kernels/masks.js';
 import { type UnaryOp, unaryMathSimd, unaryOpSimd } from '../tensor/kernels/unary-math.js';
-import { allocForWrite } from '../tensor/kernels/arena.js';
+import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
 import { checkOptions } from '../tensor/options.js';
@@ -437,7 +437,7 @@ function maskedSelect(c: Tensor, x: Tensor, y: Tensor, shape: Shape): Tensor | n
   const cd = c._contiguousData();
   const td = t._contiguousData();
   const v = other.buffer[other.offset];
-  const out = new Float32Array(td.length);
+  const out = allocForWrite(td.length);
   if (xScalar) for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? v : td[i];
   else for (let i = 0; i < out.length; i++) out[i] = cd[i] !== 0 ? td[i] : v;
   // The condition is saved as it is (PyTorch saves it too): writing to it later fails backward.
@@ -633,7 +633,7 @@ function unary(
 const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
 
 /** A zero gradient of g's shape that ignores g's values (an infinite g must not become NaN). */
-const zeroGrad = (g: Tensor): Tensor => Tensor._fromData(new Float32Array(g.numel()), g.shape);
+const zeroGrad = (g: Tensor): Tensor => Tensor._fromData(allocZeroed(g.numel()), g.shape);
 
 /**
  * `-x`, elementwise, as `torch.neg`. Differentiable.

@@ -20,6 +20,7 @@ import {
   type Window,
 } from './view-history.js';
 import { INTERNAL_OVERLAP_MESSAGE, assertNoPartialOverlap } from './overlap.js';
+import { allocZeroed } from '../tensor/kernels/arena.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE =
@@ -318,7 +319,7 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
       [x, s],
       // zeros, not g * 0: an infinite or NaN upstream gradient must not leak (PyTorch: zeros_like).
       (g, _saved, [nx, ns]) => [
-        nx ? Tensor._fromData(new Float32Array(g.numel()), g.shape) : null,
+        nx ? Tensor._fromData(allocZeroed(g.numel()), g.shape) : null,
         ns ? g : null,
       ],
     ),
@@ -343,7 +344,7 @@ export function overwrite_<T extends Tensor>(
     [],
     (x) =>
       record(Tensor._fromData(produce(x.numel()), x.shape), name, [x], (g) => [
-        Tensor._fromData(new Float32Array(g.numel()), g.shape),
+        Tensor._fromData(allocZeroed(g.numel()), g.shape),
       ]),
     overlapAllowed,
   );

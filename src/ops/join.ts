@@ -1,8 +1,8 @@
 /** Joining tensors: `cat` and `stack`, each with its backward (slices of the gradient). */
 import { record } from '../autograd/node.js';
 import { Tensor, describe } from '../tensor/tensor.js';
-import { formatShape, normalizeDim } from '../tensor/shape.js';
-import { scatter } from '../tensor/kernels/strided.js';
+import { formatShape, normalizeDim, numelOf } from '../tensor/shape.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 import { narrow, unsqueeze } from './views.js';
 
 /**
@@ -43,12 +43,20 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const sizes = tensors.map((t) => t.shape[d]);
   const shape = [...first.shape];
   shape[d] = sizes.reduce((a, b) => a + b, 0);
-  const out = Tensor._fromData(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  // Each input's rows of size·inner elements go to their place in the output's rows of
+  // total·inner: block copies, and no view on the output (which could then not be disposed).
+  const inner = numelOf(shape.slice(d + 1));
+  const row = shape[d] * inner;
+  const data = allocForWrite(numelOf(shape));
   let start = 0;
   tensors.forEach((t, i) => {
-    scatter(t._contiguousData(), narrow(out.detach(), d, start, sizes[i]));
-    start += sizes[i];
+    const src = t._contiguousData();
+    const len = sizes[i] * inner;
+    for (let o = 0, at = start; o < src.length; o += len, at += row)
+      data.set(src.subarray(o, o + len), at);
+    start += len;
   });
+  const out = Tensor._fromData(data, shape);
   return record(out, 'CatBackward0', tensors, (g) => {
     let s = 0;
     return sizes.map((len) => {

@@ -9,6 +9,7 @@ import { checkOptions } from '../tensor/options.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import * as E from './elementwise.js';
 import { checkTensor, filled, mapPairs, operands, toOperand } from './math-common.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 
 const f32 = Math.fround;
 
@@ -156,7 +157,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   const s = start.expand([...shape])._contiguousData();
   const e = end.expand([...shape])._contiguousData();
   const wd = w.expand([...shape])._contiguousData();
-  const data = new Float32Array(s.length);
+  const data = allocForWrite(s.length);
   for (let i = 0; i < data.length; i++) data[i] = lerpFn(s[i], e[i], wd[i]);
   return record(
     Tensor._fromData(data, shape),

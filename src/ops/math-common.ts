@@ -18,10 +18,11 @@ import { checkOptions } from '../tensor/options.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { laidOutLike } from './layout-like.js';
 import { scatterAdd } from './scatter-gather.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 
 /** A tensor of `shape` filled with `value`. */
 export function filled(shape: Shape, value: number): Tensor {
-  return Tensor._fromData(new Float32Array(numelOf(shape)).fill(value), shape);
+  return Tensor._fromData(allocForWrite(numelOf(shape)).fill(value), shape);
 }
 
 /** Converts a number operand to a 0-d tensor (PyTorch's wrapped scalar); rejects anything else. */
@@ -40,7 +41,7 @@ export function checkTensor(x: unknown, op: string, arg = 'input'): asserts x is
 /** out[i] = fn(x[i]) over the row-major elements of `x` (any strides). */
 export function mapElements(x: Tensor, fn: (v: number) => number): Tensor {
   const src = x._contiguousData();
-  const out = new Float32Array(src.length);
+  const out = allocForWrite(src.length);
   for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
   return laidOutLike(out, x.shape, [x]);
 }
@@ -139,8 +140,8 @@ export function selectLanes(
   count: number,
   select: (vals: Float32Array, positions: Int32Array) => void,
 ): { values: Float32Array; indices: Float32Array } {
-  const values = new Float32Array(l.pre * count * l.post);
-  const indices = new Float32Array(values.length);
+  const values = allocForWrite(l.pre * count * l.post);
+  const indices = allocForWrite(values.length);
   const vals = new Float32Array(l.len);
   const positions = new Int32Array(l.len);
   for (let p = 0; p < l.pre; p++)

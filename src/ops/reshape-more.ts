@@ -17,6 +17,7 @@ import { gather } from '../tensor/kernels/strided.js';
 import { embed, expand, permute, reshape, transpose, view, viewOf } from './views.js';
 import { laidOutLike } from './layout-like.js';
 import { checkOptions } from '../tensor/options.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 
 function dimList(dims: number | readonly number[], op: string, arg = 'dims'): number[] {
   const list = typeof dims === 'number' ? [dims] : dims;
@@ -51,7 +52,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   }
   const data = gather(
     { buffer: x.buffer, shape: x.shape, strides, offset },
-    new Float32Array(x.numel()),
+    allocForWrite(x.numel()),
   );
   // Laid out as the input (PyTorch allocates flip's output with empty_like).
   const out = laidOutLike(data, x.shape, [x]);
@@ -61,7 +62,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
 /** Rolls one dim by `shift` (a copy): output[i] = x[(i - shift) mod n]. */
 function rollDim(x: Tensor, shift: number, d: number): Tensor {
   const n = x.shape[d];
-  const out = new Float32Array(x.numel());
+  const out = allocForWrite(x.numel());
   if (n > 0 && x.numel() > 0) {
     const s = ((shift % n) + n) % n;
     const src = x._contiguousData();

@@ -2,7 +2,7 @@
  * Cumulative ops along one dim: cumsum, cumprod, cummax, cummin, logcumsumexp. Sums and products
  * accumulate in float64 as PyTorch's CPU kernels do; each derivative sits beside its forward.
  */
-import { allocForWrite } from '../tensor/kernels/arena.js';
+import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -118,7 +118,7 @@ function cumprodBackward(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor
   const l = lanes(x, dim, 'cumprod');
   const gd = g._contiguousData();
   const od = out._contiguousData();
-  const res = new Float32Array(xd.length);
+  const res = allocZeroed(xd.length);
   scanLanes(l, false, (base, stride, len) => {
     let z = len;
     for (let k = 0; k < len; k++)
@@ -171,8 +171,8 @@ function cumExtreme(x: Tensor, dim: number, largest: boolean): ValuesIndices {
   validate(x, dim, op);
   const l = lanes(x, dim, op);
   const src = l.data;
-  const values = new Float32Array(src.length);
-  const indices = new Float32Array(src.length);
+  const values = allocForWrite(src.length);
+  const indices = allocForWrite(src.length);
   scanLanes(l, false, (base, stride, len) => {
     let best = NaN;
     let at = 0;

@@ -17,6 +17,7 @@ import { checkBounds, readBroadcast, readIndex, type IndexArray } from './index-
 import { operand, where as whereOp } from './elementwise.js';
 import { embed, narrow } from './views.js';
 import { checkOptions } from '../tensor/options.js';
+import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 
 /** Shape of a tensor seen as at least 1-D (PyTorch treats 0-d inputs of these ops as size-1). */
 const atLeast1 = (shape: Shape): number[] => (shape.length === 0 ? [1] : [...shape]);
@@ -73,7 +74,7 @@ function checkDimIndex(op: string, x: Tensor, dim: number, index: unknown, src?:
 
 function gatherKernel(x: Tensor, di: DimIndex): Float32Array {
   const values = di.values;
-  const out = new Float32Array(values.length);
+  const out = allocForWrite(values.length);
   const xs = stridesAtLeast1(x);
   const buf = x.buffer;
   const base = x.offset;
@@ -160,12 +161,7 @@ export function gather(x: Tensor, dim: number, index: Tensor | readonly unknown[
     'GatherBackward0',
     [x],
     (g) => [
-      scatterAdd(
-        Tensor._fromData(new Float32Array(numelOf(shape)), shape),
-        di.dim,
-        indexTensor(di),
-        g,
-      ),
+      scatterAdd(Tensor._fromData(allocZeroed(numelOf(shape)), shape), di.dim, indexTensor(di), g),
     ],
     // Saved as PyTorch saves it (only its shape is read): writing x in place makes backward refuse.
     [x],
@@ -300,7 +296,7 @@ function selectKernel(x: Tensor, d: number, values: Int32Array): Float32Array {
   const inner = numelOf(shape.slice(d + 1));
   const src = x._contiguousData();
   const n = shape[d];
-  const out = new Float32Array(outer * values.length * inner);
+  const out = allocForWrite(outer * values.length * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < values.length; j++) {
       const from = (o * n + values[j]) * inner;
@@ -318,7 +314,7 @@ function indexAddInto(g: Tensor, shape: Shape, d: number, values: Int32Array): T
   const outer = numelOf(full.slice(0, d));
   const inner = numelOf(full.slice(d + 1));
   const n = full[d];
-  const out = new Float32Array(numelOf(shape));
+  const out = allocZeroed(numelOf(shape));
   const gd = g._contiguousData();
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < values.length; j++) {
@@ -395,7 +391,7 @@ function maskPositions(mask: Tensor, shape: Shape): Int32Array {
 
 function takePositions(x: Tensor, shape: Shape, at: Int32Array): Tensor {
   const all = readBroadcast(x, shape);
-  const out = new Float32Array(at.length);
+  const out = allocForWrite(at.length);
   for (let i = 0; i < at.length; i++) out[i] = all[at[i]];
   return record(Tensor._fromData(out, [at.length]), 'MaskedSelectBackward0', [x], (g) => [
     putPositions(g, shape, at),
@@ -404,7 +400,7 @@ function takePositions(x: Tensor, shape: Shape, at: Int32Array): Tensor {
 
 /** Zeros of `shape` with g's values at `at`: the adjoint of takePositions. */
 function putPositions(g: Tensor, shape: Shape, at: Int32Array): Tensor {
-  const out = new Float32Array(numelOf(shape));
+  const out = allocZeroed(numelOf(shape));
   const gd = g._contiguousData();
   for (let i = 0; i < at.length; i++) out[at[i]] = gd[i];
   return record(Tensor._fromData(out, shape), 'MaskedScatterBackward0', [g], (gg) => [

@@ -12,6 +12,7 @@ import { normalizeDim } from '../tensor/shape.js';
 import { softmaxBackwardSimd, softmaxSimd } from '../tensor/kernels/softmax-simd.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
+import { allocForWrite } from '../tensor/kernels/arena.js';
 
 /** The `dim` argument of softmax-like functions: a number, or `{ dim }`. */
 export type SoftmaxDim =
@@ -77,7 +78,7 @@ function softmaxKernel(
   const [outer, size, inner] = rowLayout(shape, dim);
   const simd = softmaxSimd(src, outer, size, inner, log);
   if (simd !== null) return simd;
-  const out = new Float32Array(src.length);
+  const out = allocForWrite(src.length);
   const max = new Float64Array(inner);
   const total = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
@@ -122,7 +123,7 @@ function softmaxBackwardKernel(
   const [outer, size, inner] = rowLayout(shape, dim);
   const simd = softmaxBackwardSimd(g, y, outer, size, inner, log);
   if (simd !== null) return simd;
-  const out = new Float32Array(y.length);
+  const out = allocForWrite(y.length);
   const dot = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;

@@ -15,6 +15,7 @@ import { Storage } from '../tensor/storage.js';
 import { numelOf, type Shape } from '../tensor/shape.js';
 import { forEachRow, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
 import { INTERNAL_OVERLAP_MESSAGE } from './overlap.js';
+import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 
 /** Where a view sits in its base. */
 export interface Window {
@@ -113,7 +114,7 @@ const WINDOW_NAMES: PairNames = ['CopySlicesBackwardBackward0', 'AsStridedBackwa
 export function takeAt(t: Tensor, at: Int32Array, shape: Shape, names: PairNames, run = 1): Tensor {
   const src = t._contiguousData();
   const n = at.length;
-  const out = new Float32Array(n);
+  const out = allocForWrite(n);
   if (run > 16) {
     for (let j = 0; j < n; j += run) out.set(src.subarray(at[j], at[j] + run), j);
   } else {
@@ -128,7 +129,7 @@ export function takeAt(t: Tensor, at: Int32Array, shape: Shape, names: PairNames
 /** Zeros of `shape` with g's elements added at `at`; `run` as in {@link takeAt}. */
 export function putAt(g: Tensor, shape: Shape, at: Int32Array, names: PairNames, run = 1): Tensor {
   const gd = g._contiguousData();
-  const out = new Float32Array(numelOf(shape));
+  const out = allocZeroed(numelOf(shape));
   for (let j = 0; j < at.length; j += run) {
     const first = at[j];
     for (let i = 0; i < run; i++) out[first + i] += gd[j + i];

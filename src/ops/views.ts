@@ -14,7 +14,7 @@ import {
   type Shape,
 } from '../tensor/shape.js';
 import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
-import { allocForWrite } from '../tensor/kernels/arena.js';
+import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
 import { isNonOverlappingAndDense } from '../tensor/layout.js';
@@ -301,7 +301,7 @@ export function embed(
   window: (z: Tensor) => Tensor,
   name: string,
 ): Tensor {
-  const z = Tensor._fromData(new Float32Array(numelOf(shape)), shape);
+  const z = Tensor._fromData(allocZeroed(numelOf(shape)), shape);
   noGrad(() => scatter(g._contiguousData(), window(z)));
   return record(z, name, [g], (gg) => [window(gg)]);
 }
