@@ -2,6 +2,7 @@
 import { Tensor, assertTensor, describe } from '../../tensor/tensor.js';
 import { mul } from '../../ops/elementwise.js';
 import { defaultGenerator, type Generator } from '../../random/generator.js';
+import { allocForWrite, allocZeroed } from '../../tensor/kernels/arena.js';
 
 /**
  * Zeroes each element with probability `p` and scales the rest by 1/(1 − p):
@@ -29,12 +30,16 @@ export function dropout(input: Tensor, p = 0.5, training = true, generator?: Gen
     throw new TypeError(`${fn}: training must be a boolean, got ${describe(training)}`);
   if (!training || p === 0) return input;
   const n = input.numel();
-  const mask = new Float32Array(n);
+  const mask = p < 1 ? allocForWrite(n) : allocZeroed(n);
   if (p < 1) {
     const gen = generator ?? defaultGenerator;
     const keep = 1 - p;
     const scale = Math.fround(1 / Math.fround(keep));
     for (let i = 0; i < n; i++) mask[i] = gen.nextDouble() < keep ? scale : 0;
   }
-  return mul(input, Tensor._fromData(mask, input.shape));
+  const maskTensor = Tensor._fromData(mask, input.shape);
+  const out = mul(input, maskTensor);
+  // Unsaved (no gradient wanted), the mask is garbage now: its memory goes back at once.
+  if (out.gradFn === null) maskTensor.dispose();
+  return out;
 }

@@ -4,6 +4,7 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe } from '../../tensor/tensor.js';
 import { checkOptions } from '../../tensor/options.js';
 import { formatShape } from '../../tensor/shape.js';
+import { allocForWrite, allocZeroed } from '../../tensor/kernels/arena.js';
 
 function indexData(
   fn: string,
@@ -25,7 +26,7 @@ function gatherRows(
 ): Tensor {
   const [num, dim] = weight.shape;
   const w = weight._contiguousData();
-  const out = new Float32Array(idx.length * dim);
+  const out = zeroSkipped ? allocZeroed(idx.length * dim) : allocForWrite(idx.length * dim);
   for (let i = 0; i < idx.length; i++) {
     if (zeroSkipped && idx[i] === skip) continue;
     out.set(w.subarray(idx[i] * dim, idx[i] * dim + dim), i * dim);
@@ -39,7 +40,7 @@ function gatherRows(
 function addRows(g: Tensor, idx: Float32Array, num: number, skip: number): Tensor {
   const dim = g.shape.at(-1)!;
   const gs = g._contiguousData();
-  const out = new Float32Array(num * dim);
+  const out = allocZeroed(num * dim);
   for (let i = 0; i < idx.length; i++) {
     if (idx[i] === skip) continue;
     const o = idx[i] * dim;
@@ -157,7 +158,7 @@ export function oneHot(indices: Tensor | readonly number[], numClasses = -1): Te
     classes = max + 1;
   } else if (max >= classes)
     throw new RangeError(`${fn}: Class values must be smaller than num_classes.`);
-  const out = new Float32Array(data.length * classes);
+  const out = allocZeroed(data.length * classes);
   for (let i = 0; i < data.length; i++) out[i * classes + data[i]] = 1;
   return Tensor._fromData(out, [...shape, classes]);
 }

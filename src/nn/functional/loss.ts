@@ -26,6 +26,7 @@ import {
 import { mean, sum } from '../../ops/reduce.js';
 import { logSoftmax } from '../../ops/softmax.js';
 import { logsigmoid } from './activation.js';
+import { allocZeroed } from '../../tensor/kernels/arena.js';
 
 /** How a loss reduces its elementwise values. */
 export type LossReduction = 'mean' | 'sum' | 'none';
@@ -149,8 +150,8 @@ function nllCore(
   const w = checkWeight(fn, weight, classes);
   const x = input._contiguousData();
   const t = target._contiguousData();
-  const losses = new Float32Array(batch * spatial);
-  const coef = new Float32Array(input.numel());
+  const losses = allocZeroed(batch * spatial);
+  const coef = allocZeroed(input.numel());
   let totalWeight = 0;
   for (let n = 0; n < batch; n++) {
     for (let s = 0; s < spatial; s++) {

@@ -6,6 +6,7 @@
  */
 import { record } from '../../autograd/node.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { allocForWrite } from '../../tensor/kernels/arena.js';
 
 /** Compressed sparse rows: output `r` reads `cols[rowPtr[r]..rowPtr[r+1]]` weighted by `vals`. */
 export interface PlaneMap {
@@ -66,7 +67,7 @@ function transposeMap(m: PlaneMap): PlaneMap {
 }
 
 function applyKernel(m: PlaneMap, x: Float32Array, planes: number): Float32Array {
-  const out = new Float32Array(planes * m.outSize);
+  const out = allocForWrite(planes * m.outSize);
   const { rowPtr, cols, vals, divisor } = m;
   for (let p = 0; p < planes; p++) {
     const ib = p * m.inSize;

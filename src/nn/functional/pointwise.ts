@@ -6,7 +6,7 @@
 import { record } from '../../autograd/node.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { mul } from '../../ops/elementwise.js';
-import { allocForWrite } from '../../tensor/kernels/arena.js';
+import { allocForWrite, allocZeroed } from '../../tensor/kernels/arena.js';
 
 /** One pointwise activation's maths. */
 export interface PointwiseSpec {
@@ -54,7 +54,7 @@ function pointwiseBackward(g: Tensor, x: Tensor, spec: PointwiseSpec): Tensor {
       needX
         ? d2
           ? mul(mul(gg, sg!), map1(sx!, d2))
-          : Tensor._fromData(new Float32Array(sx!.numel()), sx!.shape)
+          : Tensor._fromData(allocZeroed(sx!.numel()), sx!.shape)
         : null,
     ],
     [g, x],

@@ -6,6 +6,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { squeeze, unsqueeze } from '../../ops/views.js';
 import { expandSize, type SizeArg } from './conv.js';
 import { buildPlaneMap, planeMapOp } from './plane-map.js';
+import { allocForWrite, allocZeroed } from '../../tensor/kernels/arena.js';
 
 /** Options of `maxPool1d`/`maxPool2d`. */
 export interface MaxPoolOptions {
@@ -138,7 +139,7 @@ function planeGather(x: Tensor, idx: Tensor): Tensor {
   const is = idx._contiguousData();
   const inSize = x.shape.at(-1)! * x.shape.at(-2)!;
   const outSize = idx.shape.at(-1)! * idx.shape.at(-2)!;
-  const out = new Float32Array(is.length);
+  const out = allocForWrite(is.length);
   for (let i = 0, base = 0; i < is.length; base += inSize) {
     for (let end = i + outSize; i < end; i++) out[i] = xs[base + is[i]];
   }
@@ -157,7 +158,7 @@ function planeScatterAdd(g: Tensor, idx: Tensor, shape: readonly number[]): Tens
   const is = idx._contiguousData();
   const inSize = shape.at(-1)! * shape.at(-2)!;
   const outSize = idx.shape.at(-1)! * idx.shape.at(-2)!;
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const out = allocZeroed(shape.reduce((a, b) => a * b, 1));
   for (let i = 0, base = 0; i < is.length; base += inSize) {
     for (let end = i + outSize; i < end; i++) out[base + is[i]] += gs[i];
   }
@@ -178,8 +179,8 @@ function maxPoolKernel(x: Tensor, g: PoolGeometry): { values: Tensor; indices: T
   const planes = lead.reduce((a, b) => a * b, 1);
   const [OH, OW] = g.out;
   const xs = x._contiguousData();
-  const values = new Float32Array(planes * OH * OW);
-  const indices = new Float32Array(planes * OH * OW);
+  const values = allocForWrite(planes * OH * OW);
+  const indices = allocForWrite(planes * OH * OW);
   // Geometry in locals: the inner loops read nothing but typed arrays and small integers.
   const [sh, sw] = g.s;
   const [ph, pw] = g.p;
