@@ -185,6 +185,28 @@ function prepareElementwise(workload, track) {
       const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
       return run(() => tf.sum(a, 0));
     }
+    case 'mean over dim 0 of [1024,1024]': {
+      const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
+      return run(() => tf.mean(a, 0));
+    }
+    case 'amax over dim 1 of [1024,1024]': {
+      const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
+      return run(() => tf.max(a, 1));
+    }
+    case 'mul [1024,1024] by a [1024,1] column': {
+      const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
+      const c = track(tf.tensor2d(fill(1024, 2), [1024, 1]));
+      return run(() => tf.mul(a, c));
+    }
+    case 'cat two [1024,1024] along dim 1': {
+      const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
+      const b = track(tf.tensor2d(fill(M, 2), [1024, 1024]));
+      return run(() => tf.concat([a, b], 1));
+    }
+    case 'transposed copy of [1024,1024]': {
+      const a = track(tf.tensor2d(fill(M, 1), [1024, 1024]));
+      return run(() => tf.transpose(a));
+    }
     default:
       return null;
   }

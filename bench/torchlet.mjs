@@ -81,12 +81,14 @@ const clipParams = () => (params ??= withGradients(CLIP_SHAPES));
 
 /**
  * Rows where dispose() changes nothing: clipping and the optimizer step work in place, the training
- * steps keep their tensors, and the sum's [1024] output is too small for the shared arena.
+ * steps keep their tensors, and the reductions' [1024] outputs are too small for the shared arena.
  */
 const UNCHANGED_BY_DISPOSE = new Set([
   ...TRAINING_LOOPS,
   'SGD momentum step, 1e6 parameters',
   'sum over dim 0 of [1024,1024]',
+  'mean over dim 0 of [1024,1024]',
+  'amax over dim 1 of [1024,1024]',
 ]);
 
 /**
@@ -187,6 +189,28 @@ function prepareElementwise(workload, dropped, options) {
     case 'sum over dim 0 of [1024,1024]': {
       const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
       return { fn: () => x.sum(0) };
+    }
+    case 'mean over dim 0 of [1024,1024]': {
+      const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
+      return { fn: () => x.mean(0) };
+    }
+    case 'amax over dim 1 of [1024,1024]': {
+      const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
+      return { fn: () => x.amax(1) };
+    }
+    case 'mul [1024,1024] by a [1024,1] column': {
+      const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
+      const c = torch.tensor(fill(1024, 2), { shape: [1024, 1] });
+      return { fn: dropped(() => x.mul(c)) };
+    }
+    case 'cat two [1024,1024] along dim 1': {
+      const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
+      const y = torch.tensor(fill(M, 2), { shape: [1024, 1024] });
+      return { fn: dropped(() => torch.cat([x, y], 1)) };
+    }
+    case 'transposed copy of [1024,1024]': {
+      const x = torch.tensor(fill(M, 1), { shape: [1024, 1024] });
+      return { fn: dropped(() => x.t().contiguous()) };
     }
     case 'SGD momentum step, 1e6 parameters': {
       const p = torch.tensor(fill(1e6, 1), { requiresGrad: true });

@@ -92,6 +92,11 @@ export const ELEMENTWISE = [
   'exp 1M',
   'tanh 1M',
   'sum over dim 0 of [1024,1024]',
+  'mean over dim 0 of [1024,1024]',
+  'amax over dim 1 of [1024,1024]',
+  'mul [1024,1024] by a [1024,1] column',
+  'cat two [1024,1024] along dim 1',
+  'transposed copy of [1024,1024]',
   'SGD momentum step, 1e6 parameters',
   'add 10M forward',
 ];
