@@ -5,7 +5,8 @@
 //                                matrix products split over threads (kernels/thread-pool.ts);
 //   stream.wat / stream-wasm.ts  one-pass kernels (clamp, scale, Σx, Σx², Σ|x|, max|x|) and the
 //                                arena's kernels (elementwise ops, relu and its masks, column
-//                                sums) that import the memory they work on;
+//                                sums, maxima over a dim from scripts/wasm/reductions.mjs) that
+//                                import the memory they work on;
 //   update.wat / update-wasm.ts  the optimizers' updates over the arena (a module of their own,
 //                                so that apps without an optimizer do not carry it);
 //   unary-math.wat / unary-math-wasm.ts  exp, sigmoid, tanh and log over the arena, with the bits
