@@ -86,7 +86,7 @@ emit('          (br_if $pdone (i32.eqz (local.get $p)))');
 for (let v = 0; v < VECS; v++)
   emit(`          (local.set $b${v} (v128.load offset=${16 * v} (local.get $bp)))`);
 for (let r = 0; r < ROWS; r++) {
-  emit(`          (local.set $s (f32x4.splat (f32.load offset=${4 * r} (local.get $ap))))`);
+  emit(`          (local.set $s (v128.load32_splat offset=${4 * r} (local.get $ap)))`);
   for (let v = 0; v < VECS; v++) {
     emit(
       `          (local.set ${acc(r, v)} (f32x4.add (local.get ${acc(r, v)}) (f32x4.mul (local.get $s) (local.get $b${v}))))`,
