@@ -141,9 +141,10 @@ function reduceForward(
   const rows = leadingRows(x, dims);
   let values: Float32Array | undefined;
   if (rows === 0) {
-    const { data, outer, inner } = rowLayout(x, dims);
-    if (simd === 'max' || simd === 'min') values = simdRows(simd, reducer, data, outer, inner);
-    values ??= reduceRows({ data, outer, inner, perm: [] }, reducer);
+    const layout = rowLayout(x, dims);
+    if (simd === 'max' || simd === 'min')
+      values = simdRows(simd, reducer, layout.data, layout.outer, layout.inner);
+    values ??= reduceRows(layout, reducer);
   } else {
     const cols = x.numel() / rows;
     if (simd) values = simdColumns(simd, reducer, contiguousBlock(x), rows, cols, divisor);
