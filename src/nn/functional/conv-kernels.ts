@@ -55,6 +55,7 @@ function im2col(
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const [sn, sc, sy, sx] = xStrides;
   const L = oh * ow;
+  const flat = sh === 1 && sw === 1 && sx === 1 && sy === w && ow === w;
   let row = 0;
   for (let ci = 0; ci < c; ci++) {
     const base = xOffset + n * sn + ci * sc;
@@ -64,6 +65,25 @@ function im2col(
         const off = q * dw - pw;
         const [lo, hi] = insideRange(off, sw, w, ow);
         const step = sw * sx;
+        if (flat && hi > lo) {
+          // Output rows as long as the input's, both contiguous: the rows inside the image are one
+          // block copy of the shifted plane; what it carried across row ends into the padding
+          // columns is zeroed after, and the rows above and below the image are zero.
+          const i0 = Math.min(oh, Math.max(0, ph - p * dh));
+          const i1 = Math.max(i0, Math.min(oh, h + ph - p * dh));
+          cols.fill(0, rowBase, rowBase + i0 * ow);
+          cols.fill(0, rowBase + i1 * ow, rowBase + L);
+          if (i1 > i0) {
+            const from = rowBase + i0 * ow + lo;
+            const at = base + (i0 - ph + p * dh) * sy + lo + off;
+            cols.set(x.subarray(at, at + (i1 - i0 - 1) * ow + hi - lo), from);
+            for (let i = i0; i < i1; i++) {
+              for (let j = 0; j < lo; j++) cols[rowBase + i * ow + j] = 0;
+              for (let j = hi; j < ow; j++) cols[rowBase + i * ow + j] = 0;
+            }
+          }
+          continue;
+        }
         for (let i = 0; i < oh; i++) {
           const y = i * sh - ph + p * dh;
           const outBase = rowBase + i * ow;

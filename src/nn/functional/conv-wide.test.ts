@@ -36,6 +36,29 @@ describe('conv2d over wide rows', () => {
       expect(bits(wide)).toEqual(bits(im2col));
     });
 
+  it("weight gradients take the same bits from im2col's plane copies as from its row copies", () => {
+    // Output rows as long as the input's (the shifted-plane block copy) against an input whose
+    // rows are not contiguous (the copy row by row): paddings, dilations and taps that shift the
+    // plane both ways, rows that fall wholly in the padding.
+    const geometries: [number[], number[], Parameters<typeof conv2d>[3]][] = [
+      [[2, 3, 9, 11], [4, 3, 3, 3], { padding: 1 }],
+      [[1, 2, 7, 6], [3, 2, 5, 5], { padding: 2 }],
+      [[1, 2, 9, 9], [2, 2, 3, 3], { padding: 2, dilation: 2 }],
+      [[2, 2, 4, 6], [3, 2, 7, 3], { padding: [3, 1] }],
+      [[1, 3, 5, 5], [2, 3, 3, 3], { padding: 'same', dilation: [3, 1] }],
+    ];
+    for (const [xs, ws, options] of geometries) {
+      manualSeed(xs[2]! + ws[2]!);
+      const x = randn(xs);
+      const w = randn(ws, { requiresGrad: true });
+      conv2d(x, w, null, options).square().sum().backward();
+      const flat = bits(w.grad!);
+      const wc = w.detach().clone().requiresGrad_();
+      conv2d(columnMajor(x), wc, null, options).square().sum().backward();
+      expect(bits(wc.grad!), JSON.stringify(options)).toEqual(flat);
+    }
+  });
+
   it('keeps gradients and conv1d as they were', () => {
     manualSeed(3);
     const x = randn([2, 3, 12, 12], { requiresGrad: true });
