@@ -5,6 +5,7 @@
  */
 import { gemm, type Mat } from '../../tensor/kernels/matmul.js';
 import { allocLongLived, allocZeroed, releaseToArena } from '../../tensor/kernels/arena.js';
+import { simdSame } from '../../tensor/kernels/elementwise.js';
 
 /**
  * Scratch for one call (im2col columns): arena memory when there is room, given back when the call
@@ -106,9 +107,15 @@ function im2col(
 }
 
 /** Adds row-major patches `[c·kh·kw, oh·ow]` back into a contiguous `[c, h, w]` image at `outOffset`. */
-function col2im(g: ConvGeometry, cols: Float32Array, out: Float32Array, outOffset: number): void {
+export function col2im(
+  g: ConvGeometry,
+  cols: Float32Array,
+  out: Float32Array,
+  outOffset: number,
+): void {
   const { c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const L = oh * ow;
+  const flat = sh === 1 && sw === 1 && ow === w;
   let row = 0;
   for (let ci = 0; ci < c; ci++) {
     const base = outOffset + ci * h * w;
@@ -117,6 +124,26 @@ function col2im(g: ConvGeometry, cols: Float32Array, out: Float32Array, outOffse
         const rowBase = row * L;
         const off = q * dw - pw;
         const [lo, hi] = insideRange(off, sw, w, ow);
+        if (flat && hi > lo) {
+          // Output rows as long as the image's: the rows inside it add as one run of the shifted
+          // plane (on the SIMD add kernel), once the padding columns between them hold -0, which
+          // adds nothing to any value, +0 and -0 included. One add per element, in the same order
+          // of planes: the loop's bits.
+          const i0 = Math.min(oh, Math.max(0, ph - p * dh));
+          const i1 = Math.max(i0, Math.min(oh, h + ph - p * dh));
+          if (i1 === i0) continue;
+          for (let i = i0; i < i1; i++) {
+            for (let j = 0; j < lo; j++) cols[rowBase + i * ow + j] = -0;
+            for (let j = hi; j < ow; j++) cols[rowBase + i * ow + j] = -0;
+          }
+          const from = rowBase + i0 * ow + lo;
+          const len = (i1 - i0 - 1) * ow + hi - lo;
+          const at = base + (i0 - ph + p * dh) * w + lo + off;
+          const dst = out.subarray(at, at + len);
+          const src = cols.subarray(from, from + len);
+          for (let j = simdSame('add', dst, src, dst); j < len; j++) dst[j] += src[j]!;
+          continue;
+        }
         for (let i = 0; i < oh; i++) {
           const y = i * sh - ph + p * dh;
           if (y < 0 || y >= h) continue;
