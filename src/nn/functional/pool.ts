@@ -188,6 +188,30 @@ function maxPoolKernel(x: Tensor, g: PoolGeometry): { values: Tensor; indices: T
   const spanH = (g.k[0] - 1) * dh + 1;
   const spanW = (g.k[1] - 1) * dw + 1;
   let o = 0;
+  if (g.k[0] === 2 && g.k[1] === 2 && sh === 2 && sw === 2 && ph + pw === 0 && dh * dw === 1) {
+    // The common 2×2 pool, unrolled: the same comparisons in the same order as the loops below
+    // (the first element cannot lose to -inf, and keeps its place when it is -inf).
+    for (let pl = 0; pl < planes; pl++) {
+      const base = pl * H * W;
+      for (let i = 0; i < OH; i++) {
+        for (let j = 0, at = 2 * i * W + 2 * j; j < OW; j++, o++, at += 2) {
+          const p = base + at;
+          let best = xs[p]!;
+          let arg = at;
+          const b = xs[p + 1]!;
+          if (b > best || b !== b) [best, arg] = [b, at + 1];
+          const c = xs[p + W]!;
+          if (c > best || c !== c) [best, arg] = [c, at + W];
+          const d = xs[p + W + 1]!;
+          if (d > best || d !== d) [best, arg] = [d, at + W + 1];
+          values[o] = best;
+          indices[o] = arg;
+        }
+      }
+    }
+    const shape = [...lead, OH, OW];
+    return { values: Tensor._fromData(values, shape), indices: Tensor._fromData(indices, shape) };
+  }
   for (let pl = 0; pl < planes; pl++) {
     const base = pl * H * W;
     for (let i = 0; i < OH; i++) {
