@@ -32,10 +32,17 @@ function inputs(n: number, h: number, seed: number): [Tensor, Tensor] {
 
 describe('lstmPointwise', () => {
   it('gives the composed ops’ values bit for bit', () => {
-    const [gates, c] = inputs(5, 7, 1);
-    expect(Array.from(lstmPointwise(gates, c).toFloat32Array())).toEqual(
-      Array.from(composed(gates, c).toFloat32Array()),
-    );
+    // Small rows run the loops; long ones the SIMD activations (with tails of 1 to 3).
+    for (const [n, h] of [
+      [5, 7],
+      [20, 256],
+      [3, 301],
+    ] as const) {
+      const [gates, c] = inputs(n, h, 1);
+      expect(Array.from(lstmPointwise(gates, c).toFloat32Array())).toEqual(
+        Array.from(composed(gates, c).toFloat32Array()),
+      );
+    }
   });
 
   it('gives the composed ops’ gradients (also through a non-contiguous c)', () => {

@@ -12,9 +12,26 @@ import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { add, mul, sigmoid, sub, tanh } from '../../ops/elementwise.js';
 import { cat } from '../../ops/join.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { unaryMathSimd } from '../../tensor/kernels/unary-math.js';
 
 const fr = Math.fround;
 const sigm = (x: number): number => fr(1 / (1 + Math.exp(-x)));
+
+/**
+ * to[at..at+n) = sigm (fn 1) or tanh (fn 2) of from[start..start+n): the leading multiple of 4 on
+ * the unary-math SIMD kernel where it runs, the rest (or all) here.
+ */
+function activate(
+  fn: 1 | 2,
+  from: Float32Array,
+  start: number,
+  to: Float32Array,
+  at: number,
+  n: number,
+): void {
+  let k = unaryMathSimd(fn, from.subarray(start, start + n), to.subarray(at, at + n));
+  for (; k < n; k++) to[at + k] = fn === 1 ? sigm(from[start + k]) : fr(Math.tanh(from[start + k]));
+}
 
 /**
  * `[h' | c']` (last dim 2H) from `gates` (last dim 4H: i, f, g, o pre-activations) and the cell
@@ -34,21 +51,18 @@ export function lstmPointwise(gates: Tensor, c: Tensor): Tensor {
     const oa = r * 2 * H;
     const ca = r * H;
     const sa = r * 5 * H;
+    // The activations on the SIMD kernel (the same bits as sigm and Math.tanh): i and f, g, o.
+    activate(1, a, ga, acts, sa, 2 * H);
+    activate(2, a, ga + 2 * H, acts, sa + 2 * H, H);
+    activate(1, a, ga + 3 * H, acts, sa + 3 * H, H);
     for (let j = 0; j < H; j++) {
-      const i = sigm(a[ga + j]);
-      const f = sigm(a[ga + H + j]);
-      const g = fr(Math.tanh(a[ga + 2 * H + j]));
-      const o = sigm(a[ga + 3 * H + j]);
-      const cy = fr(fr(f * cPrev[ca + j]) + fr(i * g));
-      const t = fr(Math.tanh(cy));
-      out[oa + j] = o * t;
-      out[oa + H + j] = cy;
-      acts[sa + j] = i;
-      acts[sa + H + j] = f;
-      acts[sa + 2 * H + j] = g;
-      acts[sa + 3 * H + j] = o;
-      acts[sa + 4 * H + j] = t;
+      const i = acts[sa + j];
+      const f = acts[sa + H + j];
+      const g = acts[sa + 2 * H + j];
+      out[oa + H + j] = fr(fr(f * cPrev[ca + j]) + fr(i * g));
     }
+    activate(2, out, oa + H, acts, sa + 4 * H, H); // tanh(c')
+    for (let j = 0; j < H; j++) out[oa + j] = acts[sa + 3 * H + j] * acts[sa + 4 * H + j];
   }
   const shape = [...c.shape];
   shape[shape.length - 1] = 2 * H;
