@@ -11,11 +11,12 @@
  * strips $step bytes apart from $p, stored at $out (16 float32s per strip; NaN, the canonical one,
  * where a column holds one). $flip 0x80000000 gives the min instead: min(x) = -max(-x) with pmin's
  * ties (the sign flips are exact). Columns of a row-major block are strips 64 bytes apart; a row's
- * elements are the 16 columns of its own strip (its 16-lane maxima), one strip per row.
+ * elements are the 16 columns of its own strip, one strip per row, whose 16 maxima $fold folds
+ * into the first four floats.
  */
 const strip = [0, 1, 2, 3];
 const extremeStrips = [
-  '  (func (export "extremeStrips") (param $p i32) (param $rows i32) (param $stride i32) (param $strips i32) (param $step i32) (param $out i32) (param $flip i32)',
+  '  (func (export "extremeStrips") (param $p i32) (param $rows i32) (param $stride i32) (param $strips i32) (param $step i32) (param $out i32) (param $flip i32) (param $fold i32)',
   '    (local $q i32) (local $n i32) (local $x v128) (local $f v128)',
   ...strip.map((j) => `    (local $m${j} v128) (local $nan${j} v128)`),
   '    (local.set $f (i32x4.splat (local.get $flip)))',
@@ -37,6 +38,10 @@ const extremeStrips = [
   '        (local.set $q (i32.add (local.get $q) (local.get $stride)))',
   '        (local.set $n (i32.sub (local.get $n) (i32.const 1)))',
   '        (br $rl)))',
+  // $fold: the strip's four vectors into the first (its lanes k, k+4, k+8, k+12 into lane k).
+  '      (if (local.get $fold) (then',
+  '        (local.set $m0 (f32x4.pmax (f32x4.pmax (local.get $m0) (local.get $m1)) (f32x4.pmax (local.get $m2) (local.get $m3))))',
+  '        (local.set $nan0 (v128.or (v128.or (local.get $nan0) (local.get $nan1)) (v128.or (local.get $nan2) (local.get $nan3))))))',
   ...strip.map(
     (j) =>
       `      (v128.store offset=${16 * j} (local.get $out) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.xor (local.get $m${j}) (local.get $f)) (local.get $nan${j})))`,

@@ -86,6 +86,7 @@ export interface StreamKernels {
     step: number,
     out: number,
     flip: number,
+    fold: number,
   ): void;
 }
 

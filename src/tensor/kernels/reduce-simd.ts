@@ -37,21 +37,21 @@ export function simdRows(
   if (!kernels || inner < 16) return;
   const per = ARENA_SCRATCH_HALF >> 6;
   const out = new Float32Array(outer);
-  // Each row is one strip: its elements 16 at a time down its 16 lanes (each keeps the first of
-  // its equal values), the tail after them. The reducer over the lanes then the tail gives the
-  // row's result, NaN included, except where two equal values differ in bits: +0 and -0, so a
-  // zero result scans the row itself.
+  // Each row is one strip: its elements 16 at a time down 16 lanes folded into 4 (each keeps the
+  // first of its equal values), the tail after them. The reducer over the lanes then the tail
+  // gives the row's result, NaN included, except where two equal values differ in bits: +0 and
+  // -0, so a zero result scans the row itself.
   const count = inner & ~15;
-  const row = new Float32Array(16 + inner - count);
+  const row = new Float32Array(4 + inner - count);
   for (let first = 0; first < outer; first += per) {
     const rows = Math.min(per, outer - first);
     const at = data.byteOffset + 4 * first * inner;
-    kernels.extremeStrips(at, count >> 4, 16, rows, 4 * inner, ARENA_SCRATCH_HALF, flipOf(kind));
+    kernels.extremeStrips(at, count >> 4, 16, rows, 4 * inner, ARENA_SCRATCH_HALF, flipOf(kind), 1);
     const lanes = results()[1];
     for (let r = 0; r < rows; r++) {
       const s = (first + r) * inner;
-      for (let k = 0; k < 16; k++) row[k] = lanes[16 * r + k]!;
-      for (let i = count; i < inner; i++) row[16 + i - count] = data[s + i]!;
+      for (let k = 0; k < 4; k++) row[k] = lanes[16 * r + k]!;
+      for (let i = count; i < inner; i++) row[4 + i - count] = data[s + i]!;
       const m = reducer(row, 0, row.length);
       out[first + r] = m === 0 ? reducer(data, s, inner) : m;
     }
@@ -81,7 +81,8 @@ export function simdColumns(
   if (!kernels || !width || (sum ? 32 : 4) * width > ARENA_SCRATCH_HALF) return;
   if (sum) results()[0].fill(0, 0, 4 * width);
   const at = data.byteOffset;
-  if (!sum) kernels.extremeStrips(at, rows, cols, width >> 4, 64, ARENA_SCRATCH_HALF, flipOf(kind));
+  if (!sum)
+    kernels.extremeStrips(at, rows, cols, width >> 4, 64, ARENA_SCRATCH_HALF, flipOf(kind), 0);
   else {
     // Accumulator k is a plain column sum (sumRows' order) of every fourth row after the first
     // rows % 4, which go into a0 first.

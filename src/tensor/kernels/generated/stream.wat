@@ -463,7 +463,7 @@
       (local.set $rows (i32.sub (local.get $rows) (i32.const 4)))
       (br $gl)))
   )
-  (func (export "extremeStrips") (param $p i32) (param $rows i32) (param $stride i32) (param $strips i32) (param $step i32) (param $out i32) (param $flip i32)
+  (func (export "extremeStrips") (param $p i32) (param $rows i32) (param $stride i32) (param $strips i32) (param $step i32) (param $out i32) (param $flip i32) (param $fold i32)
     (local $q i32) (local $n i32) (local $x v128) (local $f v128)
     (local $m0 v128) (local $nan0 v128)
     (local $m1 v128) (local $nan1 v128)
@@ -495,6 +495,9 @@
         (local.set $q (i32.add (local.get $q) (local.get $stride)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $rl)))
+      (if (local.get $fold) (then
+        (local.set $m0 (f32x4.pmax (f32x4.pmax (local.get $m0) (local.get $m1)) (f32x4.pmax (local.get $m2) (local.get $m3))))
+        (local.set $nan0 (v128.or (v128.or (local.get $nan0) (local.get $nan1)) (v128.or (local.get $nan2) (local.get $nan3))))))
       (v128.store offset=0 (local.get $out) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.xor (local.get $m0) (local.get $f)) (local.get $nan0)))
       (v128.store offset=16 (local.get $out) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.xor (local.get $m1) (local.get $f)) (local.get $nan1)))
       (v128.store offset=32 (local.get $out) (v128.bitselect (v128.const f32x4 nan nan nan nan) (v128.xor (local.get $m2) (local.get $f)) (local.get $nan2)))
