@@ -300,7 +300,43 @@ const ONE4 = '(v128.const f32x4 1 1 1 1)';
 // Two floats at $x as f64x2; a f64x2 value rounded to float32 and widened back (what
 // Math.fround does to a double); a f64x2 value stored as two floats at $x.
 const load2 = (x) => `(f64x2.promote_low_f32x4 (v128.load64_zero (local.get ${x})))`;
+// dst[c·ds + r] = src[r·ss + c] for r < rows, c < cols (multiples of 4; strides in floats): the
+// transpose of a matrix by 4x4 blocks (strided.ts gather, for a transposed view made contiguous).
+const at4 = (base, stride, k) =>
+  k === 0
+    ? `(local.get ${base})`
+    : `(i32.add (local.get ${base}) (i32.mul (local.get ${stride}) (i32.const ${k})))`;
+const transposeKernel = [
+  '  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $ss i32) (param $ds i32)',
+  '    (local $r i32) (local $c i32) (local $at i32) (local $o i32)',
+  '    (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)',
+  '    (local.set $ss (i32.shl (local.get $ss) (i32.const 2)))',
+  '    (local.set $ds (i32.shl (local.get $ds) (i32.const 2)))',
+  // Down the source's columns, so that each of the four destination rows is written in order.
+  '    (block $cd (loop $cl',
+  '      (br_if $cd (i32.ge_u (local.get $c) (local.get $cols)))',
+  '      (local.set $r (i32.const 0))',
+  '      (block $rd (loop $rl',
+  '        (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))',
+  '        (local.set $at (i32.add (local.get $src) (i32.add (i32.mul (local.get $r) (local.get $ss)) (i32.shl (local.get $c) (i32.const 2)))))',
+  '        (local.set $o (i32.add (local.get $dst) (i32.add (i32.mul (local.get $c) (local.get $ds)) (i32.shl (local.get $r) (i32.const 2)))))',
+  ...[0, 1, 2, 3].map((k) => `        (local.set $q${k} (v128.load ${at4('$at', '$ss', k)}))`),
+  `        (local.set $t0 ${T4('(local.get $q0)', '(local.get $q1)', [0, 4, 1, 5])})`,
+  `        (local.set $t1 ${T4('(local.get $q0)', '(local.get $q1)', [2, 6, 3, 7])})`,
+  `        (local.set $t2 ${T4('(local.get $q2)', '(local.get $q3)', [0, 4, 1, 5])})`,
+  `        (local.set $t3 ${T4('(local.get $q2)', '(local.get $q3)', [2, 6, 3, 7])})`,
+  `        (v128.store ${at4('$o', '$ds', 0)} ${T4('(local.get $t0)', '(local.get $t2)', [0, 1, 4, 5])})`,
+  `        (v128.store ${at4('$o', '$ds', 1)} ${T4('(local.get $t0)', '(local.get $t2)', [2, 3, 6, 7])})`,
+  `        (v128.store ${at4('$o', '$ds', 2)} ${T4('(local.get $t1)', '(local.get $t3)', [0, 1, 4, 5])})`,
+  `        (v128.store ${at4('$o', '$ds', 3)} ${T4('(local.get $t1)', '(local.get $t3)', [2, 3, 6, 7])})`,
+  '        (local.set $r (i32.add (local.get $r) (i32.const 4)))',
+  '        (br $rl)))',
+  '      (local.set $c (i32.add (local.get $c) (i32.const 4)))',
+  '      (br $cl)))',
+  '  )',
+];
 const arenaKernels = [
+  ...transposeKernel,
   ...binaryKernel('add', 'f32x4.add'),
   ...binaryKernel('sub', 'f32x4.sub'),
   ...binaryKernel('mul', 'f32x4.mul'),

@@ -77,6 +77,8 @@ export interface StreamKernels {
   selectPositive(y: number, g: number, out: number, count: number): void;
   reluBackward(y: number, g: number, out: number, count: number): void;
   sumRows(src: number, rows: number, stride: number, cols: number, acc: number): void;
+  /** dst[c·ds + r] = src[r·ss + c] over multiples of 4 rows and columns (strided.ts gather). */
+  transpose(src: number, dst: number, rows: number, cols: number, ss: number, ds: number): void;
   /** Maxima of 16-column strips (minima with flip 1 << 31), stored at out (reduce-simd.ts). */
   extremeStrips(
     p: number,

@@ -1,6 +1,7 @@
 /** Pure kernels that walk strided memory. No tensors, no autograd: arrays, shapes and strides in. */
 
 import type { Shape } from '../shape.js';
+import { arenaKernelsFor } from './arena.js';
 
 /** A strided window on a Float32Array: what every kernel reads. */
 export interface View {
@@ -63,8 +64,19 @@ export function forEachRow(
  */
 export function gather(view: View, out: Float32Array): Float32Array {
   const src = view.buffer;
+  const [A, B] = view.shape;
+  const [sa, sb] = view.strides;
+  // A transposed matrix: the SIMD kernel's 4x4 blocks in the arena, the edges here.
+  const k = view.shape.length === 2 && sa === 1 && sb! > 1 && arenaKernelsFor(out.length, src, out);
+  if (k) {
+    const [rows, cols] = [B! & ~3, A! & ~3];
+    k.transpose(src.byteOffset + 4 * view.offset, out.byteOffset, rows, cols, sb!, B!);
+    for (let a = 0; a < A!; a++)
+      for (let b = a < cols ? rows : 0; b < B!; b++)
+        out[a * B! + b] = src[view.offset + a + b * sb!]!;
+  }
   // One copy for contiguous memory rather than one per row.
-  if (isContiguousLayout(view.shape, view.strides))
+  else if (isContiguousLayout(view.shape, view.strides))
     out.set(src.subarray(view.offset, view.offset + out.length));
   else
     forEachRow(view.shape, view.strides, view.offset, (off, start, len, stride) => {
