@@ -24,11 +24,11 @@ export class MT19937 {
 
   private twist(): void {
     const s = this.state;
+    // Branch-free (y's low bit selects the constant: a branch on it mispredicts half the time),
+    // the wrap-around indices taken apart from the loop rather than by % on every element.
     for (let i = 0; i < N; i++) {
-      const y = (s[i] & 0x80000000) | (s[(i + 1) % N] & 0x7fffffff);
-      let v = s[(i + M) % N] ^ (y >>> 1);
-      if (y & 1) v ^= 0x9908b0df;
-      s[i] = v >>> 0;
+      const y = (s[i] & 0x80000000) | (s[i + 1 < N ? i + 1 : 0] & 0x7fffffff);
+      s[i] = s[i + M < N ? i + M : i + M - N] ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
     }
     this.index = 0;
   }
