@@ -1,11 +1,12 @@
 /**
  * Sums, means, maxima and minima over a dim on the arena's SIMD kernels (stream.wat; the maxima's
- * source is scripts/wasm/reductions.mjs), with the bits of the row reducers of reduce.ts: sums in sumRow's
- * order of four float64 accumulators, extremes as maxRow/minRow's first-wins loop with NaN winning.
- * They run on data in the arena, where it lies. The row reducer itself (`reducer`, which gives the same bits) does what
- * the kernels leave: the last rows or columns, a row whose lanes tie +0 with -0. Each function
- * returns undefined where it cannot run (data outside the arena, a run too short to pay for the
- * call, too many columns for the scratch), and the caller's loop does the work.
+ * source is scripts/wasm/reductions.mjs), with the bits of the row reducers of reduce.ts: sums in
+ * sumRow's order of four float64 accumulators, extremes as maxRow/minRow's first-wins loop with
+ * NaN winning. They run on data in the arena, where it lies. The row reducer itself (`reducer`,
+ * which gives the same bits) does what the kernels leave: the last rows or columns, a row whose
+ * lanes tie +0 with -0. Each function returns undefined where it cannot run (data outside the
+ * arena, a run too short to pay for the call, too many columns for the scratch), and the caller's
+ * loop does the work.
  */
 import type { RowReducer } from './reduce.js';
 import { ARENA_SCRATCH_HALF, arenaKernelsFor, arenaScratch64 } from './arena.js';
