@@ -204,6 +204,30 @@ describe('losses', () => {
   });
 });
 
+describe('normalization without a graph', () => {
+  it('gives its intermediate tensors back: no arena block stays once the output is disposed', () => {
+    const F = torch.nn.functional;
+    const x = torch.randn(64, 16, 32);
+    const w = torch.randn(32);
+    const b = torch.randn(32);
+    const cw = torch.randn(16);
+    const mean = torch.zeros(16);
+    const variance = torch.ones(16);
+    const calls = [
+      () => F.layerNorm(x, [32], w, b),
+      () => F.layerNorm(x, [16, 32]),
+      () => F.batchNorm(x, null, null, { training: true, weight: cw, bias: cw }),
+      () => F.batchNorm(x, mean, variance, { weight: cw }),
+    ];
+    for (const call of calls) {
+      call().dispose();
+      const before = arenaStats().liveBlocks;
+      for (let i = 0; i < 3; i++) call().dispose();
+      expect(arenaStats().liveBlocks).toBe(before);
+    }
+  });
+});
+
 describe('nn.init', () => {
   it('matches the PyTorch formulas and rejects 1-D fan computation', () => {
     expect(nn.init.calculateGain('relu')).toBe(Math.SQRT2);

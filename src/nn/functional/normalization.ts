@@ -53,9 +53,33 @@ export function layerNorm(
   const dims = shape.map((_, i) => input.dim() - k + i);
   const mu = mean(input, dims, true);
   const v = variance(input, dims, { correction: 0, keepdim: true });
-  let y = mul(sub(input, mu), rsqrt(add(v, eps)));
-  if (weight !== null) y = mul(y, weight);
-  if (bias !== null) y = add(y, bias);
+  return normalized(input, mu, v, eps, weight, bias);
+}
+
+/**
+ * ((x − μ) · rsqrt(σ² + eps)) · weight + bias as the composed ops (their bits and their graph).
+ * Without a graph the intermediate tensors are garbage at once: they are given back, so that a loop
+ * reuses their memory instead of faulting in new pages each call.
+ */
+function normalized(
+  x: Tensor,
+  mu: Tensor,
+  v: Tensor,
+  eps: number,
+  weight: Tensor | null | undefined,
+  bias: Tensor | null | undefined,
+): Tensor {
+  const temps = [sub(x, mu)];
+  let y = mul(temps[0]!, rsqrt(add(v, eps)));
+  if (weight) {
+    temps.push(y);
+    y = mul(y, weight);
+  }
+  if (bias) {
+    temps.push(y);
+    y = add(y, bias);
+  }
+  if (y.gradFn === null) for (const t of temps) t.dispose();
   return y;
 }
 
@@ -169,7 +193,14 @@ export function batchNorm(
     const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
     const mu = mean(input, dims, true);
     const v = variance(input, dims, { correction: 0, keepdim: true });
-    y = mul(sub(input, mu), rsqrt(add(v, eps)));
+    y = normalized(
+      input,
+      mu,
+      v,
+      eps,
+      opts.weight && view(opts.weight, [statShape]),
+      opts.bias && view(opts.bias, [statShape]),
+    );
     if (runningMean !== null || runningVar !== null) {
       const stats = channelStats(input.detach());
       noGrad(() => {
@@ -195,10 +226,15 @@ export function batchNorm(
   } else {
     const mu = view(runningMean!, [statShape]);
     const v = view(runningVar!, [statShape]);
-    y = mul(sub(input, mu), rsqrt(add(v, eps)));
+    y = normalized(
+      input,
+      mu,
+      v,
+      eps,
+      opts.weight && view(opts.weight, [statShape]),
+      opts.bias && view(opts.bias, [statShape]),
+    );
   }
-  if (opts.weight) y = mul(y, view(opts.weight, [statShape]));
-  if (opts.bias) y = add(y, view(opts.bias, [statShape]));
   return y;
 }
 
