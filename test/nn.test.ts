@@ -204,6 +204,34 @@ describe('losses', () => {
   });
 });
 
+describe('nllLoss gradient coefficients', () => {
+  it("scale only the targets' places, and keep every other element's bits", () => {
+    const F = torch.nn.functional;
+    const bits = (t: Tensor) => Array.from(new Uint32Array(t.toFloat32Array().buffer));
+    const classes = 7;
+    const targets = [0, 3, -100, 6, 3, 1, 2, -100, 5, 4];
+    for (const weights of [
+      null,
+      [0.5, 1, 2, 0.25, 3, 1.5, 0.75],
+      [-1, -2, -0.5, -3, -1, -0.25, -4],
+    ]) {
+      const x = torch.randn(targets.length, classes).requiresGrad_();
+      const weight = weights === null ? null : torch.tensor(weights);
+      F.nllLoss(x, torch.tensor(targets), { weight }).backward();
+      // The loop the kernel stands in for: -w_c at each target, every element times 1/Σw.
+      let total = 0;
+      for (const c of targets) if (c !== -100) total += weights === null ? 1 : weights[c]!;
+      const scale = Math.fround(1 / total);
+      const want = new Float32Array(targets.length * classes);
+      targets.forEach((c, n) => {
+        if (c !== -100) want[n * classes + c] = -(weights === null ? 1 : weights[c]!);
+      });
+      for (let i = 0; i < want.length; i++) want[i] *= scale;
+      expect(bits(x.grad!)).toEqual(Array.from(new Uint32Array(want.buffer)));
+    }
+  });
+});
+
 describe('normalization without a graph', () => {
   it('gives its intermediate tensors back: no arena block stays once the output is disposed', () => {
     const F = torch.nn.functional;

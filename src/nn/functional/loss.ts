@@ -4,7 +4,7 @@
  * with differentiable ops (so `createGraph` works); the reduction is applied on top.
  */
 import { record } from '../../autograd/node.js';
-import { noGrad } from '../../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe } from '../../tensor/tensor.js';
 import { checkOptions } from '../../tensor/options.js';
 import { broadcastShapes, formatShape, sameShape } from '../../tensor/shape.js';
@@ -151,7 +151,8 @@ function nllCore(
   const x = input._contiguousData();
   const t = target._contiguousData();
   const losses = allocZeroed(batch * spatial);
-  const coef = allocZeroed(input.numel());
+  // The gradient's coefficient map (input-sized) only when a graph will use it.
+  const coef = isGradEnabled() && input.requiresGrad ? allocZeroed(input.numel()) : null;
   let totalWeight = 0;
   for (let n = 0; n < batch; n++) {
     for (let s = 0; s < spatial; s++) {
@@ -165,7 +166,7 @@ function nllCore(
       const wc = w === null ? 1 : w[c];
       const at = (n * classes + c) * spatial + s;
       losses[i] = -wc * x[at];
-      coef[at] = -wc;
+      if (coef) coef[at] = -wc;
       totalWeight += wc;
     }
   }
@@ -176,9 +177,17 @@ function nllCore(
     for (let i = 0; i < losses.length; i++) total += losses[i];
     out = Tensor._fromData(Float32Array.of(reduction === 'mean' ? total / totalWeight : total), []);
   }
+  if (coef === null) return out;
   if (reduction === 'mean' && totalWeight !== 0) {
     const scale = Math.fround(1 / totalWeight);
-    for (let i = 0; i < coef.length; i++) coef[i] *= scale;
+    // A positive scale leaves the zeros +0: only the targets' places change.
+    if (scale > 0) {
+      for (let n = 0; n < batch; n++)
+        for (let s = 0; s < spatial; s++) {
+          const c = t[n * spatial + s];
+          if (c !== ignoreIndex) coef[(n * classes + c) * spatial + s] *= scale;
+        }
+    } else for (let i = 0; i < coef.length; i++) coef[i] *= scale;
   }
   const coefficients = Tensor._fromData(coef, input.shape);
   // The gradient is the coefficient map times g, broadcast over the class dim.
@@ -295,7 +304,11 @@ export function crossEntropy(
   }
 
   const nll = nllCore(fn, logp, t, weight, ignoreIndex, reduction);
-  if (eps === 0) return nll;
+  if (eps === 0) {
+    // Unsaved (no gradient wanted), the log-probabilities are garbage now: their memory goes back.
+    if (nll.gradFn === null && nll !== logp) logp.dispose();
+    return nll;
+  }
   // Label smoothing with class indices: PyTorch's smooth term −Σ_c w_c·logp_c, zero where ignored.
   let weighted = logp;
   if (weight !== null) weighted = mul(logp, classWeight(weight, x));
