@@ -183,7 +183,8 @@ export function batchNorm(
   if (!training && (runningMean === null || runningVar === null))
     throw new RangeError(`${fn}: running_mean and running_var must be defined in evaluation mode`);
   const statShape = [1, c, ...new Array<number>(input.dim() - 2).fill(1)];
-  let y: Tensor;
+  let mu: Tensor;
+  let v: Tensor;
   if (training) {
     const count = input.numel() / Math.max(c, 1);
     if (count <= 1)
@@ -191,16 +192,8 @@ export function batchNorm(
         `${fn}: Expected more than 1 value per channel when training, got input size ${formatShape(input.shape)}`,
       );
     const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
-    const mu = mean(input, dims, true);
-    const v = variance(input, dims, { correction: 0, keepdim: true });
-    y = normalized(
-      input,
-      mu,
-      v,
-      eps,
-      opts.weight && view(opts.weight, [statShape]),
-      opts.bias && view(opts.bias, [statShape]),
-    );
+    mu = mean(input, dims, true);
+    v = variance(input, dims, { correction: 0, keepdim: true });
     if (runningMean !== null || runningVar !== null) {
       const stats = channelStats(input.detach());
       noGrad(() => {
@@ -224,18 +217,11 @@ export function batchNorm(
       });
     }
   } else {
-    const mu = view(runningMean!, [statShape]);
-    const v = view(runningVar!, [statShape]);
-    y = normalized(
-      input,
-      mu,
-      v,
-      eps,
-      opts.weight && view(opts.weight, [statShape]),
-      opts.bias && view(opts.bias, [statShape]),
-    );
+    mu = view(runningMean!, [statShape]);
+    v = view(runningVar!, [statShape]);
   }
-  return y;
+  const weight = opts.weight && view(opts.weight, [statShape]);
+  return normalized(input, mu, v, eps, weight, opts.bias && view(opts.bias, [statShape]));
 }
 
 /** Options of `normalize`. */
