@@ -181,3 +181,18 @@ export function record(
   output._setHistory(new Node(name, edges, save, backward, output));
   return output;
 }
+
+/**
+ * Gives back the memory of `temps`, tensors an op made for its own use, when `output` carries no
+ * graph (no gradient wanted): nothing can read them then, and a loop that never yields would
+ * otherwise leave them to the collector and fault in new memory on its next call. With a graph
+ * they may be saved for backward, and are left alone.
+ *
+ * @param output - The op's result, returned as it is.
+ * @param temps - Tensors the op made and does not return (never its inputs).
+ * @returns `output`.
+ */
+export function releaseUnsaved(output: Tensor, ...temps: Tensor[]): Tensor {
+  if (output.gradFn === null) for (const t of temps) if (t !== output) t.dispose();
+  return output;
+}

@@ -4,7 +4,7 @@
  *
  * @module torchlet/nn/functional
  */
-import { record } from '../autograd/node.js';
+import { record, releaseUnsaved } from '../autograd/node.js';
 import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { gemm } from '../tensor/kernels/matmul.js';
@@ -177,10 +177,7 @@ export function mseLoss(
     },
     [diff],
   );
-  // Unsaved (no gradient wanted), the difference is garbage now: give its memory back rather than
-  // leave it to the collector, which a synchronous loop never lets run.
-  if (out.gradFn === null) diff.dispose();
-  return out;
+  return releaseUnsaved(out, diff);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Tensor, assertTensor, describe } from '../../tensor/tensor.js';
 import { mul } from '../../ops/elementwise.js';
 import { defaultGenerator, type Generator } from '../../random/generator.js';
 import { allocForWrite, allocZeroed } from '../../tensor/kernels/arena.js';
+import { releaseUnsaved } from '../../autograd/node.js';
 
 /**
  * Zeroes each element with probability `p` and scales the rest by 1/(1 − p):
@@ -38,8 +39,5 @@ export function dropout(input: Tensor, p = 0.5, training = true, generator?: Gen
     for (let i = 0; i < n; i++) mask[i] = gen.nextDouble() < keep ? scale : 0;
   }
   const maskTensor = Tensor._fromData(mask, input.shape);
-  const out = mul(input, maskTensor);
-  // Unsaved (no gradient wanted), the mask is garbage now: its memory goes back at once.
-  if (out.gradFn === null) maskTensor.dispose();
-  return out;
+  return releaseUnsaved(mul(input, maskTensor), maskTensor);
 }

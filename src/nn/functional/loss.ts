@@ -3,7 +3,7 @@
  * gradients. Each elementwise loss is one recorded op whose backward is PyTorch's formula written
  * with differentiable ops (so `createGraph` works); the reduction is applied on top.
  */
-import { record } from '../../autograd/node.js';
+import { record, releaseUnsaved } from '../../autograd/node.js';
 import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe } from '../../tensor/tensor.js';
 import { checkOptions } from '../../tensor/options.js';
@@ -304,11 +304,7 @@ export function crossEntropy(
   }
 
   const nll = nllCore(fn, logp, t, weight, ignoreIndex, reduction);
-  if (eps === 0) {
-    // Unsaved (no gradient wanted), the log-probabilities are garbage now: their memory goes back.
-    if (nll.gradFn === null && nll !== logp) logp.dispose();
-    return nll;
-  }
+  if (eps === 0) return releaseUnsaved(nll, logp);
   // Label smoothing with class indices: PyTorch's smooth term −Σ_c w_c·logp_c, zero where ignored.
   let weighted = logp;
   if (weight !== null) weighted = mul(logp, classWeight(weight, x));

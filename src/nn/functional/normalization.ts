@@ -6,6 +6,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { add, clamp, div, mul, rsqrt, sub } from '../../ops/elementwise.js';
 import { mean, norm, variance } from '../../ops/reduce.js';
 import { view } from '../../ops/views.js';
+import { releaseUnsaved } from '../../autograd/node.js';
 
 /**
  * Layer normalisation over the trailing `normalizedShape` dims: `torch.nn.functional.layer_norm`.
@@ -79,8 +80,7 @@ function normalized(
     temps.push(y);
     y = add(y, bias);
   }
-  if (y.gradFn === null) for (const t of temps) t.dispose();
-  return y;
+  return releaseUnsaved(y, ...temps);
 }
 
 /** Options of `batchNorm`. */
