@@ -26,6 +26,7 @@ import {
 } from '../tensor/kernels/reduce.js';
 import { isContiguousLayout } from '../tensor/kernels/strided.js';
 import { simdColumns, simdRows, type SimdReduction } from '../tensor/kernels/reduce-simd.js';
+import { releaseToArena } from '../tensor/kernels/arena.js';
 import { abs, div, eq, exp, isnan, mul, pow, sign, sub, where } from './elementwise.js';
 import {
   checkOptions,
@@ -141,10 +142,12 @@ function reduceForward(
   const rows = leadingRows(x, dims);
   let values: Float32Array | undefined;
   if (rows === 0) {
-    const layout = rowLayout(x, dims);
+    // A copy in the order of the rows goes back to the arena once read.
+    const layout = rowLayout(x, dims, true);
     if (simd === 'max' || simd === 'min')
       values = simdRows(simd, reducer, layout.data, layout.outer, layout.inner);
     values ??= reduceRows(layout, reducer);
+    releaseToArena(layout.data);
   } else {
     const cols = x.numel() / rows;
     if (simd) values = simdColumns(simd, reducer, contiguousBlock(x), rows, cols, divisor);
@@ -624,10 +627,12 @@ function varianceLike(x: Tensor, a: unknown, b: unknown, c: unknown, isStd: bool
   const dims = normalizeDims(dim, x.dim(), op);
   const n = numelOf(dims.map((d) => x.shape[d]));
   const shape = x.shape;
+  const layout = rowLayout(x, dims, true);
   const out = Tensor._fromData(
-    varianceRows(rowLayout(x, dims), correction, isStd),
+    varianceRows(layout, correction, isStd),
     reducedShape(shape, dims, keepdim),
   );
+  releaseToArena(layout.data);
   const denom = Math.max(0, n - correction);
   return record(
     out,

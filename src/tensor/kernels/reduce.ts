@@ -3,7 +3,7 @@
 import { numelOf } from '../shape.js';
 import { gather, isContiguousLayout, type View } from './strided.js';
 import { streamKernelsFor } from './wasm-storage.js';
-import { ARENA_SCRATCH_BYTES, arenaKernelsFor, arenaScratch64 } from './arena.js';
+import { ARENA_SCRATCH_BYTES, allocLongLived, arenaKernelsFor, arenaScratch64 } from './arena.js';
 
 /**
  * The elements of `view` laid out as `outer` rows of `inner` consecutive reduced elements
@@ -17,7 +17,11 @@ export interface RowLayout {
   readonly perm: number[];
 }
 
-export function rowLayout(view: View, dims: readonly number[]): RowLayout {
+/**
+ * `view` as rows over `dims` (see RowLayout). `scratch`: a copy goes into arena memory, which the
+ * caller gives back (releaseToArena) once it has read it; otherwise into a plain array.
+ */
+export function rowLayout(view: View, dims: readonly number[], scratch = false): RowLayout {
   const nd = view.shape.length;
   const reduced = new Set(dims);
   const kept = [...Array(nd).keys()].filter((d) => !reduced.has(d));
@@ -29,7 +33,10 @@ export function rowLayout(view: View, dims: readonly number[]): RowLayout {
   const n = inner * outer;
   const data = isContiguousLayout(shape, strides)
     ? view.buffer.subarray(view.offset, view.offset + n)
-    : gather({ buffer: view.buffer, shape, strides, offset: view.offset }, new Float32Array(n));
+    : gather(
+        { buffer: view.buffer, shape, strides, offset: view.offset },
+        scratch ? allocLongLived(n, false) : new Float32Array(n),
+      );
   return { data, outer, inner, perm };
 }
 
