@@ -12,26 +12,19 @@ import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { add, mul, sigmoid, sub, tanh } from '../../ops/elementwise.js';
 import { cat } from '../../ops/join.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { unaryMathSimd } from '../../tensor/kernels/unary-math.js';
+import { unaryMathInto } from '../../tensor/kernels/unary-math.js';
 
 const fr = Math.fround;
-const sigm = (x: number): number => fr(1 / (1 + Math.exp(-x)));
 
-/**
- * to[at..at+n) = sigm (fn 1) or tanh (fn 2) of from[start..start+n): the leading multiple of 4 on
- * the unary-math SIMD kernel where it runs, the rest (or all) here.
- */
-function activate(
+/** to[at..at+n) = sigmoid (fn 1) or tanh (fn 2) of from[start..start+n), the loop's bits. */
+const activate = (
   fn: 1 | 2,
   from: Float32Array,
   start: number,
   to: Float32Array,
   at: number,
   n: number,
-): void {
-  let k = unaryMathSimd(fn, from.subarray(start, start + n), to.subarray(at, at + n));
-  for (; k < n; k++) to[at + k] = fn === 1 ? sigm(from[start + k]) : fr(Math.tanh(from[start + k]));
-}
+) => unaryMathInto(fn, from.subarray(start, start + n), to.subarray(at, at + n));
 
 /**
  * `[h' | c']` (last dim 2H) from `gates` (last dim 4H: i, f, g, o pre-activations) and the cell
@@ -51,7 +44,7 @@ export function lstmPointwise(gates: Tensor, c: Tensor): Tensor {
     const oa = r * 2 * H;
     const ca = r * H;
     const sa = r * 5 * H;
-    // The activations on the SIMD kernel (the same bits as sigm and Math.tanh): i and f, g, o.
+    // The activations (1 / (1 + e^-x) and tanh, rounded to float32): i and f, g, o.
     activate(1, a, ga, acts, sa, 2 * H);
     activate(2, a, ga + 2 * H, acts, sa + 2 * H, H);
     activate(1, a, ga + 3 * H, acts, sa + 3 * H, H);

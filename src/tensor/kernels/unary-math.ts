@@ -46,6 +46,19 @@ export function unaryMathSimd(fn: UnaryMathFunction, x: Float32Array, out: Float
 }
 
 /**
+ * out[i] = Math.fround(f(x[i])) for every element, f the function `fn` of {@link FUNCTIONS}: the
+ * SIMD kernel where it runs, the JavaScript function for the rest (or all).
+ *
+ * @param fn - exp (0), sigmoid (1), tanh (2) or log (3).
+ * @param x - The input.
+ * @param out - The output (as long as x; may be x).
+ */
+export function unaryMathInto(fn: UnaryMathFunction, x: Float32Array, out: Float32Array): void {
+  const f = FUNCTIONS[fn];
+  for (let i = unaryMathSimd(fn, x, out); i < x.length; i++) out[i] = f(x[i]!);
+}
+
+/**
  * The one-operand ops of the arena's `unary` kernel, in its numbering, each with the bits of the
  * JavaScript loop it replaces: `-x`, `Math.abs(x)`, `Math.sqrt(x)`, `1 / x`, `x * x`,
  * `f32(x * x) * x`, `1 / f32(Math.sqrt(x))`, `1 / f32(x * x)` and `1 / Math.sqrt(x)`.
