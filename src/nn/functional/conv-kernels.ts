@@ -40,6 +40,30 @@ function insideRange(off: number, s: number, w: number, ow: number): [number, nu
   return [lo, hi];
 }
 
+/** The output rows [i0, i1) whose kernel row `p` falls inside the image (stride 1). */
+function insideRows(g: ConvGeometry, p: number): [number, number] {
+  const i0 = Math.min(g.oh, Math.max(0, g.ph - p * g.dh));
+  return [i0, Math.max(i0, Math.min(g.oh, g.h + g.ph - p * g.dh))];
+}
+
+/**
+ * Sets the padding columns (outside [lo, hi)) of rows [i0, i1) of one patch plane at `rowBase` to
+ * `pad`: a plane copied or added as one run carries values across row ends there.
+ */
+function fillPadding(
+  cols: Float32Array,
+  rowBase: number,
+  ow: number,
+  [lo, hi]: [number, number],
+  [i0, i1]: [number, number],
+  pad: number,
+): void {
+  for (let i = i0; i < i1; i++) {
+    cols.fill(pad, rowBase + i * ow, rowBase + i * ow + lo);
+    cols.fill(pad, rowBase + i * ow + hi, rowBase + (i + 1) * ow);
+  }
+}
+
 /**
  * Row-major `[c·kh·kw, oh·ow]` patches of sample `n` of a strided input (zero where padded). The
  * columns that fall in the padding are known per kernel tap, so the copy of the rest has no
@@ -70,18 +94,15 @@ function im2col(
           // Output rows as long as the input's, both contiguous: the rows inside the image are one
           // block copy of the shifted plane; what it carried across row ends into the padding
           // columns is zeroed after, and the rows above and below the image are zero.
-          const i0 = Math.min(oh, Math.max(0, ph - p * dh));
-          const i1 = Math.max(i0, Math.min(oh, h + ph - p * dh));
+          const rows = insideRows(g, p);
+          const [i0, i1] = rows;
           cols.fill(0, rowBase, rowBase + i0 * ow);
           cols.fill(0, rowBase + i1 * ow, rowBase + L);
           if (i1 > i0) {
             const from = rowBase + i0 * ow + lo;
             const at = base + (i0 - ph + p * dh) * sy + lo + off;
             cols.set(x.subarray(at, at + (i1 - i0 - 1) * ow + hi - lo), from);
-            for (let i = i0; i < i1; i++) {
-              for (let j = 0; j < lo; j++) cols[rowBase + i * ow + j] = 0;
-              for (let j = hi; j < ow; j++) cols[rowBase + i * ow + j] = 0;
-            }
+            fillPadding(cols, rowBase, ow, [lo, hi], rows, 0);
           }
           continue;
         }
@@ -129,13 +150,10 @@ export function col2im(
           // plane (on the SIMD add kernel), once the padding columns between them hold -0, which
           // adds nothing to any value, +0 and -0 included. One add per element, in the same order
           // of planes: the loop's bits.
-          const i0 = Math.min(oh, Math.max(0, ph - p * dh));
-          const i1 = Math.max(i0, Math.min(oh, h + ph - p * dh));
+          const rows = insideRows(g, p);
+          const [i0, i1] = rows;
           if (i1 === i0) continue;
-          for (let i = i0; i < i1; i++) {
-            for (let j = 0; j < lo; j++) cols[rowBase + i * ow + j] = -0;
-            for (let j = hi; j < ow; j++) cols[rowBase + i * ow + j] = -0;
-          }
+          fillPadding(cols, rowBase, ow, [lo, hi], rows, -0);
           const from = rowBase + i0 * ow + lo;
           const len = (i1 - i0 - 1) * ow + hi - lo;
           const at = base + (i0 - ph + p * dh) * w + lo + off;
