@@ -118,14 +118,20 @@ interface Arena {
 /** The arena's unit of allocation: a block is a whole number of these (64 KiB, one wasm page). */
 const UNIT_BYTES = WASM_PAGE_BYTES;
 
-/** The kernels' scratch area at the start of the arena (1 MiB: operand copies, accumulators). */
+/** The kernels' scratch area at the start of the arena (1 MiB: operand copies, accumulators, tables). */
 export const ARENA_SCRATCH_BYTES = 1 << 20;
 
 /** Where arenaSplat puts four copies of a scalar: the last 16 bytes of the scratch. */
 const SPLAT = ARENA_SCRATCH_BYTES - 16;
 
-/** Bytes of each of the two operand copies arenaOperand makes, below the splat. */
-const HALF = SPLAT / 2;
+/**
+ * The kernels' constant tables (exp, sigmoid and tanh's, kernels/unary-math.ts): the top 32 KiB of the scratch below
+ * the splat, written once by the module that owns them and never used for anything else.
+ */
+export const ARENA_TABLES = ARENA_SCRATCH_BYTES - (32 << 10);
+
+/** Bytes of each of the two operand copies arenaOperand makes, below the tables. */
+const HALF = ARENA_TABLES / 2;
 
 /** Where the scratch's second half starts (a multiple of 8: kernels' float64 results go there). */
 export const ARENA_SCRATCH_HALF = HALF;
@@ -465,10 +471,10 @@ export function arenaSplat(s: number): number {
   return SPLAT;
 }
 
-/** The scratch area below the splat as float64s (the column-sum kernel's accumulators). */
+/** The scratch area below the tables as float64s (the column-sum kernel's accumulators). */
 export function arenaScratch64(): Float64Array | undefined {
   const a = arena;
-  return a == null ? undefined : new Float64Array(a.buffer, 0, SPLAT / 8);
+  return a == null ? undefined : new Float64Array(a.buffer, 0, ARENA_TABLES / 8);
 }
 
 /** What the arena holds now (for tests and the benchmark's memory report). */

@@ -3,7 +3,7 @@
 import { numelOf } from '../shape.js';
 import { gather, isContiguousLayout, type View } from './strided.js';
 import { streamKernelsFor } from './wasm-storage.js';
-import { ARENA_SCRATCH_BYTES, allocLongLived, arenaKernelsFor, arenaScratch64 } from './arena.js';
+import { ARENA_TABLES, allocLongLived, arenaKernelsFor, arenaScratch64 } from './arena.js';
 
 /**
  * The elements of `view` laid out as `outer` rows of `inner` consecutive reduced elements
@@ -288,9 +288,7 @@ export function sumLeading(data: Float32Array, rows: number, cols: number): Floa
   // SIMD over pairs of columns for data in the arena (double accumulators in its scratch, the
   // same additions in the same order); an odd last column stays with the loops below.
   const simd =
-    cols >= 2 && cols * 8 < ARENA_SCRATCH_BYTES - 16
-      ? arenaKernelsFor(rows * cols, data)
-      : undefined;
+    cols >= 2 && cols * 8 <= ARENA_TABLES ? arenaKernelsFor(rows * cols, data) : undefined;
   const even = simd === undefined ? 0 : cols - (cols & 1);
   if (simd !== undefined) {
     const scratch = arenaScratch64()!;

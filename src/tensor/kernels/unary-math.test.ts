@@ -5,7 +5,15 @@
  * tails.
  */
 import { describe, expect, it } from 'vitest';
-import { ARENA_OPERAND_FLOATS, allocLongLived, inArena } from './arena.js';
+import {
+  ARENA_OPERAND_FLOATS,
+  ARENA_SCRATCH_BYTES,
+  ARENA_TABLES,
+  allocLongLived,
+  inArena,
+} from './arena.js';
+import { UNARY_MATH_TABLES_ADDRESS, UNARY_MATH_TABLES_BYTES } from './generated/unary-math-wasm.js';
+import { sumLeading } from './reduce.js';
 import {
   UNARY_OPS,
   unaryMathSimd,
@@ -158,6 +166,37 @@ describe.each(REFERENCES)('%s kernel', (_name, fn, f) => {
     expect(done).toBe(1024);
     expect(Array.from(bits)).toEqual(Array.from(expected(f, values).subarray(0, 1024)));
   });
+});
+
+describe('exp, sigmoid and tanh kernel and its tables', () => {
+  it('keeps its constants and table inside the reserved top of the scratch, below the splat', () => {
+    expect(UNARY_MATH_TABLES_ADDRESS).toBe(ARENA_TABLES);
+    expect(ARENA_TABLES + UNARY_MATH_TABLES_BYTES).toBeLessThanOrEqual(ARENA_SCRATCH_BYTES - 16);
+    expect(ARENA_OPERAND_FLOATS * 4 * 2).toBeLessThanOrEqual(ARENA_TABLES);
+  });
+
+  it('still matches JavaScript after the scratch is used up to the tables', () => {
+    // The widest column sum the scratch takes fills its float64 accumulators up to ARENA_TABLES.
+    const cols = ARENA_TABLES / 8;
+    const data = allocLongLived(2 * cols);
+    data.fill(1);
+    expect(sumLeading(data, 2, cols)[cols - 1]).toBe(2);
+    expect(firstMismatch(0, Math.exp, random(1 << 16, 30))).toBe(-1);
+    expect(firstMismatch(0, Math.exp, run(-0.7, 1 << 17))).toBe(-1);
+  });
+
+  it.each([0, 4, 8])(
+    'covers 1200 + %i elements: whole passes of 12 and the groups of 4 after them',
+    (extra) => {
+      const n = 1200 + extra;
+      expect(firstMismatch(0, Math.exp, random(n, 5))).toBe(-1);
+      for (const at of [n - 1, n - 5, n - 13]) {
+        const values = random(n, 5);
+        values[at] = NaN; // that pass goes to JavaScript
+        expect(firstMismatch(0, Math.exp, values)).toBe(-1);
+      }
+    },
+  );
 });
 
 describe('log kernel where its reduction switches', () => {

@@ -1,7 +1,8 @@
 /**
  * exp, sigmoid, tanh and log over the arena (generated/unary-math.wat): float64 SIMD with the bits
- * of the JavaScript loops they replace. Each result is computed to within 2^-45 and rounded to
- * float32; where that rounding could differ from JavaScript's (a result near a float32 rounding
+ * of the JavaScript loops they replace. Each result is computed to within 2^-41 (exp, sigmoid
+ * and tanh, from a table of 2^(j/2048) the module writes at ARENA_TABLES when bound) or 2^-45 (log) and
+ * rounded to float32; where that rounding could differ from JavaScript's (a result near a float32 rounding
  * boundary, NaN, a subnormal result) the kernel calls the JavaScript function itself, so the
  * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
  */
@@ -24,7 +25,10 @@ interface UnaryMathKernels {
   log(x: number, out: number, count: number): void;
 }
 
-/** The kernels bound to the arena; undefined without WebAssembly SIMD or an arena. */
+/**
+ * The kernels bound to the arena (binding writes map's constants and table of 2^(j/2048) at
+ * ARENA_TABLES); undefined without WebAssembly SIMD or an arena.
+ */
 function kernels(): UnaryMathKernels | undefined {
   return arenaInstance(unaryMathKernelModule(), {
     fallback: (v: number, f: number) => FUNCTIONS[f]!(v),
