@@ -87,10 +87,8 @@ export function exp1Function() {
   ];
 }
 
-/** A v128 of two float64 copies of `x`, as a splat (9 bytes smaller than a v128.const). */
-const d2 = (x) => `(f64x2.splat (f64.const ${x}))`;
-/** A v128 of four int32 copies of `x`, as a splat. */
-const i4 = (x) => `(i32x4.splat (i32.const ${x}))`;
+/** A v128 of four int32 copies of `x` (the build writes it as a splat, as every even constant). */
+const i4 = (x) => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
 
 /**
  * Nonzero in the lanes (float32 lane order, over the f64x2 pair `ya`, `yb`) whose 29 dropped bits
@@ -158,20 +156,20 @@ const ATANH_SERIES = Array.from({ length: 9 }, (_, j) => 1 / (2 * j + 1));
  * two parts (fdlibm's: k·ln2_hi is exact).
  */
 function log1Function() {
-  const c = (j) => d2(ATANH_SERIES[j].toString());
+  const c = (j) => f2(ATANH_SERIES[j].toString());
   const mulAdd = (lo, hi, x) => `(f64x2.add ${lo} (f64x2.mul ${hi} ${x}))`;
   // Estrin: q(j) = c(2j) + c(2j+1)·z; P = (q0 + q1·z²) + (q2 + q3·z²)·z⁴ + c8·z⁸.
   const q = (j) => mulAdd(c(2 * j), c(2 * j + 1), '(local.get $z)');
   return [
     '  (func $log1 (param $m v128) (param $k v128) (result v128)',
     '    (local $s v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $p v128)',
-    `    (local.set $s (f64x2.div (f64x2.sub (local.get $m) ${d2('1')}) (f64x2.add (local.get $m) ${d2('1')})))`,
+    `    (local.set $s (f64x2.div (f64x2.sub (local.get $m) ${f2('1')}) (f64x2.add (local.get $m) ${f2('1')})))`,
     '    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))',
     '    (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))',
     '    (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))',
     `    (local.set $p ${mulAdd(mulAdd(q(0), q(1), '(local.get $z2)'), mulAdd(q(2), q(3), '(local.get $z2)'), '(local.get $z4)')})`,
     `    (local.set $p ${mulAdd('(local.get $p)', c(8), '(f64x2.mul (local.get $z4) (local.get $z4))')})`,
-    `    (f64x2.add (f64x2.mul (local.get $k) ${d2('6.93147180369123816490e-01')}) (f64x2.add (f64x2.mul (local.get $k) ${d2('1.90821492927058770002e-10')}) (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))`,
+    `    (f64x2.add (f64x2.mul (local.get $k) ${f2('6.93147180369123816490e-01')}) (f64x2.add (f64x2.mul (local.get $k) ${f2('1.90821492927058770002e-10')}) (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))`,
     '  )',
   ];
 }
@@ -184,11 +182,11 @@ function log1Function() {
 const tanhFromExp = [
   '(local.set $a (f64x2.abs (local.get $u)))',
   '(local.set $s (f64x2.mul (local.get $a) (local.get $a)))',
-  `(local.set $q ${d2(TANH_POLY[0])})`,
+  `(local.set $q ${f2(TANH_POLY[0])})`,
   ...TANH_POLY.slice(1).map(
-    (k) => `(local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $s)) ${d2(k)}))`,
+    (k) => `(local.set $q (f64x2.add (f64x2.mul (local.get $q) (local.get $s)) ${f2(k)}))`,
   ),
-  `(v128.or (v128.bitselect (f64x2.add (local.get $a) (f64x2.mul (f64x2.mul (local.get $a) (local.get $s)) (local.get $q))) (f64x2.sub ${d2('1')} (f64x2.div ${d2('2')} (f64x2.add (local.get $e) ${d2('1')}))) (f64x2.lt (local.get $a) ${d2('0.25')})) (v128.and (local.get $u) (i64x2.splat (i64.const 0x8000000000000000))))`,
+  `(v128.or (v128.bitselect (f64x2.add (local.get $a) (f64x2.mul (f64x2.mul (local.get $a) (local.get $s)) (local.get $q))) (f64x2.sub ${f2('1')} (f64x2.div ${f2('2')} (f64x2.add (local.get $e) ${f2('1')}))) (f64x2.lt (local.get $a) ${f2('0.25')})) (v128.and (local.get $u) (i64x2.splat (i64.const 0x8000000000000000))))`,
 ];
 
 // ---- exp, sigmoid and tanh over a table -------------------------------------------------------
@@ -206,11 +204,11 @@ const QUADS = 1;
  * three instructions; one load before the loop is cheaper), 16 bytes each at the tables address.
  */
 const MAP_CONSTANTS = [
-  ['scale', d2('0x1.71547652b82fep+11')], // 2048/ln2
-  ['magic', d2(MAGIC)],
-  ['step', d2('0x1.62e42fefa39efp-12')], // ln2/2048
-  ['c1', d2('0x1.0000000f60a88p+0')],
-  ['c2', d2('0x1.00000007b0544p-1')],
+  ['scale', f2('0x1.71547652b82fep+11')], // 2048/ln2
+  ['magic', f2(MAGIC)],
+  ['step', f2('0x1.62e42fefa39efp-12')], // ln2/2048
+  ['c1', f2('0x1.0000000f60a88p+0')],
+  ['c2', f2('0x1.00000007b0544p-1')],
   ['near', i4(midpointOffset(NEAR_LOG2))], // see farFromMidpoints
 ];
 
@@ -362,8 +360,8 @@ function mapPass() {
  * The kernel: out[i] = f(x[i]) over count (a multiple of 4) elements, f = exp (fn 0), sigmoid (1)
  * or tanh (2); x may be out; $mapTables wrote the constants and the table at $tables.
  * 4·QUADS elements per pass, their float32 results stored when every lane is safe (the minimum of
- * the $ok lanes is not 0), else all of them from the JavaScript function; the last four, if any,
- * from JavaScript too.
+ * the $ok lanes is not 0), else all of them from the JavaScript function; with more than one
+ * group a pass, the groups left after the last pass from JavaScript too.
  */
 function mapFunction() {
   const all = QS.map((q) => `(local.get $ok${q})`).reduce((a, b) => `(i32x4.min_u ${a} ${b})`);
@@ -376,7 +374,7 @@ function mapFunction() {
       (h) => `    ${['z', 'y', 't', 'r', 'T', 'p'].map((v) => `(local $${v}${h} v128)`).join(' ')}`,
     ),
     `    (local.set $tables (i32.const ${MAP_TABLES_ADDRESS}))`,
-    `    (local.set $one ${d2('1')})`,
+    `    (local.set $one ${f2('1')})`,
     ...MAP_CONSTANTS.map(
       ([name], i) => `    (local.set $c_${name} (v128.load offset=${16 * i} (local.get $tables)))`,
     ),
@@ -400,7 +398,11 @@ function mapFunction() {
     `      (local.set $o (i32.add (local.get $o) (i32.const ${16 * QUADS})))`,
     `      (local.set $n (i32.sub (local.get $n) (i32.const ${4 * QUADS})))`,
     '      (br $pass)))',
-    '    (if (local.get $n) (then (call $jsRun (local.get $x) (local.get $o) (local.get $n) (local.get $fn))))',
+    ...(QUADS > 1
+      ? [
+          '    (if (local.get $n) (then (call $jsRun (local.get $x) (local.get $o) (local.get $n) (local.get $fn))))',
+        ]
+      : []),
     '  )',
   ];
 }

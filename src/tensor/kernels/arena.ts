@@ -118,15 +118,19 @@ interface Arena {
 /** The arena's unit of allocation: a block is a whole number of these (64 KiB, one wasm page). */
 const UNIT_BYTES = WASM_PAGE_BYTES;
 
-/** The kernels' scratch area at the start of the arena (1 MiB: operand copies, accumulators, tables). */
+/**
+ * The kernels' scratch area at the start of the arena (1 MiB: operand copies, accumulators,
+ * tables).
+ */
 export const ARENA_SCRATCH_BYTES = 1 << 20;
 
 /** Where arenaSplat puts four copies of a scalar: the last 16 bytes of the scratch. */
 const SPLAT = ARENA_SCRATCH_BYTES - 16;
 
 /**
- * The kernels' constant tables (exp, sigmoid and tanh's, kernels/unary-math.ts): the top 32 KiB of the scratch below
- * the splat, written once by the module that owns them and never used for anything else.
+ * The kernels' constant tables (exp, sigmoid and tanh's, kernels/unary-math.ts): the top 32 KiB of
+ * the scratch below the splat, written once by the module that owns them and used for nothing
+ * else.
  */
 export const ARENA_TABLES = ARENA_SCRATCH_BYTES - (32 << 10);
 

@@ -1,10 +1,11 @@
 /**
  * exp, sigmoid, tanh and log over the arena (generated/unary-math.wat): float64 SIMD with the bits
- * of the JavaScript loops they replace. Each result is computed to within 2^-41 (exp, sigmoid
- * and tanh, from a table of 2^(j/2048) the module writes at ARENA_TABLES when bound) or 2^-45 (log) and
- * rounded to float32; where that rounding could differ from JavaScript's (a result near a float32 rounding
- * boundary, NaN, a subnormal result) the kernel calls the JavaScript function itself, so the
- * output is bit for bit `Math.fround(f(x))` for f below (kernels/unary-math.test.ts).
+ * of the JavaScript loops they replace. Each result is computed to within 2^-41 (exp, sigmoid and
+ * tanh, from a table of 2^(j/2048) the module writes at ARENA_TABLES when bound) or 2^-45 (log)
+ * and rounded to float32; where that rounding could differ from JavaScript's (a result near a
+ * float32 rounding boundary, NaN, a subnormal result, an input outside the function's range) the
+ * kernel calls the JavaScript function itself, so the output is bit for bit `Math.fround(f(x))`
+ * for f below (kernels/unary-math.test.ts).
  */
 import { arenaElementwise, arenaInstance, streamKernels } from './arena.js';
 import { unaryMathKernelModule } from './simd.js';

@@ -94,7 +94,6 @@
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (local.set $n (i32.sub (local.get $n) (i32.const 4)))
       (br $pass)))
-    (if (local.get $n) (then (call $jsRun (local.get $x) (local.get $o) (local.get $n) (local.get $fn))))
   )
   (func $log1 (param $m v128) (param $k v128) (result v128)
     (local $s v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $p v128)
