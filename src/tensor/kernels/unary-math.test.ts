@@ -142,7 +142,7 @@ describe.each(REFERENCES)('%s kernel', (_name, fn, f) => {
     expect(firstMismatch(fn, f, new Float32Array(bits.buffer))).toBe(-1);
   });
 
-  it.each([0.001, 0.3, -0.7, 1, 2.5, -5, 12, -40, 85, -86])(
+  it.each([0.001, 0.3, -0.7, 1, 2.5, -5, 12, -40, 43.99, -43.99, 85, -86, 87.3, -87.3, 88.7])(
     'matches JavaScript on 2^17 consecutive float32 values from %f (boundary cases included)',
     (start) => {
       expect(firstMismatch(fn, f, run(start, 1 << 17))).toBe(-1);
