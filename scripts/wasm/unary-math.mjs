@@ -87,7 +87,7 @@ export function exp1Function() {
   ];
 }
 
-/** A v128 of four int32 copies of `x` (the build writes it as a splat, as every even constant). */
+/** A v128 of four int32 copies of `x`. */
 const i4 = (x) => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
 
 /**

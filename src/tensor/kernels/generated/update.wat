@@ -121,7 +121,7 @@
   (func (export "direction") (param $p i32) (param $g i32) (param $d i32) (param $n i32) (param $wd f64) (param $negate i32)
     (local $w v128) (local $s v128) (local $gv v128)
     (local.set $w (f64x2.splat (local.get $wd)))
-    (if (local.get $negate) (then (local.set $s (i32x4.splat (i32.const 0x80000000)))))
+    (if (local.get $negate) (then (local.set $s (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
     (block $done (loop $next
       (br_if $done (i32.lt_u (local.get $n) (i32.const 8)))
       (local.set $gv (v128.xor (v128.load offset=0 (local.get $g)) (local.get $s)))
