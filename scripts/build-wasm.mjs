@@ -22,7 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import wabtInit from 'wabt';
-import { EXP_TABLES_BYTES, MAP_TABLES_ADDRESS, unaryMathWat } from './wasm/unary-math.mjs';
+import { MAP_TABLES_ADDRESS, MAP_TABLES_BYTES, unaryMathWat } from './wasm/unary-math.mjs';
 import { reductionKernels } from './wasm/reductions.mjs';
 import { ACTIVATION_KERNELS, activationsWat } from './wasm/activations.mjs';
 
@@ -1139,7 +1139,7 @@ export async function generate() {
       unaryMathWat,
       wabt,
       'WebAssembly SIMD exp, sigmoid, tanh and log over the arena, with the bits of Math.exp, Math.tanh and Math.log (see kernels/unary-math.ts)',
-      `/** Where the module writes its constants and table of 2^(j/2048) in the arena when bound to it. */\nexport const UNARY_MATH_TABLES_ADDRESS = ${MAP_TABLES_ADDRESS};\n/** How many bytes they take there. */\nexport const UNARY_MATH_TABLES_BYTES = ${EXP_TABLES_BYTES};\n`,
+      `/** Where the module writes its constants and table of 2^(j/2048) in the arena when bound to it. */\nexport const UNARY_MATH_TABLES_ADDRESS = ${MAP_TABLES_ADDRESS};\n/** How many bytes they take there. */\nexport const UNARY_MATH_TABLES_BYTES = ${MAP_TABLES_BYTES};\n`,
     ),
     ...module(
       'activations',

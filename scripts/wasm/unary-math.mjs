@@ -100,6 +100,10 @@ const farFromMidpoints = (ya, yb, log2, offset) =>
 /** (2^28 + 2^log2)·8 as an unsigned int32. */
 const midpointOffset = (log2) => ((2 ** 28 + 2 ** log2) * 8) >>> 0;
 
+/** The v128 of float32 values of the f64x2 pair `ya`, `yb` (lanes in order). */
+const float32Pair = (ya, yb) =>
+  `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero ${ya}) (f32x4.demote_f64x2_zero ${yb}))`;
+
 /** Which function the kernel computes (its `$fn` argument, and the fallback's second one). */
 export const UNARY_MATH_FUNCTIONS = ['exp', 'sigmoid', 'tanh', 'log'];
 
@@ -139,7 +143,7 @@ const logFunction = [
   '      (local.set $ya (call $log1 (f64x2.promote_low_f32x4 (local.get $m)) (f64x2.convert_low_i32x4_s (local.get $k))))',
   '      (local.set $yb (call $log1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))) (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $k) (local.get $k)))))',
   `      (if (i32x4.all_true (v128.and (local.get $ok) ${farFromMidpoints('(local.get $ya)', '(local.get $yb)', 12, i4(midpointOffset(12)))}))`,
-  '        (then (v128.store (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $ya)) (f32x4.demote_f64x2_zero (local.get $yb)))))',
+  `        (then (v128.store (local.get $o) ${float32Pair('(local.get $ya)', '(local.get $yb)')}))`,
   '        (else (call $jsRun (local.get $x) (local.get $o) (i32.const 4) (i32.const 3))))',
   '      (local.set $x (i32.add (local.get $x) (i32.const 16)))',
   '      (local.set $o (i32.add (local.get $o) (i32.const 16)))',
@@ -192,7 +196,7 @@ const tanhFromExp = [
 // ---- exp, sigmoid and tanh over a table -------------------------------------------------------
 
 /** log2 of the table's length: 2^(j/2048) for j = 0..2047. */
-export const EXP_TABLE_LOG2 = 11;
+const EXP_TABLE_LOG2 = 11;
 const EXP_TABLE_SIZE = 1 << EXP_TABLE_LOG2;
 /** The float64 ulps around a float32 midpoint within which `map` asks JavaScript (2^15). */
 const NEAR_LOG2 = 15;
@@ -225,7 +229,7 @@ const TABLE_OFFSET = 16 * MAP_CONSTANTS.length;
  */
 const SCRATCH_OFFSET = TABLE_OFFSET + 8 * EXP_TABLE_SIZE;
 /** Bytes `map` needs at MAP_TABLES_ADDRESS. */
-export const EXP_TABLES_BYTES = SCRATCH_OFFSET + 48 * QUADS;
+export const MAP_TABLES_BYTES = SCRATCH_OFFSET + 48 * QUADS;
 
 /**
  * `$mapTables`, the module's start function (it runs once, when the module is bound to the
@@ -391,7 +395,7 @@ function mapFunction() {
     `      (if (i32x4.all_true ${all}) (then`,
     ...QS.map(
       (q) =>
-        `        (v128.store offset=${16 * q} (local.get $o) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $ya${q})) (f32x4.demote_f64x2_zero (local.get $yb${q}))))`,
+        `        (v128.store offset=${16 * q} (local.get $o) ${float32Pair(`(local.get $ya${q})`, `(local.get $yb${q})`)})`,
     ),
     `        ) (else (call $jsRun (local.get $x) (local.get $o) (i32.const ${4 * QUADS}) (local.get $fn))))`,
     `      (local.set $x (i32.add (local.get $x) (i32.const ${16 * QUADS})))`,
