@@ -8,7 +8,7 @@ import { reluBackwardInto, reluInto, selectInto } from '../tensor/kernels/masks.
 import { type UnaryOp, unaryMathSimd, unaryOpSimd } from '../tensor/kernels/unary-math.js';
 import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
-import { broadcastShapes, sameShape, type Shape } from '../tensor/shape.js';
+import { broadcastShapes, numelOf, sameShape, type Shape } from '../tensor/shape.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
 import { elementwiseStrides, isNonOverlappingAndDense, layOut } from '../tensor/layout.js';
@@ -106,9 +106,10 @@ const simdBinary = (op: ArenaBinary, fn: BinaryFn): BinaryKernel => ({
 /** A fresh row-major copy of `t` broadcast to `shape`. */
 function broadcastData(t: Tensor, shape: Shape): Float32Array {
   const strides = broadcastStrides(t.shape, t.strides, shape);
-  let n = 1;
-  for (const d of shape) n *= d;
-  return gather({ buffer: t.buffer, shape, strides, offset: t.offset }, new Float32Array(n));
+  return gather(
+    { buffer: t.buffer, shape, strides, offset: t.offset },
+    new Float32Array(numelOf(shape)),
+  );
 }
 
 // ---- Binary arithmetic -----------------------------------------------------------------------
