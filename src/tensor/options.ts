@@ -18,15 +18,12 @@ export type OptionSpec = Readonly<Record<string, OptionType>>;
 function matches(word: string, value: unknown): boolean {
   switch (word) {
     case 'number':
-      return typeof value === 'number';
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
     case 'boolean':
-      return typeof value === 'boolean';
     case 'string':
-      return typeof value === 'string';
     case 'function':
-      return typeof value === 'function';
+      return typeof value === word;
+    case 'integer':
+      return Number.isInteger(value);
     case 'Tensor':
       return value instanceof Tensor;
     case 'null':
@@ -138,7 +135,7 @@ export function checkOptions<T extends object>(fn: string, options: unknown, spe
   }
   const known = Object.keys(spec);
   for (const [key, value] of Object.entries(options)) {
-    if (!Object.prototype.hasOwnProperty.call(spec, key)) {
+    if (!Object.hasOwn(spec, key)) {
       const hint = suggestKey(key, known);
       throw new TypeError(
         `${fn}: unknown option '${key}'` +
