@@ -61,7 +61,7 @@ function checkDim(op: string, dim: unknown, single: boolean): DimArg | undefined
   }
   if (!single && Array.isArray(dim)) {
     dim.forEach((d: unknown, i) => {
-      if (typeof d !== 'number' || !Number.isInteger(d)) {
+      if (!Number.isInteger(d)) {
         throw new TypeError(
           `${op}: dim must be ${what}, got ${describe(d)} at position ${i} of the list`,
         );

@@ -7,7 +7,7 @@
  */
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { Tensor, assertTensor, describe } from '../tensor/tensor.js';
+import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { normalizeDim } from '../tensor/shape.js';
 import { softmaxBackwardSimd, softmaxSimd } from '../tensor/kernels/softmax-simd.js';
 import { exp, mul, sub } from './elementwise.js';
@@ -28,10 +28,8 @@ export function softmaxDim(op: string, x: Tensor, dim: unknown): number {
     typeof dim === 'object' && dim !== null && !Array.isArray(dim)
       ? (dim as { dim?: unknown }).dim
       : dim;
-  if (typeof d !== 'number' || !Number.isInteger(d)) {
-    throw new TypeError(`${op}: dim must be an integer, got ${describe(d)}`);
-  }
-  return normalizeDim(d, x.dim(), op);
+  // normalizeDim rejects a dim that is not an integer (`${op}: dim must be an integer, got …`).
+  return normalizeDim(d as number, x.dim(), op);
 }
 
 /** [outer, size, inner] of `shape` around `dim` (0-d tensors are one row of one element). */

@@ -461,7 +461,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
   if (Array.isArray(sizeOrSizes)) {
     const sizes = sizeOrSizes as readonly unknown[];
     sizes.forEach((s, i) => {
-      if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
+      if (!Number.isInteger(s) || (s as number) < 0) {
         throw new TypeError(
           `split: split sizes must be non-negative integers, got ${describe(s)} at position ${i}`,
         );
@@ -482,8 +482,8 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
     }
     return markMultiOutput(out, 'SplitWithSizesBackward0');
   }
-  const splitSize = sizeOrSizes;
-  if (typeof splitSize !== 'number' || !Number.isInteger(splitSize))
+  const splitSize = sizeOrSizes as number;
+  if (!Number.isInteger(splitSize))
     throw new TypeError(
       `split: split size must be an integer or a list of integers, got ${describe(splitSize)}`,
     );

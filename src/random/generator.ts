@@ -11,7 +11,7 @@ function describeSeed(seed: unknown): string {
 }
 
 function low32(seed: number | bigint): number {
-  if (typeof seed !== 'bigint' && (typeof seed !== 'number' || !Number.isInteger(seed))) {
+  if (typeof seed !== 'bigint' && !Number.isInteger(seed)) {
     throw new TypeError(
       `manualSeed: the seed must be an integer (a number or a bigint), got ${describeSeed(seed)}`,
     );

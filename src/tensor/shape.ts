@@ -50,7 +50,7 @@ export function checkShape(shape: Shape, op: string): number[] {
     }
     if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(
-        `${op}: invalid shape [${shape.join(', ')}]: sizes must be non-negative integers, got ${d} at dim ${i}`,
+        `${op}: invalid shape ${formatShape(shape)}: sizes must be non-negative integers, got ${d} at dim ${i}`,
       );
     }
     numel *= d;
@@ -90,9 +90,9 @@ export function shapeFromArgs(
  *   the number 1.5'`) when `value` is not an integer.
  */
 export function checkInteger(value: unknown, op: string, arg = 'dim'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value))
+  if (!Number.isInteger(value))
     throw new TypeError(`${op}: ${arg} must be an integer, got ${describe(value)}`);
-  return value;
+  return value as number;
 }
 
 /** Wraps a possibly negative dim into `[0, ndim)`; 0-d tensors accept dims -1 and 0 like PyTorch. */
