@@ -8,7 +8,7 @@ import { Node, record } from '../autograd/node.js';
 import { Tensor, assertTensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { Storage } from '../tensor/storage.js';
 import { formatShape, sameShape, broadcastShapes } from '../tensor/shape.js';
-import { isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { scatter } from '../tensor/kernels/strided.js';
 import * as E from './elementwise.js';
 import { clampRange, scaleRange } from '../tensor/kernels/inplace.js';
 import {
@@ -36,7 +36,7 @@ function checkLeafWrite(self: Tensor): void {
 
 /** Copies `values` (row-major, self's shape) into self's memory and bumps the version. */
 function writeInto(self: Tensor, values: Float32Array): void {
-  if (isContiguousLayout(self.shape, self.strides)) self.buffer.set(values, self.offset);
+  if (self.isContiguous()) self.buffer.set(values, self.offset);
   else scatter(values, self);
   self._storage.version++;
 }
@@ -201,13 +201,13 @@ function fastBinary(
   vectorLoop: (d: Float32Array, o: Float32Array) => void,
 ): boolean {
   if (isGradEnabled() && (self.requiresGrad || other.requiresGrad)) return false;
-  if (!isContiguousLayout(self.shape, self.strides)) return false;
+  if (!self.isContiguous()) return false;
   checkWritable(self);
   assertNoPartialOverlap(self, [other]);
   const d = self.buffer.subarray(self.offset, self.offset + self.numel());
   if (other.numel() === 1 && other.dim() <= self.dim()) {
     scalarLoop(d, other.buffer[other.offset]);
-  } else if (sameShape(self.shape, other.shape) && isContiguousLayout(other.shape, other.strides)) {
+  } else if (sameShape(self.shape, other.shape) && other.isContiguous()) {
     vectorLoop(d, other.buffer.subarray(other.offset, other.offset + other.numel()));
   } else {
     return false;
@@ -291,7 +291,7 @@ export function clamp_<T extends Tensor>(self: T, min: number | null, max: numbe
       `clamp_: min and max must be numbers, got ${describe(min)} and ${describe(max)}`,
     );
   }
-  if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
+  if (!(isGradEnabled() && self.requiresGrad) && self.isContiguous()) {
     checkWritable(self);
     // NaN stays NaN; with min > max everything becomes max, as in PyTorch.
     clampRange(self.buffer, self.offset, self.numel(), lo, hi);
@@ -358,7 +358,7 @@ export function fill_<T extends Tensor>(self: T, value: number): T {
   assertTensor(self, 'fill_');
   if (typeof value !== 'number')
     throw new TypeError(`fill_: value must be a number, got ${describe(value)}`);
-  if (!(isGradEnabled() && self.requiresGrad) && isContiguousLayout(self.shape, self.strides)) {
+  if (!(isGradEnabled() && self.requiresGrad) && self.isContiguous()) {
     checkWritable(self, true);
     self.buffer.fill(value, self.offset, self.offset + self.numel());
     self._storage.version++;

@@ -24,7 +24,6 @@ import {
   varianceRows,
   type RowReducer,
 } from '../tensor/kernels/reduce.js';
-import { isContiguousLayout } from '../tensor/kernels/strided.js';
 import { simdColumns, simdRows, type SimdReduction } from '../tensor/kernels/reduce-simd.js';
 import { releaseToArena } from '../tensor/kernels/arena.js';
 import { abs, div, eq, exp, isnan, mul, pow, sign, sub, where } from './elementwise.js';
@@ -163,10 +162,7 @@ function reduceForward(
  */
 function leadingRows(x: Tensor, dims: readonly number[]): number {
   const lead =
-    dims.length > 0 &&
-    dims.length < x.dim() &&
-    dims.every((d, i) => d === i) &&
-    isContiguousLayout(x.shape, x.strides);
+    dims.length > 0 && dims.length < x.dim() && dims.every((d, i) => d === i) && x.isContiguous();
   return lead && x.numel() > 0 ? numelOf(dims.map((d) => x.shape[d])) : 0;
 }
 

@@ -47,7 +47,7 @@ export function windowOf(view: Tensor, base: Tensor): Window | null {
   const offset = view.offset - base.offset;
   const indices = addresses(view.shape, view.strides, offset);
   const n = base.numel();
-  if (isContiguousLayout(base.shape, base.strides)) {
+  if (base.isContiguous()) {
     // Row-major: the address is the element's index.
     for (const a of indices) if (a < 0 || a >= n) return null;
     return {

@@ -13,7 +13,7 @@ import {
   shapeFromArgs,
   type Shape,
 } from '../tensor/shape.js';
-import { gather, isContiguousLayout, scatter } from '../tensor/kernels/strided.js';
+import { gather, scatter } from '../tensor/kernels/strided.js';
 import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
@@ -533,7 +533,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
  */
 export function contiguous(x: Tensor): Tensor {
   assertTensor(x, 'contiguous');
-  return isContiguousLayout(x.shape, x.strides) ? x : clone(x, { memoryFormat: 'contiguous' });
+  return x.isContiguous() ? x : clone(x, { memoryFormat: 'contiguous' });
 }
 
 /** Options of `clone`: PyTorch's `memory_format=` (`torch.preserve_format` or `contiguous_format`). */

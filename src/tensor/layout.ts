@@ -4,7 +4,7 @@
  * matters beyond speed: whether a later `reshape` aliases or copies depends on the strides.
  * Only shapes and strides here (no tensors).
  */
-import { contiguousStrides, numelOf, type Shape } from './shape.js';
+import { contiguousStrides, numelOf, sameShape, type Shape } from './shape.js';
 import { isContiguousLayout, scatter } from './kernels/strided.js';
 
 /** The layout of one input: its shape and strides. */
@@ -62,9 +62,7 @@ function stridesIn(input: Layout, outShape: Shape): number[] {
  * inputs' strides (the first input that orders two dims decides; broadcast dims do not vote).
  */
 export function elementwiseStrides(shape: Shape, inputs: readonly Layout[]): number[] {
-  const sameShapes = inputs.every(
-    (t) => t.shape.length === shape.length && t.shape.every((s, i) => s === shape[i]),
-  );
+  const sameShapes = inputs.every((t) => sameShape(t.shape, shape));
   if (sameShapes) {
     if (inputs.every((t) => isContiguousLayout(t.shape, t.strides)))
       return contiguousStrides(shape);
