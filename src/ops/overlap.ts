@@ -7,6 +7,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { isNonOverlappingAndDense } from '../tensor/layout.js';
+import { sameShape } from '../tensor/shape.js';
 
 /**
  * @internal PyTorch's message when an in-place op's input and output share some, but not all,
@@ -26,9 +27,6 @@ export const INTERNAL_OVERLAP_MESSAGE =
 
 /** How two tensors' memory relates (PyTorch's MemOverlapStatus). */
 export type OverlapStatus = 'no' | 'full' | 'partial' | 'too hard';
-
-const sameList = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**
  * Whether `a` and `b` share memory: 'full' (the same elements in the same order), 'partial',
@@ -52,7 +50,7 @@ export function overlapStatus(a: Tensor, b: Tensor): OverlapStatus {
   const aEnd = a.offset + na;
   const bEnd = b.offset + nb;
   if (a.offset === b.offset && aEnd === bEnd)
-    return sameList(a.strides, b.strides) ? 'full' : 'partial';
+    return sameShape(a.strides, b.strides) ? 'full' : 'partial';
   return a.offset < bEnd && b.offset < aEnd ? 'partial' : 'no';
 }
 

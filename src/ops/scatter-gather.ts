@@ -7,9 +7,11 @@ import { record } from '../autograd/node.js';
 import { Tensor, assertTensor, describe, type TensorLike } from '../tensor/tensor.js';
 import {
   broadcastShapes,
+  contiguousStrides,
   formatShape,
   normalizeDim,
   numelOf,
+  sameShape,
   type Shape,
 } from '../tensor/shape.js';
 import { forEachRow, gather as gatherView } from '../tensor/kernels/strided.js';
@@ -101,7 +103,7 @@ function scatterKernel(
 ): Float32Array {
   const out = x.toFloat32Array();
   const shape = atLeast1(x.shape);
-  const strides = shape.map((_, k) => numelOf(shape.slice(k + 1)));
+  const strides = contiguousStrides(shape);
   const along = strides[di.dim];
   const values = di.values;
   const from = src ?? new Float32Array(values.length).fill(value);
@@ -123,12 +125,7 @@ function srcReader(src: Tensor, di: DimIndex): Float32Array {
   const shape = atLeast1(di.idx.shape);
   const srcShape = atLeast1(src.shape);
   // Same shape and row-major: read src's memory in place (the kernel only reads it).
-  if (
-    src.isContiguous() &&
-    srcShape.length === shape.length &&
-    srcShape.every((s, k) => s === shape[k])
-  )
-    return src._contiguousData();
+  if (src.isContiguous() && sameShape(srcShape, shape)) return src._contiguousData();
   const view = {
     buffer: src.buffer,
     shape,
@@ -170,7 +167,7 @@ export function gather(x: Tensor, dim: number, index: Tensor | readonly unknown[
 
 /** `g`'s gradient for a src larger than the index: the gathered values padded with zeros. */
 function padToShape(g: Tensor, shape: Shape): Tensor {
-  if (g.dim() === shape.length && g.shape.every((s, k) => s === shape[k])) return g;
+  if (sameShape(g.shape, shape)) return g;
   if (shape.length === 0) return g.reshape([]);
   const gs = atLeast1(g.shape);
   return embed(
@@ -247,13 +244,8 @@ export function scatter(
   const values = isValue ? null : srcReader(src as Tensor, di);
   const out = Tensor._fromData(scatterKernel(x, di, values, value, reduce ?? 'replace'), x.shape);
   const inputs = isValue ? [x] : [x, src as Tensor];
-  const name = isValue
-    ? reduce
-      ? 'ScatterBackward3'
-      : 'ScatterBackward1'
-    : reduce
-      ? 'ScatterBackward2'
-      : 'ScatterBackward0';
+  // ScatterBackward0 (src), 1 (value), 2 (src, reduce), 3 (value, reduce).
+  const name = `ScatterBackward${(isValue ? 1 : 0) + (reduce ? 2 : 0)}`;
   const srcShape = isValue ? [] : (src as Tensor).shape;
   return record(out, name, inputs, (g, _s, [nx, ns]) => {
     if (reduce === 'multiply')
