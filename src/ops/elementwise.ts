@@ -11,7 +11,8 @@ import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, numelOf, sameShape, type Shape } from '../tensor/shape.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
-import { elementwiseStrides, isNonOverlappingAndDense, layOut } from '../tensor/layout.js';
+import { isNonOverlappingAndDense } from '../tensor/layout.js';
+import { laidOutLike } from './layout-like.js';
 import { broadcastStrides, gather } from '../tensor/kernels/strided.js';
 import {
   addKernel,
@@ -42,17 +43,7 @@ export function operand(x: TensorLike, op: string): Tensor {
 
 function binaryForward(a: Tensor, b: Tensor, kernel: BinaryKernel, op: string): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
-  return withLayout(mapBinary(a, b, shape, kernel), shape, [a, b]);
-}
-
-/**
- * An elementwise result (row-major `values`) as a tensor laid out as PyTorch lays it out for these
- * inputs: row-major when every input is contiguous, otherwise in the inputs' dimension order.
- */
-function withLayout(values: Float32Array, shape: Shape, inputs: readonly Tensor[]): Tensor {
-  if (inputs.every((t) => t.isContiguous())) return Tensor._fromData(values, shape);
-  const strides = elementwiseStrides(shape, inputs);
-  return new Tensor(new Storage(layOut(values, shape, strides)), shape, strides);
+  return laidOutLike(mapBinary(a, b, shape, kernel), shape, [a, b]);
 }
 
 /** out[i] = f(x[i]) as one loop. Hot ops pass their own loop literal so V8 can inline the math. */
@@ -84,7 +75,7 @@ function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
   const src = x._contiguousData();
   const out = allocForWrite(src.length);
   loop(src, out);
-  return withLayout(out, x.shape, [x]);
+  return laidOutLike(out, x.shape, [x]);
 }
 
 const plain = (fn: BinaryFn): BinaryKernel => ({ fn });
@@ -397,7 +388,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const yd = broadcastData(y, shape);
   for (let i = 0; i < xd.length; i++) if (cd[i] === 0) xd[i] = yd[i];
   const mask = Tensor._fromData(cd, shape);
-  return recordWhere(withLayout(xd, shape, [c, x, y]), x, y, mask);
+  return recordWhere(laidOutLike(xd, shape, [c, x, y]), x, y, mask);
 }
 
 /**
