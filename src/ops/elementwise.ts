@@ -41,7 +41,8 @@ export function operand(x: TensorLike, op: string): Tensor {
   throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
 }
 
-function binaryForward(a: Tensor, b: Tensor, kernel: BinaryKernel, op: string): Tensor {
+/** `kernel` over `a` and `b` broadcast together, laid out as PyTorch lays out the result. */
+export function binaryForward(a: Tensor, b: Tensor, kernel: BinaryKernel, op: string): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
   return laidOutLike(mapBinary(a, b, shape, kernel), shape, [a, b]);
 }

@@ -5,15 +5,9 @@
  */
 import { record } from '../autograd/node.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
-import {
-  broadcastShapes,
-  checkInteger,
-  normalizeDim,
-  numelOf,
-  sameShape,
-  type Shape,
-} from '../tensor/shape.js';
-import { mapBinary, type BinaryFn } from '../tensor/kernels/elementwise.js';
+import { checkInteger, normalizeDim, numelOf, type Shape } from '../tensor/shape.js';
+import type { BinaryFn } from '../tensor/kernels/elementwise.js';
+import { binaryForward, scalar } from './elementwise.js';
 import { checkOptions } from '../tensor/options.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { laidOutLike } from './layout-like.js';
@@ -28,7 +22,7 @@ export function filled(shape: Shape, value: number): Tensor {
 /** Converts a number operand to a 0-d tensor (PyTorch's wrapped scalar); rejects anything else. */
 export function toOperand(x: unknown, op: string, arg: string): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x === 'number') return Tensor._fromData(Float32Array.of(x), []);
+  if (typeof x === 'number') return scalar(x);
   throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
 }
 
@@ -48,8 +42,7 @@ export function mapElements(x: Tensor, fn: (v: number) => number): Tensor {
 
 /** out = fn(a, b) with broadcasting (any strides). */
 export function mapPairs(a: Tensor, b: Tensor, fn: BinaryFn, op: string): Tensor {
-  const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
-  return laidOutLike(mapBinary(a, b, shape, { fn }), shape, [a, b]);
+  return binaryForward(a, b, { fn }, op);
 }
 
 /** Both operands as tensors (at least one must be a Tensor, as in PyTorch's function forms). */
