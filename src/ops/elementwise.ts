@@ -626,7 +626,7 @@ function unary(
 const sgn = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
 
 /** A zero gradient of g's shape that ignores g's values (an infinite g must not become NaN). */
-const zeroGrad = (g: Tensor): Tensor => Tensor._fromData(allocZeroed(g.numel()), g.shape);
+export const zeroGrad = (g: Tensor): Tensor => Tensor._fromData(allocZeroed(g.numel()), g.shape);
 
 /**
  * `-x`, elementwise, as `torch.neg`. Differentiable.

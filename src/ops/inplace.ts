@@ -20,7 +20,6 @@ import {
   type Window,
 } from './view-history.js';
 import { INTERNAL_OVERLAP_MESSAGE, assertNoPartialOverlap } from './overlap.js';
-import { allocZeroed } from '../tensor/kernels/arena.js';
 
 const LEAF_MESSAGE = 'a leaf Variable that requires grad is being used in an in-place operation.';
 const VIEW_OF_LEAF_MESSAGE =
@@ -204,11 +203,11 @@ function fastBinary(
   if (!self.isContiguous()) return false;
   checkWritable(self);
   assertNoPartialOverlap(self, [other]);
-  const d = self.buffer.subarray(self.offset, self.offset + self.numel());
+  const d = self._contiguousData();
   if (other.numel() === 1 && other.dim() <= self.dim()) {
     scalarLoop(d, other.buffer[other.offset]);
   } else if (sameShape(self.shape, other.shape) && other.isContiguous()) {
-    vectorLoop(d, other.buffer.subarray(other.offset, other.offset + other.numel()));
+    vectorLoop(d, other._contiguousData());
   } else {
     return false;
   }
@@ -318,10 +317,7 @@ export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
       'CopyBackwards',
       [x, s],
       // zeros, not g * 0: an infinite or NaN upstream gradient must not leak (PyTorch: zeros_like).
-      (g, _saved, [nx, ns]) => [
-        nx ? Tensor._fromData(allocZeroed(g.numel()), g.shape) : null,
-        ns ? g : null,
-      ],
+      (g, _saved, [nx, ns]) => [nx ? E.zeroGrad(g) : null, ns ? g : null],
     ),
   );
 }
@@ -342,10 +338,7 @@ export function overwrite_<T extends Tensor>(
     self,
     op,
     [],
-    (x) =>
-      record(Tensor._fromData(produce(x.numel()), x.shape), name, [x], (g) => [
-        Tensor._fromData(allocZeroed(g.numel()), g.shape),
-      ]),
+    (x) => record(Tensor._fromData(produce(x.numel()), x.shape), name, [x], (g) => [E.zeroGrad(g)]),
     overlapAllowed,
   );
 }

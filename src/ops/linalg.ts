@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { Tensor, assertTensor } from '../tensor/tensor.js';
 import { broadcastShapes, formatShape, numelOf } from '../tensor/shape.js';
 import { gemm, type Mat } from '../tensor/kernels/matmul.js';
-import { mul } from './elementwise.js';
+import { mul, scalar } from './elementwise.js';
 import { allocForWrite } from '../tensor/kernels/arena.js';
 
 function cannotMultiply(op: string, a: Tensor, b: Tensor): never {
@@ -114,7 +114,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * y[i];
   return record(
-    Tensor._fromData(Float32Array.of(s), []),
+    scalar(s),
     'DotBackward0',
     [a, b],
     (g, [sb, sa], [na, nb]) => [na ? mul(sb!, g) : null, nb ? mul(sa!, g) : null],

@@ -151,7 +151,7 @@ function medianAll(x: Tensor): Tensor {
     const sorted = Float32Array.from(data).sort();
     value = sorted[(data.length - 1) >> 1];
   }
-  const out = Tensor._fromData(Float32Array.of(value), []);
+  const out = E.scalar(value);
   return record(
     out,
     'MedianBackward0',

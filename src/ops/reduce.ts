@@ -149,8 +149,8 @@ function reduceForward(
     releaseToArena(layout.data);
   } else {
     const cols = x.numel() / rows;
-    if (simd) values = simdColumns(simd, reducer, contiguousBlock(x), rows, cols, divisor);
-    values ??= reduceLeading(contiguousBlock(x), rows, cols, reducer);
+    if (simd) values = simdColumns(simd, reducer, x._contiguousData(), rows, cols, divisor);
+    values ??= reduceLeading(x._contiguousData(), rows, cols, reducer);
   }
   return Tensor._fromData(values, reducedShape(x.shape, dims, keepdim));
 }
@@ -165,10 +165,6 @@ function leadingRows(x: Tensor, dims: readonly number[]): number {
     dims.length > 0 && dims.length < x.dim() && dims.every((d, i) => d === i) && x.isContiguous();
   return lead && x.numel() > 0 ? numelOf(dims.map((d) => x.shape[d])) : 0;
 }
-
-/** The elements of contiguous `x`, where they lie. */
-const contiguousBlock = (x: Tensor): Float32Array =>
-  x.buffer.subarray(x.offset, x.offset + x.numel());
 
 /** Brings a reduced gradient back to the input's shape (a broadcast view, no copy). */
 function expandBack(
@@ -212,7 +208,7 @@ export function sum(x: Tensor, dimArg?: DimOrOptions, keepArg?: KeepdimOrOptions
   if (rows > 0) {
     // Reducing leading dims of contiguous memory (bias gradients): column sums, no transpose copy.
     out = Tensor._fromData(
-      sumLeading(contiguousBlock(x), rows, x.numel() / rows),
+      sumLeading(x._contiguousData(), rows, x.numel() / rows),
       reducedShape(shape, dims, keepdim),
     );
   } else {
