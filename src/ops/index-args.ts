@@ -1,6 +1,6 @@
 /** Reading index arguments: float32 tensors holding integers, or plain number arrays. */
 import { Tensor, describe } from '../tensor/tensor.js';
-import { numelOf, type Shape } from '../tensor/shape.js';
+import { numelOf, sameShape, type Shape } from '../tensor/shape.js';
 import { broadcastStrides, gather } from '../tensor/kernels/strided.js';
 
 /** An index argument read into plain integers, with its shape. */
@@ -17,7 +17,7 @@ export function nestedShape(value: unknown, op: string, arg: string): number[] {
   const inner = nestedShape(value[0], op, arg);
   for (const v of value) {
     const s = nestedShape(v, op, arg);
-    if (s.length !== inner.length || s.some((d, i) => d !== inner[i]))
+    if (!sameShape(s, inner))
       throw new RangeError(`${op}: ${arg} must be a rectangular array, got ragged nesting`);
   }
   return [value.length, ...inner];
