@@ -562,7 +562,7 @@ export class Tensor {
    * ```
    */
   div(other: TensorLike, options?: math.DivOptions): Tensor {
-    return options === undefined ? elementwise.div(this, other) : math.div(this, other, options);
+    return math.div(this, other, options);
   }
   /**
    * `this ** exponent`, elementwise with broadcasting, as `torch.pow`.
@@ -2263,7 +2263,7 @@ export class Tensor {
    */
   unique(options: math.UniqueOptions): Tensor | math.UniqueResult;
   unique(options?: math.UniqueOptions): Tensor | math.UniqueResult {
-    return options === undefined ? math.unique(this) : math.unique(this, options);
+    return math.unique(this, options as math.UniqueOptions);
   }
   // ==== end ops-math ====
 
