@@ -31,6 +31,17 @@ function erfcLarge(a: number): number {
   return Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + f);
 }
 
+/** Giles' coefficients for erfinv's start, highest power first: in w - 2.5 when w < 5. */
+const ERFINV_CENTRAL = [
+  2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503,
+  -0.00417768164, 0.246640727, 1.50140941,
+];
+/** The same for the tails (w >= 5), in sqrt(w) - 3. */
+const ERFINV_TAIL = [
+  -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+  0.00943887047, 1.00167406, 2.83297682,
+];
+
 /** Inverse error function: a single-precision rational start refined by Newton steps on `erf`. */
 export function erfinv(y: number): number {
   if (y !== y || y < -1 || y > 1) return NaN;
@@ -38,33 +49,13 @@ export function erfinv(y: number): number {
   if (y === -1) return -Infinity;
   if (y === 0) return y;
   // Giles' approximation ("Approximating the erfinv function", 2010) as the starting point.
-  let w = -Math.log((1 - y) * (1 + y));
-  let x: number;
-  if (w < 5) {
-    w -= 2.5;
-    let p = 2.81022636e-8;
-    p = 3.43273939e-7 + p * w;
-    p = -3.5233877e-6 + p * w;
-    p = -4.39150654e-6 + p * w;
-    p = 0.00021858087 + p * w;
-    p = -0.00125372503 + p * w;
-    p = -0.00417768164 + p * w;
-    p = 0.246640727 + p * w;
-    p = 1.50140941 + p * w;
-    x = p * y;
-  } else {
-    w = Math.sqrt(w) - 3;
-    let p = -0.000200214257;
-    p = 0.000100950558 + p * w;
-    p = 0.00134934322 + p * w;
-    p = -0.00367342844 + p * w;
-    p = 0.00573950773 + p * w;
-    p = -0.0076224613 + p * w;
-    p = 0.00943887047 + p * w;
-    p = 1.00167406 + p * w;
-    p = 2.83297682 + p * w;
-    x = p * y;
-  }
+  const w = -Math.log((1 - y) * (1 + y));
+  const central = w < 5;
+  const t = central ? w - 2.5 : Math.sqrt(w) - 3;
+  // Horner's rule from the highest coefficient (p starts at 0, so the first step gives it exactly).
+  let p = 0;
+  for (const c of central ? ERFINV_CENTRAL : ERFINV_TAIL) p = c + p * t;
+  let x = p * y;
   for (let i = 0; i < 3; i++) {
     const d = TWO_OVER_SQRT_PI * Math.exp(-x * x);
     if (d === 0) break;
