@@ -79,6 +79,11 @@ function unaryForward(x: Tensor, loop: UnaryLoop): Tensor {
   return laidOutLike(out, x.shape, [x]);
 }
 
+/** out[i] = fn(x[i]) over the elements of `x` (any strides), laid out as unaryForward does. */
+export function mapElements(x: Tensor, fn: UnaryFn): Tensor {
+  return unaryForward(x, perElement(fn));
+}
+
 const plain = (fn: BinaryFn): BinaryKernel => ({ fn });
 
 /** A two-operand op the arena has a SIMD kernel for: that kernel, then `fn` for the rest. */

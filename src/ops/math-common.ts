@@ -10,7 +10,6 @@ import type { BinaryFn } from '../tensor/kernels/elementwise.js';
 import { binaryForward, scalar } from './elementwise.js';
 import { checkOptions } from '../tensor/options.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
-import { laidOutLike } from './layout-like.js';
 import { scatterAdd } from './scatter-gather.js';
 import { allocForWrite } from '../tensor/kernels/arena.js';
 
@@ -30,14 +29,6 @@ export function toOperand(x: unknown, op: string, arg: string): Tensor {
 export function checkTensor(x: unknown, op: string, arg = 'input'): asserts x is Tensor {
   if (!(x instanceof Tensor))
     throw new TypeError(`${op}: ${arg} must be a Tensor, got ${describe(x)}`);
-}
-
-/** out[i] = fn(x[i]) over the row-major elements of `x` (any strides). */
-export function mapElements(x: Tensor, fn: (v: number) => number): Tensor {
-  const src = x._contiguousData();
-  const out = allocForWrite(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
-  return laidOutLike(out, x.shape, [x]);
 }
 
 /** out = fn(a, b) with broadcasting (any strides). */

@@ -6,8 +6,22 @@
 import { record } from '../autograd/node.js';
 import { Tensor, describe } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
-import { abs, add, div, exp, gt, lt, mul, neg, pow, rsqrt, sub, where } from './elementwise.js';
-import { checkTensor, filled, mapElements } from './math-common.js';
+import {
+  abs,
+  add,
+  div,
+  exp,
+  gt,
+  lt,
+  mapElements,
+  mul,
+  neg,
+  pow,
+  rsqrt,
+  sub,
+  where,
+} from './elementwise.js';
+import { checkTensor, filled } from './math-common.js';
 import { erf as erfScalar, erfinv as erfinvScalar, roundHalfEven } from './special-functions.js';
 
 const LN2 = Math.LN2;
