@@ -101,7 +101,7 @@ const simdBinary = (op: ArenaBinary, fn: BinaryFn): BinaryKernel => ({
 });
 
 /** A fresh row-major copy of `t` broadcast to `shape`. */
-function broadcastData(t: Tensor, shape: Shape): Float32Array {
+export function broadcastData(t: Tensor, shape: Shape): Float32Array {
   const strides = broadcastStrides(t.shape, t.strides, shape);
   return gather(
     { buffer: t.buffer, shape, strides, offset: t.offset },

@@ -1,7 +1,6 @@
 /** Reading index arguments: float32 tensors holding integers, or plain number arrays. */
 import { Tensor, describe } from '../tensor/tensor.js';
-import { numelOf, sameShape, type Shape } from '../tensor/shape.js';
-import { broadcastStrides, gather } from '../tensor/kernels/strided.js';
+import { sameShape, type Shape } from '../tensor/shape.js';
 
 /** An index argument read into plain integers, with its shape. */
 export interface IndexArray {
@@ -81,15 +80,6 @@ export function checkBounds(
 export function outOfBounds(op: string, index: number, dim: number, size: number): RangeError {
   return new RangeError(
     `${op}(): index ${index} is out of bounds for dimension ${dim} with size ${size}`,
-  );
-}
-
-/** The elements of `t` broadcast to `shape` (which it must broadcast to), row-major, in a new array. */
-export function readBroadcast(t: Tensor, shape: Shape): Float32Array {
-  const strides = broadcastStrides(t.shape, t.strides, shape);
-  return gather(
-    { buffer: t.buffer, shape, strides, offset: t.offset },
-    new Float32Array(numelOf(shape)),
   );
 }
 

@@ -13,15 +13,8 @@ import {
   type Shape,
 } from '../tensor/shape.js';
 import { broadcastStrides, gather as gatherView } from '../tensor/kernels/strided.js';
-import {
-  broadcastsTo,
-  checkBounds,
-  nestedShape,
-  outOfBounds,
-  readBroadcast,
-  readIndex,
-} from './index-args.js';
-import { operand } from './elementwise.js';
+import { broadcastsTo, checkBounds, nestedShape, outOfBounds, readIndex } from './index-args.js';
+import { broadcastData, operand } from './elementwise.js';
 import { copy_ } from './inplace.js';
 import { checkOptions } from '../tensor/options.js';
 import { select, slice, sliceBounds, unsqueeze, view } from './views.js';
@@ -372,7 +365,7 @@ export function indexPut(
       ? indexOffsets(meta, adv, op)
       : { shape: meta.shape, offsets: addresses(meta.shape, meta.strides, meta.offset) };
   const v = valueFor(value, shape, op);
-  const vals = readBroadcast(v, shape);
+  const vals = broadcastData(v, shape);
   const data = x.toFloat32Array();
   if (accumulate) for (let j = 0; j < offsets.length; j++) data[offsets[j]] += vals[j];
   else for (let j = 0; j < offsets.length; j++) data[offsets[j]] = vals[j];

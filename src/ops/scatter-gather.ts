@@ -15,8 +15,8 @@ import {
   type Shape,
 } from '../tensor/shape.js';
 import { forEachRow, gather as gatherView } from '../tensor/kernels/strided.js';
-import { checkBounds, readBroadcast, readIndex, type IndexArray } from './index-args.js';
-import { operand, where as whereOp } from './elementwise.js';
+import { checkBounds, readIndex, type IndexArray } from './index-args.js';
+import { broadcastData, operand, where as whereOp } from './elementwise.js';
 import { embed, narrow } from './views.js';
 import { checkOptions } from '../tensor/options.js';
 import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
@@ -375,14 +375,14 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
 
 /** Positions (row-major, in `shape`) where the broadcast mask is nonzero. */
 function maskPositions(mask: Tensor, shape: Shape): Int32Array {
-  const m = readBroadcast(mask, shape);
+  const m = broadcastData(mask, shape);
   const out: number[] = [];
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) out.push(i);
   return Int32Array.from(out);
 }
 
 function takePositions(x: Tensor, shape: Shape, at: Int32Array): Tensor {
-  const all = readBroadcast(x, shape);
+  const all = broadcastData(x, shape);
   const out = allocForWrite(at.length);
   for (let i = 0; i < at.length; i++) out[i] = all[at[i]];
   return record(Tensor._fromData(out, [at.length]), 'MaskedSelectBackward0', [x], (g) => [
