@@ -8,7 +8,7 @@
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor } from '../tensor/tensor.js';
-import { normalizeDim } from '../tensor/shape.js';
+import { normalizeDim, numelOf } from '../tensor/shape.js';
 import { softmaxBackwardSimd, softmaxSimd } from '../tensor/kernels/softmax-simd.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
@@ -35,11 +35,7 @@ export function softmaxDim(op: string, x: Tensor, dim: unknown): number {
 /** [outer, size, inner] of `shape` around `dim` (0-d tensors are one row of one element). */
 function rowLayout(shape: readonly number[], dim: number): [number, number, number] {
   if (shape.length === 0) return [1, 1, 1];
-  let outer = 1;
-  for (let i = 0; i < dim; i++) outer *= shape[i];
-  let inner = 1;
-  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
-  return [outer, shape[dim], inner];
+  return [numelOf(shape.slice(0, dim)), shape[dim], numelOf(shape.slice(dim + 1))];
 }
 
 /** Row maxima (NaN when the row holds a NaN) of rows laid out as [outer, size, inner]. */
