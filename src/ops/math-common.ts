@@ -162,12 +162,6 @@ function scatterAlong(g: Tensor, indices: Tensor, dim: number, shape: Shape): Te
   return scatterAdd(filled(shape, 0), dim, withAxis(indices, dim, rank), withAxis(g, dim, rank));
 }
 
-/** Checks a positional-or-options boolean argument. */
-export function checkBool(value: unknown, op: string, arg: string): asserts value is boolean {
-  if (typeof value !== 'boolean')
-    throw new TypeError(`${op}: ${arg} must be a boolean, got ${describe(value)}`);
-}
-
 /** Options of `isclose` and `allclose`. */
 export interface IscloseOptions {
   /** Relative tolerance (default 1e-5). */

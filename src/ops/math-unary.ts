@@ -6,6 +6,7 @@
 import { record } from '../autograd/node.js';
 import { Tensor, describe } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
+import { checkInteger } from '../tensor/shape.js';
 import {
   abs,
   add,
@@ -281,8 +282,7 @@ export function round(x: Tensor, options?: RoundOptions | number): Tensor {
     typeof options === 'number'
       ? { decimals: options }
       : checkOptions<RoundOptions>('round', options, { decimals: 'integer' });
-  if (typeof options === 'number' && !Number.isInteger(options))
-    throw new TypeError(`round: decimals must be an integer, got ${describe(options)}`);
+  if (typeof options === 'number') checkInteger(options, 'round', 'decimals');
   const decimals = opts.decimals ?? 0;
   if (decimals === 0) return stepwise(x, 'round', roundHalfEven, 'RoundBackward0');
   const f = Math.fround;

@@ -7,6 +7,7 @@ import { record } from '../autograd/node.js';
 import { Tensor, assertTensor, describe, type TensorLike } from '../tensor/tensor.js';
 import {
   broadcastShapes,
+  checkInteger,
   contiguousStrides,
   formatShape,
   numelOf,
@@ -93,11 +94,7 @@ function parseMask(mask: readonly unknown[], op: string): Parsed[] {
 
 function parseItem(item: unknown, op: string): Parsed {
   if (item === null) return { kind: 'none' };
-  if (typeof item === 'number') {
-    if (!Number.isInteger(item))
-      throw new TypeError(`${op}: an index must be an integer, got ${describe(item)}`);
-    return { kind: 'int', value: item };
-  }
+  if (typeof item === 'number') return { kind: 'int', value: checkInteger(item, op, 'an index') };
   if (typeof item === 'string') return parseSlice(item, op);
   if (item instanceof Tensor || Array.isArray(item)) {
     const idx = readIndex(item, op, 'an index tensor');

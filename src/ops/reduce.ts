@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor, assertTensor, describe, type DimArg } from '../tensor/tensor.js';
 import {
+  checkBool,
   formatShape,
   normalizeDim,
   normalizeDims,
@@ -98,8 +99,10 @@ export function reductionArgs<O extends ReduceOptions = ReduceOptions>(
   }
   let keepdim: boolean;
   if (keep === undefined) keepdim = options.keepdim ?? false;
-  else if (typeof keep === 'boolean') keepdim = keep;
-  else throw new TypeError(`${op}: keepdim must be a boolean, got ${describe(keep)}`);
+  else {
+    checkBool(keep, op, 'keepdim');
+    keepdim = keep;
+  }
   return { dim: checkDim(op, dim, single), keepdim, options };
 }
 
@@ -604,8 +607,7 @@ function varianceArgs(
   }
   const { options } = parsed;
   if (options.unbiased !== undefined) unbiased = options.unbiased;
-  if (unbiased !== undefined && typeof unbiased !== 'boolean')
-    throw new TypeError(`${op}: unbiased must be a boolean, got ${describe(unbiased)}`);
+  if (unbiased !== undefined) checkBool(unbiased, op, 'unbiased');
   if (unbiased !== undefined && options.correction !== undefined)
     throw new TypeError(`${op}: cannot specify both 'unbiased' and 'correction'`);
   const correction = options.correction ?? (unbiased === false ? 0 : 1);

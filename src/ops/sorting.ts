@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
-import { checkInteger, normalizeDim } from '../tensor/shape.js';
-import { checkBool, checkDim, checkTensor, lanes, selected, selectLanes } from './math-common.js';
+import { checkBool, checkInteger, normalizeDim } from '../tensor/shape.js';
+import { checkDim, checkTensor, lanes, selected, selectLanes } from './math-common.js';
 import { reducedShape, type ValuesIndices } from './reduce.js';
 import { introsort, nthElement, partialSort, quickSelect } from './selection.js';
 import { stableArgsort } from './stable-sort.js';

@@ -95,6 +95,12 @@ export function checkInteger(value: unknown, op: string, arg = 'dim'): number {
   return value as number;
 }
 
+/** Checks a positional-or-options boolean argument (a TypeError naming the op and the argument). */
+export function checkBool(value: unknown, op: string, arg: string): asserts value is boolean {
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${op}: ${arg} must be a boolean, got ${describe(value)}`);
+}
+
 /** Wraps a possibly negative dim into `[0, ndim)`; 0-d tensors accept dims -1 and 0 like PyTorch. */
 export function normalizeDim(dim: number, ndim: number, op: string): number {
   const rank = Math.max(ndim, 1);
