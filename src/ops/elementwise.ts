@@ -35,10 +35,16 @@ export function scalar(value: number): Tensor {
   return Tensor._fromData(Float32Array.of(value), []);
 }
 
-export function operand(x: TensorLike, op: string): Tensor {
+/**
+ * A Tensor operand as it is, a number as a 0-d tensor (PyTorch's wrapped scalar); anything else is
+ * a TypeError naming the op, and the argument when `arg` is given.
+ */
+export function operand(x: unknown, op: string, arg?: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') return scalar(x);
-  throw new TypeError(`${op}: expected a Tensor or a number, got ${describe(x)}`);
+  throw new TypeError(
+    `${op}: ${arg ? `${arg} must be` : 'expected'} a Tensor or a number, got ${describe(x)}`,
+  );
 }
 
 /** `kernel` over `a` and `b` broadcast together, laid out as PyTorch lays out the result. */

@@ -8,7 +8,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import * as E from './elementwise.js';
-import { checkTensor, filled, mapPairs, operands, toOperand } from './math-common.js';
+import { checkTensor, filled, mapPairs, operands } from './math-common.js';
 import { allocForWrite } from '../tensor/kernels/arena.js';
 
 const f32 = Math.fround;
@@ -152,7 +152,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
       ne ? E.mul(g, w) : null,
     ]);
   }
-  const w = toOperand(weight, 'lerp', 'weight');
+  const w = E.operand(weight, 'lerp', 'weight');
   const shape = broadcastShapes(broadcastShapes(start.shape, end.shape, 'lerp'), w.shape, 'lerp');
   const s = start.expand([...shape])._contiguousData();
   const e = end.expand([...shape])._contiguousData();
@@ -230,7 +230,7 @@ function clampOne(x: Tensor, bound: TensorLike, op: 'clampMin' | 'clampMax'): Te
     const m = f32(bound);
     const out = mapPairs(
       x,
-      toOperand(m, op, arg),
+      E.operand(m, op, arg),
       isMin ? (v, b) => (v !== v ? v : Math.max(v, b)) : (v, b) => (v !== v ? v : Math.min(v, b)),
       op,
     );
@@ -242,8 +242,8 @@ function clampOne(x: Tensor, bound: TensorLike, op: 'clampMin' | 'clampMax'): Te
       [x],
     );
   }
-  // Not a number: a Tensor, or toOperand's TypeError naming the op and the argument.
-  const b = toOperand(bound, op, arg);
+  // Not a number: a Tensor, or operand's TypeError naming the op and the argument.
+  const b = E.operand(bound, op, arg);
   const out = mapPairs(
     x,
     b,

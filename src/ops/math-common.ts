@@ -7,7 +7,7 @@ import { record } from '../autograd/node.js';
 import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { checkInteger, normalizeDim, numelOf, type Shape } from '../tensor/shape.js';
 import type { BinaryFn } from '../tensor/kernels/elementwise.js';
-import { binaryForward, scalar } from './elementwise.js';
+import { binaryForward, operand } from './elementwise.js';
 import { checkOptions } from '../tensor/options.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { scatterAdd } from './scatter-gather.js';
@@ -16,13 +16,6 @@ import { allocForWrite } from '../tensor/kernels/arena.js';
 /** A tensor of `shape` filled with `value`. */
 export function filled(shape: Shape, value: number): Tensor {
   return Tensor._fromData(allocForWrite(numelOf(shape)).fill(value), shape);
-}
-
-/** Converts a number operand to a 0-d tensor (PyTorch's wrapped scalar); rejects anything else. */
-export function toOperand(x: unknown, op: string, arg: string): Tensor {
-  if (x instanceof Tensor) return x;
-  if (typeof x === 'number') return scalar(x);
-  throw new TypeError(`${op}: ${arg} must be a Tensor or a number, got ${describe(x)}`);
 }
 
 /** Throws unless `x` is a Tensor; names the op and argument. */
@@ -48,7 +41,7 @@ export function operands(
       `${op}: expected at least one Tensor argument, got ${describe(a)} and ${describe(b)}`,
     );
   }
-  return [toOperand(a, op, names[0]), toOperand(b, op, names[1])];
+  return [operand(a, op, names[0]), operand(b, op, names[1])];
 }
 
 /**
