@@ -177,14 +177,11 @@ function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
   const data = x.toFloat32Array();
   const rows = x.shape[x.dim() - 2];
   const cols = x.shape[x.dim() - 1];
-  const mats = rows * cols === 0 ? 0 : data.length / (rows * cols);
-  for (let m = 0; m < mats; m++) {
-    const base = m * rows * cols;
+  // One matrix after another (none when a matrix is empty: then so is `data`).
+  for (let base = 0; base < data.length; base += rows * cols) {
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        const keep = lower ? j - i <= k : j - i >= k;
-        if (!keep) data[base + i * cols + j] = 0;
-      }
+      for (let j = 0; j < cols; j++)
+        if (lower ? j - i > k : j - i < k) data[base + i * cols + j] = 0;
     }
   }
   const name = lower ? 'TrilBackward0' : 'TriuBackward0';
