@@ -127,8 +127,7 @@ function parseItems(items: readonly unknown[], ndim: number, op: string): Parsed
 
 /** Each dimension-consuming item needs a dim left (several ellipses can skip past the end). */
 function needDim(p: Parsed, dim: number, ndim: number, op: string): void {
-  if ((p.kind === 'int' || p.kind === 'slice' || p.kind === 'adv') && dim >= ndim)
-    throw tooManyIndices(op, ndim);
+  if (p.kind !== 'none' && p.kind !== 'ellipsis' && dim >= ndim) throw tooManyIndices(op, ndim);
 }
 
 function tooManyIndices(op: string, ndim: number): RangeError {

@@ -63,7 +63,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
 function rollDim(x: Tensor, shift: number, d: number): Tensor {
   const n = x.shape[d];
   const out = allocForWrite(x.numel());
-  if (n > 0 && x.numel() > 0) {
+  if (x.numel() > 0) {
     const s = ((shift % n) + n) % n;
     const src = x._contiguousData();
     const inner = numelOf(x.shape.slice(d + 1));
@@ -108,7 +108,7 @@ export function roll(
     return reshape(roll(reshape(x, [[-1]]), ss, [0]), [shape]);
   }
   const norm = ds.map((d) => normalizeDim(d, x.dim(), 'roll'));
-  let out = noGrad(() => {
+  const out = noGrad(() => {
     let y = x;
     norm.forEach((d, i) => {
       if (d < y.dim()) y = rollDim(y, ss[i], d);
@@ -116,8 +116,7 @@ export function roll(
     return y === x ? Tensor._fromData(x.toFloat32Array(), x.shape) : y;
   });
   const back = ss.map((s) => -s);
-  out = record(out, 'RollBackward0', [x], (g) => [roll(g, back, norm)]);
-  return out;
+  return record(out, 'RollBackward0', [x], (g) => [roll(g, back, norm)]);
 }
 
 /**
