@@ -60,7 +60,8 @@ function formatNumber(x: number, digits: number, scientific: boolean): string {
 class Formatter {
   private intMode = true;
   private sciMode = false;
-  private maxWidth = 1;
+  /** The widest element's text, the width every element is padded to. */
+  maxWidth = 1;
 
   constructor(values: Float32Array) {
     const finite: number[] = [];
@@ -79,10 +80,6 @@ class Formatter {
     for (const v of finite) this.maxWidth = Math.max(this.maxWidth, this.text(v).length);
   }
 
-  width(): number {
-    return this.maxWidth;
-  }
-
   /** `v` in the chosen mode, unpadded (integer mode ends finite values with a '.'). */
   private text(v: number): string {
     if (this.intMode && !this.sciMode)
@@ -91,7 +88,7 @@ class Formatter {
   }
 
   format(v: number): string {
-    return this.text(v).padStart(this.maxWidth, ' ');
+    return this.text(v).padStart(this.maxWidth);
   }
 }
 
@@ -125,7 +122,7 @@ function summarizedValues(block: Block): number[] {
 }
 
 function vectorString(block: Block, indent: number, summarize: boolean, fmt: Formatter): string {
-  const elementLength = fmt.width() + 2;
+  const elementLength = fmt.maxWidth + 2;
   const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / elementLength));
   const cells = shownPositions(block.shape[0], summarize).map((i) =>
     i < 0 ? ' ...' : fmt.format(block.values[i]),
