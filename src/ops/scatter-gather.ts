@@ -274,7 +274,7 @@ function checkSelectIndex(op: string, x: Tensor, dim: number, index: unknown): D
 }
 
 /** The shape of `x` with dim `d` replaced by `n` (0-d stays 0-d, as PyTorch). */
-function withDim(x: Tensor, d: number, n: number): number[] {
+export function withDim(x: Tensor, d: number, n: number): number[] {
   if (x.dim() === 0) return [];
   const s = [...x.shape];
   s[d] = n;

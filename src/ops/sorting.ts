@@ -11,6 +11,7 @@ import { reducedShape, type ValuesIndices } from './reduce.js';
 import { introsort, nthElement, partialSort, quickSelect } from './selection.js';
 import { stableArgsort } from './stable-sort.js';
 import { laidOutLike } from './layout-like.js';
+import { withDim } from './scatter-gather.js';
 
 /** a < b with NaN above everything. */
 export const ascending = (a: number, b: number): boolean => a < b || (b !== b && a === a);
@@ -153,7 +154,7 @@ export function topk(
       if (inOrder) introsort(positions, 0, k - 1, less);
     }
   });
-  const shape = x.dim() === 0 ? [] : x.shape.map((s, i) => (i === l.dim ? k : s));
+  const shape = withDim(x, l.dim, k);
   return selected(
     x,
     Tensor._fromData(values, shape),
