@@ -82,13 +82,6 @@ export function isclose(a: Tensor | number, b: Tensor | number, options?: Isclos
   return closeMask('isclose', a, b, options);
 }
 
-/** Ascending order with ties broken by position: a strict total order, so the pick is unique. */
-function rankOrder(vals: Float32Array): Int32Array {
-  const order = new Int32Array(vals.length);
-  stableArgsort(vals, false, order);
-  return order;
-}
-
 /**
  * The lower median of all elements of `x`, as `torch.median(x)` (NaN if any is NaN; the gradient
  * is shared among the elements equal to it).
@@ -127,7 +120,9 @@ export function median(
   checkReducible(x, l.dim, l.len, 'median');
   const { values, indices } = selectLanes(l, 1, (vals, positions) => {
     const nanAt = vals.findIndex((v) => v !== v);
-    positions[0] = nanAt >= 0 ? nanAt : rankOrder(vals)[(l.len - 1) >> 1];
+    // Ascending order with ties broken by position: a strict total order, so the pick is unique.
+    if (nanAt < 0) stableArgsort(vals, false, positions);
+    positions[0] = nanAt >= 0 ? nanAt : positions[(l.len - 1) >> 1];
   });
   const shape = reducedShape(x.shape, [l.dim], keepdim);
   return selected(
