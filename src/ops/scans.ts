@@ -108,10 +108,9 @@ export function cumprod(x: Tensor, dim: number): Tensor {
 
 function cumprodBackward(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
   const xd = x._contiguousData();
-  let hasZero = false;
-  for (let i = 0; i < xd.length; i++) if (xd[i] === 0) hasZero = true;
-  // Without zeros: d/dx_k = Σ_{j>=k} g_j out_j / x_k, differentiable as written.
-  if (!hasZero) return E.div(cumsumDir(E.mul(g, out), dim, true), x);
+  // Without zeros (includes matches -0 too): d/dx_k = Σ_{j>=k} g_j out_j / x_k, differentiable
+  // as written.
+  if (!xd.includes(0)) return E.div(cumsumDir(E.mul(g, out), dim, true), x);
   if (isGradEnabled() && x.dim() > 0) return cumprodBackwardGraph(g, x, dim);
   // With zeros, lane by lane: before the first zero z the same formula (summed up to z-1); at z
   // the product of the others, Σ_{j>=z} g_j out_{z-1} Π_{z<i<=j} x_i; after z nothing.
