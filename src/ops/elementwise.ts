@@ -7,7 +7,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { reluBackwardInto, reluInto, selectInto } from '../tensor/kernels/masks.js';
 import { type UnaryOp, unaryMathSimd, unaryOpSimd } from '../tensor/kernels/unary-math.js';
 import { allocForWrite, allocZeroed } from '../tensor/kernels/arena.js';
-import { Tensor, describe, type TensorLike } from '../tensor/tensor.js';
+import { Tensor, assertTensor, describe, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes, numelOf, sameShape, type Shape } from '../tensor/shape.js';
 import { checkOptions } from '../tensor/options.js';
 import { Storage } from '../tensor/storage.js';
@@ -623,11 +623,8 @@ function unary(
   derivative: (g: Tensor, saved: Tensor) => Tensor,
   saves: 'input' | 'output' | 'none',
 ): Tensor {
-  if (!(x instanceof Tensor)) {
-    // The op's name is its grad_fn's without the suffix: 'SqrtBackward0' -> 'sqrt'.
-    const op = name.replace(/Backward\d*$/, '').toLowerCase();
-    throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
-  }
+  // The op's name is its grad_fn's without the suffix: 'SqrtBackward0' -> 'sqrt'.
+  if (!(x instanceof Tensor)) assertTensor(x, name.replace(/Backward\d*$/, '').toLowerCase());
   const out = unaryForward(x, loop);
   const save = saves === 'input' ? [x] : saves === 'output' ? [out] : [];
   return record(out, name, [x], (g, [s]) => [derivative(g, s ?? g)], save);
@@ -903,7 +900,7 @@ function reluBackward(g: Tensor, o: Tensor): Tensor {
  * @throws TypeError if `x` is not a Tensor, a bound is not a number or `null`, or both are `null`.
  */
 export function clamp(x: Tensor, min: number | null, max: number | null): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`clamp: expected a Tensor, got ${describe(x)}`);
+  assertTensor(x, 'clamp');
   if (min === null && max === null)
     throw new TypeError("clamp: at least one of 'min' or 'max' must not be null");
   for (const [label, v] of [

@@ -118,8 +118,7 @@ export class Tensor {
   }
   /** Makes this tensor use `other`'s memory and shape, keeping its autograd identity (`p.data = t`). */
   set data(other: Tensor) {
-    if (!(other instanceof Tensor))
-      throw new TypeError(`data: expected a Tensor, got ${describe(other)}`);
+    assertTensor(other, 'data');
     this._storage = other._storage;
     other._storage.users++;
     this._shape = [...other._shape];
