@@ -28,11 +28,12 @@ const GENERATOR_OPTION = {
   generator: { test: (v: unknown) => v instanceof Generator, expected: 'a Generator' },
 };
 /**
- * The `generator` of an in-place sampler's options. Other keys are ignored here: the `nn.init`
- * functions pass their whole options objects (`{ a, mode, generator }`) through.
+ * The generator an in-place sampler's options name (the default generator when they name none).
+ * Other keys are ignored here: the `nn.init` functions pass their whole options objects
+ * (`{ a, mode, generator }`) through.
  */
-function generatorOption(op: string, options: unknown): RandomOptions {
-  if (options === undefined) return {};
+function generatorOption(op: string, options: unknown): Generator {
+  if (options === undefined) return defaultGenerator;
   if (options === null || typeof options !== 'object')
     throw new TypeError(`${op}: expected an options object, got ${describe(options)}`);
   const { generator } = options as RandomOptions;
@@ -40,7 +41,7 @@ function generatorOption(op: string, options: unknown): RandomOptions {
     throw new TypeError(
       `${op}: option 'generator' must be a Generator, got ${describe(generator)}`,
     );
-  return { generator };
+  return generator ?? defaultGenerator;
 }
 // Built by a call marked pure (a spread would stay in every bundle that imports this module, used or not).
 const RANDOM_CREATION_SPEC: OptionSpec = /* @__PURE__ */ Object.assign(
@@ -98,7 +99,7 @@ export function uniformInPlace<T extends Tensor>(
   to = 1,
   rawOptions?: RandomOptions,
 ): T {
-  const options = generatorOption('uniform_', rawOptions);
+  const gen = generatorOption('uniform_', rawOptions);
   if (typeof from !== 'number' || typeof to !== 'number') {
     throw new TypeError(
       `uniform_: from and to must be numbers, got ${describe(from)} and ${describe(to)}`,
@@ -109,7 +110,6 @@ export function uniformInPlace<T extends Tensor>(
       `uniform_: expects to return a [from, to) range, but found from=${from} > to=${to}`,
     );
   }
-  const gen = generatorOf(options);
   return overwrite_(t, 'uniform_', 'UniformBackward0', (n) => uniformValues(n, from, to, gen));
 }
 
@@ -119,12 +119,11 @@ export function normalInPlace<T extends Tensor>(
   std = 1,
   rawOptions?: RandomOptions,
 ): T {
-  const options = generatorOption('normal_', rawOptions);
+  const gen = generatorOption('normal_', rawOptions);
   if (typeof mean !== 'number')
     throw new TypeError(`normal_: mean must be a number, got ${describe(mean)}`);
   if (typeof std !== 'number' || !(std >= 0))
     throw new RangeError(`normal_: expects std >= 0.0, but found std ${std}`);
-  const gen = generatorOf(options);
   return overwrite_(t, 'normal_', 'NormalBackward0', (n) => normalValues(n, mean, std, gen));
 }
 
