@@ -200,8 +200,8 @@ const EXP_TABLE_LOG2 = 11;
 const EXP_TABLE_SIZE = 1 << EXP_TABLE_LOG2;
 /** The float64 ulps around a float32 midpoint within which `map` asks JavaScript (2^15). */
 const NEAR_LOG2 = 15;
-/** Groups of four elements per pass of exp's loop in `map`, interleaved stage by stage. */
-const EXP_QUADS = 3;
+/** Groups of four elements per pass of `map`'s loops, interleaved stage by stage. */
+const QUADS = 3;
 
 /**
  * The constants `map` reads from memory (V8 rebuilds a v128.const from immediates at each use,
@@ -229,7 +229,7 @@ const TABLE_OFFSET = 16 * MAP_CONSTANTS.length;
  */
 const SCRATCH_OFFSET = TABLE_OFFSET + 8 * EXP_TABLE_SIZE;
 /** Bytes `map` needs at MAP_TABLES_ADDRESS. */
-export const MAP_TABLES_BYTES = SCRATCH_OFFSET + 48;
+export const MAP_TABLES_BYTES = SCRATCH_OFFSET + 48 * QUADS;
 
 /**
  * `$mapTables`, the module's start function (it runs once, when the module is bound to the
@@ -295,30 +295,28 @@ function expStages(h) {
   ];
 }
 
-const groups = (quads) => Array.from({ length: quads }, (_, q) => q);
-const halvesOf = (quads) => groups(quads).flatMap((q) => [`a${q}`, `b${q}`]);
+const QS = Array.from({ length: QUADS }, (_, q) => q);
+const HALVES = QS.flatMap((q) => [`a${q}`, `b${q}`]);
 /** The low f64x2 of a v128 of four float32 values, or its high one. */
 const low = (v) => `(f64x2.promote_low_f32x4 ${v})`;
 const high = (v) => low(`(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${v} ${v})`);
 
 /**
- * One pass over 4·quads elements, from groups $v<q> loaded at x. exp's argument z: x (exp), -x
+ * One pass over 4·QUADS elements, from groups $v<q> loaded at x. exp's argument z: x (exp), -x
  * (sigmoid) or 2|x| (tanh), exact in float32, split into float64 halves; every half's exp
  * (stages interleaved); the function's own steps after; then $ok<q>: nonzero in the lanes whose
  * rounding the kernel may do itself, an input in the function's range and a result 2^15 float64
  * ulps or more from a float32 midpoint (farFromMidpoints). With `expOnly`, the pass of exp's own
- * loop: z is x, and no function's steps follow. Both kinds write group 0 with the same locals,
- * so their common instructions are the same bytes (which gzip stores once).
+ * loop: z is x, and no function's steps follow. Both kinds use the same locals, so their common
+ * instructions are the same bytes (which gzip stores once).
  */
-function mapPass(quads, expOnly) {
-  const qs = groups(quads);
-  const halves = halvesOf(quads);
-  const stages = halves.map(expStages);
+function mapPass(expOnly) {
+  const stages = HALVES.map(expStages);
   const both = (q, f) => [`a${q}`, `b${q}`].map((h) => f(h, q));
-  const perHalf = (f) => qs.flatMap((q) => both(q, f));
-  // exp's argument in the shared loop, into $z<q>: x (exp), -x (sigmoid) or 2|x| (tanh).
+  const perHalf = (f) => QS.flatMap((q) => both(q, f));
+  // exp's argument in the shared loop, into $z<q>: -x (sigmoid) or 2|x| (tanh).
   const zOf = (q) =>
-    `(local.set $z${q} (if (result v128) (i32.eqz (local.get $fn)) (then (local.get $v${q})) (else (if (result v128) (i32.eq (local.get $fn) (i32.const 1)) (then (f32x4.neg (local.get $v${q}))) (else (f32x4.add (f32x4.abs (local.get $v${q})) (f32x4.abs (local.get $v${q}))))))))`;
+    `(local.set $z${q} (if (result v128) (i32.eq (local.get $fn) (i32.const 1)) (then (f32x4.neg (local.get $v${q}))) (else (f32x4.add (f32x4.abs (local.get $v${q})) (f32x4.abs (local.get $v${q}))))))`;
   const functionSteps = [
     '(if (i32.eq (local.get $fn) (i32.const 1)) (then',
     ...perHalf(
@@ -329,31 +327,31 @@ function mapPass(quads, expOnly) {
     // tanh finishes in a loop over the halves through memory: one copy of its steps, and no call
     // inside the pass (V8 would keep every value of the pass in memory around one).
     '(if (i32.eq (local.get $fn) (i32.const 2)) (then',
-    ...halves.map(
+    ...HALVES.map(
       (h, i) =>
         `  (v128.store offset=${SCRATCH_OFFSET + 16 * i} (local.get $tables) (local.get $y${h}))`,
     ),
-    ...qs.map(
+    ...QS.map(
       (q) =>
-        `  (v128.store offset=${SCRATCH_OFFSET + 16 * halves.length + 16 * q} (local.get $tables) (local.get $v${q}))`,
+        `  (v128.store offset=${SCRATCH_OFFSET + 16 * HALVES.length + 16 * q} (local.get $tables) (local.get $v${q}))`,
     ),
     '  (local.set $h (local.get $tables))',
     '  (local.set $half (local.get $tables))',
     '  (loop $post',
     `    (local.set $e (v128.load offset=${SCRATCH_OFFSET} (local.get $h)))`,
-    `    (local.set $u (f64x2.promote_low_f32x4 (v128.load64_zero offset=${SCRATCH_OFFSET + 16 * halves.length} (local.get $half))))`,
+    `    (local.set $u (f64x2.promote_low_f32x4 (v128.load64_zero offset=${SCRATCH_OFFSET + 16 * HALVES.length} (local.get $half))))`,
     `    (v128.store offset=${SCRATCH_OFFSET} (local.get $h) ${tanhFromExp.join(' ')})`,
     '    (local.set $half (i32.add (local.get $half) (i32.const 8)))',
-    `    (br_if $post (i32.lt_u (local.tee $h (i32.add (local.get $h) (i32.const 16))) (i32.add (local.get $tables) (i32.const ${16 * halves.length})))))`,
-    ...halves.map(
+    `    (br_if $post (i32.lt_u (local.tee $h (i32.add (local.get $h) (i32.const 16))) (i32.add (local.get $tables) (i32.const ${16 * HALVES.length})))))`,
+    ...HALVES.map(
       (h, i) =>
         `  (local.set $y${h} (v128.load offset=${SCRATCH_OFFSET + 16 * i} (local.get $tables)))`,
     ),
     '))',
   ];
   return [
-    ...qs.map((q) => `(local.set $v${q} (v128.load offset=${16 * q} (local.get $x)))`),
-    ...qs.flatMap((q) => {
+    ...QS.map((q) => `(local.set $v${q} (v128.load offset=${16 * q} (local.get $x)))`),
+    ...QS.flatMap((q) => {
       const z = expOnly ? `(local.get $v${q})` : `(local.get $z${q})`;
       return [
         ...(expOnly ? [] : [zOf(q)]),
@@ -363,7 +361,7 @@ function mapPass(quads, expOnly) {
     }),
     ...stages[0].flatMap((_, i) => stages.flatMap((st) => st[i])),
     ...(expOnly ? [] : functionSteps),
-    ...qs.map(
+    ...QS.map(
       (q) =>
         `(local.set $ok${q} (v128.and (v128.and (f32x4.ge (local.get $v${q}) (local.get $xLow)) (f32x4.le (local.get $v${q}) (local.get $xHigh))) ${farFromMidpoints(`(local.get $ya${q})`, `(local.get $yb${q})`, NEAR_LOG2, '(local.get $c_near)')}))`,
     ),
@@ -371,44 +369,43 @@ function mapPass(quads, expOnly) {
 }
 
 /**
- * A loop of passes over 4·quads elements while that many are left: each pass's float32 results
+ * A loop of passes over 4·QUADS elements while that many are left: each pass's float32 results
  * stored when every lane is safe (the minimum of the $ok lanes is not 0), else all of them from
  * the JavaScript function.
  */
-function passLoop(quads, expOnly, label) {
-  const qs = groups(quads);
-  const all = qs.map((q) => `(local.get $ok${q})`).reduce((a, b) => `(i32x4.min_u ${a} ${b})`);
+function passLoop(expOnly, label) {
+  const all = QS.map((q) => `(local.get $ok${q})`).reduce((a, b) => `(i32x4.min_u ${a} ${b})`);
   return [
     `(block $${label}Done (loop $${label}`,
-    `  (br_if $${label}Done (i32.lt_u (local.get $n) (i32.const ${4 * quads})))`,
-    ...mapPass(quads, expOnly).map((l) => `  ${l}`),
+    `  (br_if $${label}Done (i32.lt_u (local.get $n) (i32.const ${4 * QUADS})))`,
+    ...mapPass(expOnly).map((l) => `  ${l}`),
     `  (if (i32x4.all_true ${all}) (then`,
-    ...qs.map(
+    ...QS.map(
       (q) =>
         `    (v128.store offset=${16 * q} (local.get $o) ${float32Pair(`(local.get $ya${q})`, `(local.get $yb${q})`)})`,
     ),
-    `    ) (else (call $jsRun (local.get $x) (local.get $o) (i32.const ${4 * quads}) (local.get $fn))))`,
-    `  (local.set $x (i32.add (local.get $x) (i32.const ${16 * quads})))`,
-    `  (local.set $o (i32.add (local.get $o) (i32.const ${16 * quads})))`,
-    `  (local.set $n (i32.sub (local.get $n) (i32.const ${4 * quads})))`,
+    `    ) (else (call $jsRun (local.get $x) (local.get $o) (i32.const ${4 * QUADS}) (local.get $fn))))`,
+    `  (local.set $x (i32.add (local.get $x) (i32.const ${16 * QUADS})))`,
+    `  (local.set $o (i32.add (local.get $o) (i32.const ${16 * QUADS})))`,
+    `  (local.set $n (i32.sub (local.get $n) (i32.const ${4 * QUADS})))`,
     `  (br $${label})))`,
   ];
 }
 
 /**
  * The kernel: out[i] = f(x[i]) over count (a multiple of 4) elements, f = exp (fn 0), sigmoid (1)
- * or tanh (2); x may be out; $mapTables wrote the constants and the table at $tables. exp runs
- * EXP_QUADS groups a pass in a loop of its own (without the other functions' steps and branches
- * the loop keeps more in registers); what it leaves, and sigmoid and tanh, run one group a pass.
+ * or tanh (2); x may be out; $mapTables wrote the constants and the table at $tables. exp runs in
+ * a loop of its own (without the other functions' steps and branches, V8 keeps more of the pass
+ * in registers), sigmoid and tanh in the shared one; QUADS groups a pass in each, and the groups
+ * left after the last pass from JavaScript.
  */
 function mapFunction() {
-  const qs = groups(EXP_QUADS);
   return [
     '  (func (export "map") (param $x i32) (param $o i32) (param $n i32) (param $fn i32)',
     '    (local $tables i32) (local $h i32) (local $half i32) (local $e v128) (local $u v128) (local $a v128) (local $s v128) (local $q v128)',
     `    ${MAP_CONSTANTS.map(([name]) => `(local $c_${name} v128)`).join(' ')} (local $xLow v128) (local $xHigh v128) (local $one v128)`,
-    `    ${qs.map((q) => `(local $v${q} v128) (local $z${q} v128) (local $ok${q} v128)`).join(' ')}`,
-    ...halvesOf(EXP_QUADS).map(
+    `    ${QS.map((q) => `(local $v${q} v128) (local $z${q} v128) (local $ok${q} v128)`).join(' ')}`,
+    ...HALVES.map(
       (h) => `    ${['z', 'y', 't', 'r', 'T', 'p'].map((v) => `(local $${v}${h} v128)`).join(' ')}`,
     ),
     `    (local.set $tables (i32.const ${MAP_TABLES_ADDRESS}))`,
@@ -424,9 +421,10 @@ function mapFunction() {
     `    (local.set $xLow (f32x4.splat (select (f32.const -44) (f32.const -87.33) (i32.eq (local.get $fn) (i32.const 2)))))`,
     `    (local.set $xHigh (f32x4.splat (select (f32.const 88.72) (select (f32.const 87.33) (f32.const 44) (i32.eq (local.get $fn) (i32.const 1))) (i32.eqz (local.get $fn)))))`,
     '    (if (i32.eqz (local.get $fn)) (then',
-    ...passLoop(EXP_QUADS, true, 'expPass').map((l) => `      ${l}`),
+    ...passLoop(true, 'expPass').map((l) => `      ${l}`),
     '    ))',
-    ...passLoop(1, false, 'pass').map((l) => `    ${l}`),
+    ...passLoop(false, 'pass').map((l) => `    ${l}`),
+    '    (if (local.get $n) (then (call $jsRun (local.get $x) (local.get $o) (local.get $n) (local.get $fn))))',
     '  )',
   ];
 }

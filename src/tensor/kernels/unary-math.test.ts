@@ -185,15 +185,20 @@ describe('exp, sigmoid and tanh kernel and its tables', () => {
     expect(firstMismatch(0, Math.exp, run(-0.7, 1 << 17))).toBe(-1);
   });
 
-  it.each([0, 4, 8])(
-    'covers 1200 + %i elements: whole passes of 12 and the groups of 4 after them',
-    (extra) => {
-      const n = 1200 + extra;
-      expect(firstMismatch(0, Math.exp, random(n, 5))).toBe(-1);
-      for (const at of [n - 1, n - 5, n - 13]) {
-        const values = random(n, 5);
-        values[at] = NaN; // that pass goes to JavaScript
-        expect(firstMismatch(0, Math.exp, values)).toBe(-1);
+  it.each([
+    [0, Math.exp],
+    [1, (v: number) => 1 / (1 + Math.exp(-v))],
+    [2, Math.tanh],
+  ] as const)(
+    'function %i covers whole passes of 12 and the groups of 4 after them, with NaN in each',
+    (fn, f) => {
+      for (const n of [1200, 1204, 1208]) {
+        expect(firstMismatch(fn, f, random(n, 5))).toBe(-1);
+        for (const at of [n - 1, n - 5, n - 9, n - 13]) {
+          const values = random(n, 5);
+          values[at] = NaN; // that pass (or that group after the passes) goes to JavaScript
+          expect(firstMismatch(fn, f, values)).toBe(-1);
+        }
       }
     },
   );
