@@ -269,8 +269,8 @@ function mapTablesFunction() {
  *   r = z - n·step (the subtraction is exact, |r| <= ln2/4096; the product is within 2^-45 of
  *       n·ln2/2048);
  *   T = 2^((n mod 2048)/2048) from the table (two lanes, scalar addresses with the table's place
- *       in the load's offset), times 2^(n >> 11)
- *       added to its exponent bits (t >>> 11 << 52: the bits of n above the index);
+ *       in the loads' offset), times 2^(n >> 11) added to its exponent bits (t >>> 11 << 52: the
+ *       bits of n above the index);
  *   y = T + T·r·(c1 + c2·r).
  */
 function expStages(h) {
@@ -314,9 +314,17 @@ function mapPass(expOnly) {
   const stages = HALVES.map(expStages);
   const both = (q, f) => [`a${q}`, `b${q}`].map((h) => f(h, q));
   const perHalf = (f) => QS.flatMap((q) => both(q, f));
-  // exp's argument in the shared loop, into $z<q>: -x (sigmoid) or 2|x| (tanh).
-  const zOf = (q) =>
-    `(local.set $z${q} (if (result v128) (i32.eq (local.get $fn) (i32.const 1)) (then (f32x4.neg (local.get $v${q}))) (else (f32x4.add (f32x4.abs (local.get $v${q})) (f32x4.abs (local.get $v${q}))))))`;
+  // exp's argument z of group q as the float64 halves $za<q>, $zb<q>: x in exp's loop; in the
+  // shared loop -x (sigmoid) or 2|x| (tanh), through $z<q>.
+  const argument = (q) => {
+    const x = `(local.get $v${q})`;
+    const halves = (z) => [`(local.set $za${q} ${low(z)})`, `(local.set $zb${q} ${high(z)})`];
+    if (expOnly) return halves(x);
+    return [
+      `(local.set $z${q} (if (result v128) (i32.eq (local.get $fn) (i32.const 1)) (then (f32x4.neg ${x})) (else (f32x4.add (f32x4.abs ${x}) (f32x4.abs ${x})))))`,
+      ...halves(`(local.get $z${q})`),
+    ];
+  };
   const functionSteps = [
     '(if (i32.eq (local.get $fn) (i32.const 1)) (then',
     ...perHalf(
@@ -351,14 +359,7 @@ function mapPass(expOnly) {
   ];
   return [
     ...QS.map((q) => `(local.set $v${q} (v128.load offset=${16 * q} (local.get $x)))`),
-    ...QS.flatMap((q) => {
-      const z = expOnly ? `(local.get $v${q})` : `(local.get $z${q})`;
-      return [
-        ...(expOnly ? [] : [zOf(q)]),
-        `(local.set $za${q} ${low(z)})`,
-        `(local.set $zb${q} ${high(z)})`,
-      ];
-    }),
+    ...QS.flatMap(argument),
     ...stages[0].flatMap((_, i) => stages.flatMap((st) => st[i])),
     ...(expOnly ? [] : functionSteps),
     ...QS.map(
