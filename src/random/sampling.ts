@@ -33,15 +33,16 @@ const GENERATOR_OPTION = {
  * (`{ a, mode, generator }`) through.
  */
 function generatorOption(op: string, options: unknown): Generator {
-  if (options === undefined) return defaultGenerator;
-  if (options === null || typeof options !== 'object')
-    throw new TypeError(`${op}: expected an options object, got ${describe(options)}`);
-  const { generator } = options as RandomOptions;
-  if (generator !== undefined && !(generator instanceof Generator))
-    throw new TypeError(
-      `${op}: option 'generator' must be a Generator, got ${describe(generator)}`,
-    );
-  return generator ?? defaultGenerator;
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(`${op}: expected an options object, got ${describe(options)}`);
+    const { generator } = options as RandomOptions;
+    if (generator !== undefined && !(generator instanceof Generator))
+      throw new TypeError(
+        `${op}: option 'generator' must be a Generator, got ${describe(generator)}`,
+      );
+  }
+  return generatorOf(options as RandomOptions | undefined);
 }
 // Built by a call marked pure (a spread would stay in every bundle that imports this module, used or not).
 const RANDOM_CREATION_SPEC: OptionSpec = /* @__PURE__ */ Object.assign(
